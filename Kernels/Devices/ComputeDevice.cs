@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace IlgpuSiamese.Kernels.Devices;
+
+/// <summary>
+/// One opened accelerator with its stream, its launch geometry and the kernels loaded on it.
+/// Kernels are loaded once per device (loading costs 0.2-0.9 s) and kept.
+/// </summary>
+public sealed class ComputeDevice : IDisposable
+{
+    private readonly DeviceCatalog catalog;
+    private readonly ConcurrentDictionary<Type, object> launchers = new();
+
+    public DeviceInfo Info { get; }
+    public Accelerator Accelerator { get; }
+    public AcceleratorStream Stream => Accelerator.DefaultStream;
+    public DeviceKind Kind => Info.Kind;
+    public string Name => Info.Name;
+
+    private readonly int groupSize;
+    private readonly int maxGroups;
+
+    private ComputeDevice(DeviceCatalog catalog, DeviceInfo info, Device device)
+    {
+        this.catalog = catalog;
+        Info = info;
+        Accelerator = device.CreateAccelerator(catalog.Context);
+        if (info.Kind == DeviceKind.Cpu)
+        {
+            // Exactly one lane per OS thread: each lane strides over 1/threads of the work.
+            groupSize = Accelerator.MaxNumThreadsPerGroup;
+            maxGroups = Accelerator.NumMultiprocessors;
+        }
+        else
+        {
+            groupSize = Math.Min(256, Accelerator.MaxNumThreadsPerGroup);
+            var resident = Math.Max(1, Accelerator.MaxNumThreadsPerMultiprocessor / groupSize);
+            maxGroups = Math.Max(1, Accelerator.NumMultiprocessors * resident * 8);
+        }
+    }
+
+    public static ComputeDevice Open(DeviceRequest request)
+    {
+        var catalog = new DeviceCatalog();
+        try
+        {
+            var (info, device) = catalog.Resolve(request);
+            return new ComputeDevice(catalog, info, device);
+        }
+        catch
+        {
+            catalog.Dispose();
+            throw;
+        }
+    }
+
+    public static ComputeDevice Open(string request) => Open(DeviceRequest.Parse(request));
+
+    /// <summary>
+    /// The launch for <paramref name="work"/> independent items: kernels loop
+    /// <c>for (i = GridStride.Start; i &lt; work; i += GridStride.Step)</c>, so on a GPU this is one thread
+    /// per item and on the CPU accelerator a handful of threads with a large share each.
+    /// </summary>
+    public KernelConfig Launch(long work)
+    {
+        var groups = (int)Math.Clamp((work + groupSize - 1) / groupSize, 1, maxGroups);
+        return new KernelConfig(groups, groupSize);
+    }
+
+    /// <summary>The launcher object of one operation, created (and its kernels loaded) on first use.</summary>
+    public T Kernels<T>(Func<ComputeDevice, T> load) where T : class =>
+        (T)launchers.GetOrAdd(typeof(T), _ => load(this));
+
+    public MemoryBuffer1D<float, Stride1D.Dense> Allocate(long length) => Accelerator.Allocate1D<float>(length);
+
+    public MemoryBuffer1D<int, Stride1D.Dense> AllocateInt(long length) => Accelerator.Allocate1D<int>(length);
+
+    public void Synchronize() => Stream.Synchronize();
+
+    public override string ToString() => $"{Info.Id} ({Name})";
+
+    public void Dispose()
+    {
+        Accelerator.Dispose();
+        catalog.Dispose();
+    }
+}

@@ -1,0 +1,20 @@
+namespace IlgpuSiamese.Kernels.Devices;
+
+/// <summary>One accelerator found on this machine, as <c>siamese devices</c> lists it.</summary>
+/// <param name="Index">Position among the devices of the same kind: the N in <c>opencl:N</c>.</param>
+/// <param name="Parallelism">Compute units (OpenCL), multiprocessors (CUDA) or threads (CPU).</param>
+/// <param name="WhyUnusable">Null when usable, else the reason in one line.</param>
+public sealed record DeviceInfo(
+    DeviceKind Kind,
+    int Index,
+    string Name,
+    string Type,
+    long MemoryBytes,
+    int Parallelism,
+    string ParallelismUnit,
+    string? WhyUnusable)
+{
+    public bool Usable => WhyUnusable is null;
+
+    public string Id => $"{Kind.ToString().ToLowerInvariant()}:{Index}";
+}
