@@ -136,4 +136,4 @@ public sealed class DeviceCatalog : IDisposable
     }
 }
 
-public sealed class DeviceUnavailableException(string message) : Exception(message);
+public sealed class DeviceUnavailableException(string message) : UserInputException(message);

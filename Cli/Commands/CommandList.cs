@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace IlgpuSiamese.Cli.Commands;
+
+/// <summary>Every subcommand of <c>siamese</c>, in the order <c>--help</c> lists them.</summary>
+public static class CommandList
+{
+    public static IEnumerable<Command> All() =>
+    [
+        DevicesCommand.Create(),
+    ];
+}

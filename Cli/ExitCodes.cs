@@ -1,0 +1,32 @@
+using IlgpuSiamese.Kernels;
+
+namespace IlgpuSiamese.Cli;
+
+/// <summary>0 success, 1 bad input (one clear line on stderr), 2 usage, 130 interrupted by Ctrl+C.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int BadInput = 1;
+    public const int Usage = 2;
+    public const int Interrupted = 130;
+
+    public static int Run(Func<int> command)
+    {
+        try
+        {
+            return command();
+        }
+        catch (Exception e) when (UserFacing(e) is { } message)
+        {
+            Console.Error.WriteLine($"error: {message}");
+            return BadInput;
+        }
+    }
+
+    private static string? UserFacing(Exception e) => e switch
+    {
+        UserInputException or FormatException => e.Message,
+        AggregateException or TypeInitializationException when e.GetBaseException() is UserInputException inner => inner.Message,
+        _ => null,
+    };
+}
