@@ -1,0 +1,68 @@
+using System.Reflection;
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.OpenCL;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+using IlgpuSiamese.Kernels;
+
+namespace IlgpuSiamese.Tests.Kernels;
+
+/// <summary>
+/// Every kernel compiles to PTX (sm_60 and sm_90) and to OpenCL C with no device or driver present,
+/// so a kernel that would only fail on a GPU fails here first.
+/// </summary>
+public class OfflineCompilationTests
+{
+    private static Context context = null!;
+
+    /// <summary>Every kernel entry point: the public static void methods of Kernels' Ops classes taking an ArrayView first.</summary>
+    public static IEnumerable<TestCaseData> AllKernels() =>
+        typeof(GridStride).Assembly.GetTypes()
+            .Where(t => t.Namespace == "IlgpuSiamese.Kernels.Ops" && t.IsAbstract && t.IsSealed)
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
+            .Where(m => m.ReturnType == typeof(void) && m.GetParameters() is [var first, ..]
+                        && first.ParameterType.IsGenericType && first.ParameterType.GetGenericTypeDefinition() == typeof(ArrayView<>))
+            .OrderBy(m => m.DeclaringType!.Name).ThenBy(m => m.Name)
+            .Select(m => new TestCaseData(m).SetArgDisplayNames($"{m.DeclaringType!.Name}.{m.Name}"));
+
+    [OneTimeSetUp]
+    public void CreateContext() => context = Context.Create(b => b.Optimize(OptimizationLevel.O2).EnableAlgorithms());
+
+    [OneTimeTearDown]
+    public void DisposeContext() => context.Dispose();
+
+    [Test]
+    public void EveryOperationHasKernels() => Assert.That(AllKernels().Count(), Is.GreaterThanOrEqualTo(4));
+
+    [TestCaseSource(nameof(AllKernels))]
+    public void CompilesToPtxForSm60AndSm90(MethodInfo kernel)
+    {
+        foreach (var architecture in new[] { CudaArchitecture.SM_60, CudaArchitecture.SM_90 })
+        {
+            using var backend = new PTXBackend(context, new CudaCapabilityContext(architecture), architecture,
+                CudaInstructionSet.ISA_80, nvvmAPI: null);
+            var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), KernelSpecialization.Empty);
+            // ILGPU targets the lowest architecture that has every capability the kernel uses, so the
+            // sm_90 build may say .target sm_60: valid PTX for the H200 either way.
+            Assert.That(compiled.PTXAssembly, Does.Contain(".entry").And.Contain(".target sm_"), $"{kernel.Name} for {architecture}");
+        }
+    }
+
+    [TestCaseSource(nameof(AllKernels))]
+    public void CompilesToOpenClC(MethodInfo kernel)
+    {
+        var capabilities = (CLCapabilityContext)Activator.CreateInstance(typeof(CLCapabilityContext), CLDeviceCapabilities())!;
+        using var backend = new CLBackend(context, capabilities, CLDeviceVendor.Other, CLCVersion.CL20);
+        var compiled = (CLCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), KernelSpecialization.Empty);
+        Assert.That(compiled.Source, Does.Contain("kernel"), kernel.Name);
+        Assert.That(compiled.Source, Does.Not.Contain("atomic"), $"{kernel.Name} must not use atomics (PoCL 3.1 cannot compile them)");
+    }
+
+    /// <summary>A generic OpenCL 2.0 device: generic address space, no optional extensions.</summary>
+    private static object[] CLDeviceCapabilities() =>
+        typeof(CLCapabilityContext).GetConstructors().Single(c => c.IsPublic).GetParameters()
+            .Select(p => (object)(p.Name == "genericAddressSpace")).ToArray();
+}
