@@ -1,0 +1,49 @@
+using ILGPU;
+using ILGPU.Runtime;
+using IlgpuSiamese.Kernels.Devices;
+
+namespace IlgpuSiamese.Kernels.Ops;
+
+/// <summary>images: (Count, Pixels) bytes  indices: (N)  batch: (N, Pixels) floats in [0, 1].</summary>
+public readonly struct GatherImagesShape(int batch, int pixels)
+{
+    public readonly int Batch = batch;
+    public readonly int Pixels = pixels;
+
+    public int OutputLength => Batch * Pixels;
+}
+
+/// <summary>
+/// Builds a training batch on the device from the whole dataset, uploaded once as bytes:
+/// batch[n, p] = images[indices[n], p] / 255. Each step then uploads only the indices.
+/// </summary>
+public static class GatherImages
+{
+    // images: (Count, P) u8  indices: (N)  batch: (N, P)
+    public static void GatherImagesForward(ArrayView<float> batch, ArrayView<byte> images, ArrayView<int> indices, GatherImagesShape s)
+    {
+        for (var i = GridStride.Start; i < s.OutputLength; i += GridStride.Step)
+        {
+            var n = i / s.Pixels;
+            var p = i - n * s.Pixels;
+            batch[i] = images[(long)indices[n] * s.Pixels + p] * (1f / 255f);
+        }
+    }
+}
+
+public sealed class GatherImagesLaunchers
+{
+    private readonly ComputeDevice device;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<byte>, ArrayView<int>, GatherImagesShape> forward;
+
+    private GatherImagesLaunchers(ComputeDevice device)
+    {
+        this.device = device;
+        forward = device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<byte>, ArrayView<int>, GatherImagesShape>(GatherImages.GatherImagesForward);
+    }
+
+    public static GatherImagesLaunchers On(ComputeDevice device) => device.Kernels(static d => new GatherImagesLaunchers(d));
+
+    public void Forward(ArrayView<float> batch, ArrayView<byte> images, ArrayView<int> indices, GatherImagesShape s) =>
+        forward(device.Launch(s.OutputLength), batch, images, indices, s);
+}
