@@ -1,0 +1,23 @@
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Kernels.Ops;
+
+namespace IlgpuSiamese.Network.Layers;
+
+/// <summary>Max-pool 2×2, stride 2; the forward keeps each output's argmax for the backward.</summary>
+public sealed class MaxPoolLayer(ComputeDevice device, TensorShape input)
+    : Layer(input, input with { Height = input.Height / 2, Width = input.Width / 2 })
+{
+    private readonly MaxPool2dLaunchers kernels = MaxPool2dLaunchers.On(device);
+
+    public override int IndicesPerImage => Output.Length;
+
+    private MaxPool2dShape Shape(int batch) => new(batch, Input.Channels, Input.Height, Input.Width);
+
+    public override void Forward(LayerBuffers b, Pass pass) => kernels.Forward(b.Output, b.Indices, b.Input, Shape(pass.Batch));
+
+    public override void Backward(LayerBuffers b, Pass pass)
+    {
+        if (b.DInput.Length > 0)
+            kernels.BackwardInput(b.DInput, b.DOutput, b.Indices, Shape(pass.Batch));
+    }
+}

@@ -1,0 +1,61 @@
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Network.Layers;
+
+namespace IlgpuSiamese.Network;
+
+/// <summary>
+/// One tower: an ordered list of layers over parameters registered once in a <see cref="ParameterBlock"/>.
+/// Every branch runs the same layer objects on its own <see cref="Branch"/> activations, one launch per
+/// layer for the whole batch.
+/// </summary>
+public sealed class Tower
+{
+    private readonly ComputeDevice device;
+
+    public TowerSpec Spec { get; }
+    public IReadOnlyList<Layer> Layers { get; }
+    public int EmbeddingSize => Layers[^1].Output.Length;
+
+    public Tower(ComputeDevice device, TowerSpec spec, ParameterBlock parameters, int seed)
+    {
+        this.device = device;
+        Spec = spec;
+        var layers = new List<Layer>();
+        var shape = spec.Input;
+        for (var i = 0; i < spec.Layers.Count; i++)
+        {
+            var name = $"tower.{i}";
+            Layer layer = spec.Layers[i] switch
+            {
+                ConvSpec conv => new ConvLayer(device, parameters, name, shape, conv),
+                MaxPoolSpec => new MaxPoolLayer(device, shape),
+                DropoutSpec dropout => new DropoutLayer(device, shape, dropout, LayerSeed(seed, i)),
+                GlobalAvgPoolSpec => new GlobalAvgPoolLayer(device, shape),
+                DenseSpec dense => new DenseLayer(device, parameters, name, shape, dense),
+                var other => throw new NotSupportedException($"layer {other} is not supported"),
+            };
+            layers.Add(layer);
+            shape = layer.Output;
+        }
+        Layers = layers;
+    }
+
+    public Branch CreateBranch(int maxBatch, int index) => new(device, Layers, Spec.Input, maxBatch, index);
+
+    public void Forward(Branch branch, int batch, int step, bool training)
+    {
+        var pass = new Pass(batch, step, branch.Index, training);
+        for (var i = 0; i < Layers.Count; i++)
+            Layers[i].Forward(branch.For(i, batch), pass);
+    }
+
+    /// <summary>Backward from the gradient already in <see cref="Branch.EmbeddingGradient"/>; parameter gradients add up.</summary>
+    public void Backward(Branch branch, int batch, int step)
+    {
+        var pass = new Pass(batch, step, branch.Index, Training: true);
+        for (var i = Layers.Count - 1; i >= 0; i--)
+            Layers[i].Backward(branch.For(i, batch), pass);
+    }
+
+    private static uint LayerSeed(int seed, int layer) => (uint)seed * 0x9E3779B1u + (uint)(layer + 1) * 0x85EBCA77u;
+}

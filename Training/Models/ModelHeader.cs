@@ -1,0 +1,24 @@
+using IlgpuSiamese.Network;
+
+namespace IlgpuSiamese.Training.Models;
+
+/// <summary>Where training stands, so that --resume continues exactly: the next batch and the partial epoch's sums.</summary>
+public sealed record TrainingProgress(int EpochsDone, int BatchesDoneInEpoch, int Step, double EpochLossSum, long EpochCorrect, long EpochPairs);
+
+/// <summary>
+/// Everything in a model file besides the numbers: the architecture, the decision rule, how it was
+/// trained and on what, and (in checkpoints) how far training got.
+/// </summary>
+public sealed record ModelHeader(
+    NetworkConfig Network,
+    int ParameterCount,
+    /// <summary>Pairs with a similarity at or above this are called "same".</summary>
+    double Threshold,
+    /// <summary>For distance heads: similarity = 1 / (1 + (d / DistanceScale)²), so d = DistanceScale maps to 0.5.</summary>
+    double DistanceScale,
+    TrainingConfig Training,
+    string DatasetName,
+    string DatasetFingerprint,
+    TrainingProgress Progress,
+    IReadOnlyList<EpochRecord> History,
+    DateTime SavedUtc);

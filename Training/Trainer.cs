@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Network;
+using IlgpuSiamese.Training.Data;
+using IlgpuSiamese.Training.Metrics;
+using IlgpuSiamese.Training.Models;
+
+namespace IlgpuSiamese.Training;
+
+/// <summary>
+/// Trains a siamese network: per step, zero the gradients, forward both branches and the loss,
+/// backward, one Adam update. Evaluates on test pairs (threshold from validation pairs), writes a
+/// checkpoint every epoch and on interruption, and stops on a non-finite loss.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    public const string ModelFileName = "model.siamese";
+    public const int EvaluationBatch = 256;
+
+    private readonly ComputeDevice device;
+    private readonly TrainingConfig config;
+    private readonly ITrainingObserver observer;
+    private readonly SiameseNetwork network;
+    private readonly DeviceImages fitImages, validationImages, testImages;
+    private readonly PairSet validationPairs, testPairs;
+    private readonly string datasetName, fingerprint;
+    private readonly List<EpochRecord> history = [];
+    private readonly int batchesPerEpoch;
+    private TrainingProgress progress = new(0, 0, 0, 0, 0, 0);
+    private double distanceScale, threshold;
+    private double trainingSeconds;
+
+    public string ModelPath { get; }
+    public IReadOnlyList<EpochRecord> History => history;
+    public SiameseNetwork Network => network;
+
+    public Trainer(ComputeDevice device, TrainingConfig config, DatasetSplit data, string outDir, ITrainingObserver observer, SavedModel? resume = null)
+    {
+        config.Validate();
+        this.device = device;
+        this.config = config;
+        this.observer = observer;
+        ModelPath = Path.Combine(outDir, ModelFileName);
+        datasetName = data.Train.Name;
+        fingerprint = DatasetFingerprint.Of(data);
+        var networkConfig = config.Network();
+        if (data.Train.Height != networkConfig.Tower.Input.Height || data.Train.Width != networkConfig.Tower.Input.Width)
+            throw new Kernels.UserInputException($"{data.Train.Name}: images are {data.Train.Height}x{data.Train.Width}, the tower takes {networkConfig.Tower.Input.Height}x{networkConfig.Tower.Input.Width}.");
+        var (fit, validation) = ValidationSplit.Of(data.Train);
+        var maxBatch = Math.Max(config.BatchSize, EvaluationBatch);
+        network = new SiameseNetwork(device, networkConfig, maxBatch, config.Seed);
+        fitImages = new DeviceImages(device, fit, maxBatch);
+        validationImages = new DeviceImages(device, validation, maxBatch);
+        testImages = new DeviceImages(device, data.Test, maxBatch);
+        validationPairs = PairBuilder.Build(validation, config.Seed + 1);
+        testPairs = Cap(PairBuilder.Build(data.Test, config.Seed + 2), config.TestPairs);
+        batchesPerEpoch = (EpochSize(fit) + config.BatchSize - 1) / config.BatchSize;
+        distanceScale = config.Margin / 2.0;
+        threshold = 0.5;
+        if (resume is not null)
+            Restore(resume, networkConfig);
+    }
+
+    private int EpochSize(LabelledImages fit)
+    {
+        var natural = config.Loss == LossKind.Triplet ? fit.Count : fit.Count * config.PairsPerImage;
+        return Math.Min(natural, config.TrainPairs ?? int.MaxValue);
+    }
+
+    private static PairSet Cap(PairSet pairs, int? count) => count is { } n && n < pairs.Count
+        ? new PairSet(pairs.First[..n], pairs.Second[..n], pairs.Label[..n])
+        : pairs;
+
+    private void Restore(SavedModel saved, NetworkConfig networkConfig)
+    {
+        var header = saved.Header;
+        if (!SameArchitecture(header.Network, networkConfig))
+            throw new Kernels.UserInputException($"{ModelPath}: the checkpoint's network ({header.Network.Tower.Preset}, {header.Network.Loss}) differs from this run's; resume with the same options.");
+        if (!saved.HasOptimizerState || header.ParameterCount != network.Parameters.Length)
+            throw new Kernels.UserInputException($"{ModelPath}: not a checkpoint this run can resume (no optimiser state or a different parameter count).");
+        network.Parameters.Upload(saved.Weights);
+        network.Parameters.FirstMoments.CopyFromCPU(saved.FirstMoments!);
+        network.Parameters.SecondMoments.CopyFromCPU(saved.SecondMoments!);
+        progress = header.Progress;
+        history.AddRange(header.History);
+        threshold = header.Threshold;
+        distanceScale = header.DistanceScale;
+        trainingSeconds = history.Count > 0 ? history[^1].Seconds : 0;
+        observer.Info($"Resuming from {ModelPath}: epoch {progress.EpochsDone + 1}, batch {progress.BatchesDoneInEpoch + 1}, step {progress.Step + 1}.");
+    }
+
+    private static bool SameArchitecture(NetworkConfig a, NetworkConfig b) =>
+        a.Loss == b.Loss && a.Margin == b.Margin && a.Tower.Input == b.Tower.Input && a.Tower.Layers.SequenceEqual(b.Tower.Layers);
+
+    public TrainingOutcome Run(CancellationToken cancel)
+    {
+        var totalSteps = batchesPerEpoch * config.Epochs;
+        var batch = config.BatchSize;
+        int[][] indices = Enumerable.Range(0, network.Branches.Count).Select(_ => new int[batch]).ToArray();
+        var labels = new float[batch];
+        var losses = new float[batch];
+        var distances = new float[batch];
+        var probabilities = new float[batch];
+        var evaluateEvery = Math.Max(1, batchesPerEpoch / config.EvaluationsPerEpoch);
+        for (var epoch = progress.EpochsDone; epoch < config.Epochs; epoch++)
+        {
+            var (pairs, triplets) = EpochData(epoch);
+            var clock = Stopwatch.StartNew();
+            var pairsSinceClock = 0;
+            for (var b = progress.BatchesDoneInEpoch; b < batchesPerEpoch; b++)
+            {
+                var start = b * batch;
+                var n = Math.Min(batch, EpochSize(fitImages.Images) - start);
+                var step = progress.Step + 1;
+                FillBatch(pairs, triplets, start, n, indices, labels);
+                fitImages.Load(network.Branches, indices, n);
+                network.ZeroGradients();
+                if (triplets is null)
+                {
+                    network.Labels(n).CopyFromCPU(labels.AsSpan(0, n));
+                    network.ForwardPairs(n, step, training: true);
+                    network.BackwardPairs(n, step);
+                }
+                else
+                {
+                    network.ForwardTriplets(n, step);
+                    network.BackwardTriplets(n, step);
+                }
+                network.AdamStep(step, config.LearningRateAt(step, totalSteps));
+                device.Synchronize();
+                var (lossSum, correct) = StepMetrics(n, losses, distances, probabilities, labels, epoch, step);
+                progress = progress with
+                {
+                    BatchesDoneInEpoch = b + 1, Step = step, EpochLossSum = progress.EpochLossSum + lossSum,
+                    EpochCorrect = progress.EpochCorrect + correct, EpochPairs = progress.EpochPairs + n,
+                };
+                pairsSinceClock += n;
+                observer.StepDone(epoch, b + 1, batchesPerEpoch, pairsSinceClock / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
+                var last = b + 1 == batchesPerEpoch;
+                if (last || (b + 1) % evaluateEvery == 0 && (b + 1) / evaluateEvery < config.EvaluationsPerEpoch)
+                {
+                    trainingSeconds += clock.Elapsed.TotalSeconds;
+                    Evaluate(epoch + (double)(b + 1) / batchesPerEpoch, pairsSinceClock / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
+                    clock.Restart();
+                    pairsSinceClock = 0;
+                }
+                if (cancel.IsCancellationRequested && !last)
+                {
+                    trainingSeconds += clock.Elapsed.TotalSeconds;
+                    SaveCheckpoint();
+                    observer.Info($"Interrupted: saved the checkpoint at epoch {epoch + 1}, batch {b + 1}, to {ModelPath}; --resume continues from there.");
+                    return TrainingOutcome.Interrupted;
+                }
+            }
+            progress = new TrainingProgress(epoch + 1, 0, progress.Step, 0, 0, 0);
+            SaveCheckpoint();
+            if (cancel.IsCancellationRequested && epoch + 1 < config.Epochs)
+            {
+                observer.Info($"Interrupted after epoch {epoch + 1}: saved {ModelPath}; --resume continues from there.");
+                return TrainingOutcome.Interrupted;
+            }
+        }
+        return TrainingOutcome.Completed;
+    }
+
+    private (PairSet? Pairs, TripletSet? Triplets) EpochData(int epoch)
+    {
+        var drawEpoch = config.RedrawPairs ? epoch : 0;
+        return config.Loss == LossKind.Triplet
+            ? (null, TripletBuilder.Build(fitImages.Images, config.Seed, drawEpoch))
+            : (PairBuilder.Build(fitImages.Images, config.Seed, config.PairsPerImage, drawEpoch), null);
+    }
+
+    private static void FillBatch(PairSet? pairs, TripletSet? triplets, int start, int n, int[][] indices, float[] labels)
+    {
+        if (pairs is not null)
+        {
+            pairs.First.AsSpan(start, n).CopyTo(indices[0]);
+            pairs.Second.AsSpan(start, n).CopyTo(indices[1]);
+            pairs.Label.AsSpan(start, n).CopyTo(labels);
+        }
+        else
+        {
+            triplets!.Anchor.AsSpan(start, n).CopyTo(indices[0]);
+            triplets.Positive.AsSpan(start, n).CopyTo(indices[1]);
+            triplets.Negative.AsSpan(start, n).CopyTo(indices[2]);
+        }
+    }
+
+    /// <summary>
+    /// The step's loss sum and correct count. Training accuracy: BCE p ≥ 0.5; contrastive d ≤ τ (the
+    /// latest validation threshold); triplet d(a,p) &lt; d(a,n), i.e. a loss below the margin.
+    /// </summary>
+    private (double LossSum, long Correct) StepMetrics(int n, float[] losses, float[] distances, float[] probabilities, float[] labels, int epoch, int step)
+    {
+        network.Losses(n).CopyToCPU(losses.AsSpan(0, n));
+        double sum = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (!float.IsFinite(losses[i]))
+                throw new TrainingDivergedException(
+                    $"the loss became {losses[i]} at epoch {epoch + 1}, step {step}; training stopped. " +
+                    (File.Exists(ModelPath) ? $"The last good checkpoint is kept at {ModelPath}. " : "") +
+                    "Try a lower --lr.");
+            sum += losses[i];
+        }
+        long correct = 0;
+        switch (config.Loss)
+        {
+            case LossKind.Triplet:
+                for (var i = 0; i < n; i++)
+                    correct += losses[i] < config.Margin ? 1 : 0;
+                break;
+            case LossKind.Bce:
+                network.Probabilities(n).CopyToCPU(probabilities.AsSpan(0, n));
+                for (var i = 0; i < n; i++)
+                    correct += (probabilities[i] >= 0.5f) == (labels[i] > 0.5f) ? 1 : 0;
+                break;
+            default:
+                network.Distances(n).CopyToCPU(distances.AsSpan(0, n));
+                for (var i = 0; i < n; i++)
+                    correct += (distances[i] <= distanceScale) == (labels[i] > 0.5f) ? 1 : 0;
+                break;
+        }
+        return (sum, correct);
+    }
+
+    private void Evaluate(double epoch, double pairsPerSecond)
+    {
+        var validation = PairEvaluator.Run(network, validationImages, validationPairs);
+        ChooseThreshold(validation);
+        var test = PairEvaluator.Run(network, testImages, testPairs);
+        var scores = Scores(test);
+        var record = new EpochRecord(
+            Math.Round(epoch, 4), progress.Step,
+            progress.EpochLossSum / Math.Max(1, progress.EpochPairs),
+            (double)progress.EpochCorrect / Math.Max(1, progress.EpochPairs),
+            test.MeanLoss,
+            PairMetrics.Accuracy(scores, test.Labels, threshold),
+            PairMetrics.Auc(scores, test.Labels),
+            threshold, Math.Round(trainingSeconds, 3), Math.Round(pairsPerSecond, 1));
+        history.Add(record);
+        observer.Evaluated(record);
+    }
+
+    /// <summary>BCE: the probability cut that is best on validation pairs. Distance heads: the distance τ that is, which maps to similarity 0.5.</summary>
+    private void ChooseThreshold(PairOutputs validation)
+    {
+        if (config.Loss == LossKind.Bce)
+        {
+            threshold = PairMetrics.BestThreshold(validation.Probabilities, validation.Labels);
+            return;
+        }
+        var negated = validation.Distances.Select(Scoring.NegativeDistance).ToArray();
+        distanceScale = Math.Max(1e-6, -PairMetrics.BestThreshold(negated, validation.Labels));
+        threshold = 0.5;
+    }
+
+    public float[] Scores(PairOutputs outputs) => Enumerable.Range(0, outputs.Distances.Length)
+        .Select(i => Scoring.Similarity(config.Loss, outputs.Distances[i], outputs.Probabilities[i], distanceScale)).ToArray();
+
+    private void SaveCheckpoint()
+    {
+        device.Synchronize();
+        var p = network.Parameters;
+        var header = new ModelHeader(network.Config, p.Length, threshold, distanceScale, config, datasetName, fingerprint,
+            progress, history.ToList(), DateTime.UtcNow);
+        ModelFile.Save(ModelPath, new SavedModel(header, p.Download(p.Values), p.Download(p.FirstMoments), p.Download(p.SecondMoments)));
+    }
+
+    public void Dispose()
+    {
+        network.Dispose();
+        fitImages.Dispose();
+        validationImages.Dispose();
+        testImages.Dispose();
+    }
+}

@@ -1,0 +1,28 @@
+using IlgpuSiamese.Training.Data;
+
+namespace IlgpuSiamese.Training;
+
+/// <summary>
+/// The training images minus a held-out twelfth (every 12th image) whose pairs choose the decision
+/// threshold. Test pairs are never used for that.
+/// </summary>
+public static class ValidationSplit
+{
+    public const int Every = 12;
+
+    public static (LabelledImages Fit, LabelledImages Validation) Of(LabelledImages train)
+    {
+        var validation = Enumerable.Range(0, train.Count).Where(i => i % Every == Every - 1).ToArray();
+        var fit = Enumerable.Range(0, train.Count).Where(i => i % Every != Every - 1).ToArray();
+        return (Subset(train, fit, train.Name), Subset(train, validation, $"{train.Name} (validation)"));
+    }
+
+    private static LabelledImages Subset(LabelledImages source, int[] indices, string name)
+    {
+        var size = source.Height * source.Width;
+        var pixels = new byte[indices.Length * size];
+        for (var i = 0; i < indices.Length; i++)
+            source.Image(indices[i]).CopyTo(pixels.AsSpan(i * size, size));
+        return new LabelledImages(name, source.Height, source.Width, pixels, indices.Select(i => source.Labels[i]).ToArray(), source.ClassNames);
+    }
+}
