@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using IlgpuSiamese.Cli.Console;
+using IlgpuSiamese.Cli.Figures;
+using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Network;
+using IlgpuSiamese.Training;
+using IlgpuSiamese.Training.Data;
+using IlgpuSiamese.Training.Models;
+using Spectre.Console;
+
+namespace IlgpuSiamese.Cli.Commands;
+
+/// <summary>
+/// <c>siamese train</c>: options override a JSON <c>--config</c> file, which overrides the defaults.
+/// Writes DIR/model.siamese (a checkpoint every epoch), DIR/history.csv, DIR/history.png, DIR/config.json.
+/// </summary>
+public static class TrainCommand
+{
+    public static readonly JsonSerializerOptions ConfigJson = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static Command Create()
+    {
+        var dataset = new Option<string?>("--dataset") { Description = "mnist, fashion-mnist, a folder of IDX files, or an image folder (one subfolder per class)." };
+        var dataDir = CommonOptions.DataDir();
+        var preset = new Option<string?>("--preset") { Description = $"Tower: {string.Join(", ", TowerSpec.PresetNames)} (the original Keras network). Default flat." };
+        var loss = new Option<LossKind?>("--loss") { Description = "bce (distance → dense → sigmoid), contrastive, or triplet. Default contrastive." };
+        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training pairs. Default 3." };
+        var batch = new Option<int?>("--batch-size") { Description = "Pairs per step. Default 64." };
+        var lr = new Option<double?>("--lr") { Description = "Adam learning rate. Default 1e-3." };
+        var schedule = new Option<string?>("--schedule") { Description = "constant or cosine (decays to 5% of --lr). Default constant." };
+        var margin = new Option<float?>("--margin") { Description = "Margin of the contrastive and triplet losses. Default 1." };
+        var embedding = new Option<int?>("--embedding") { Description = "Embedding size. Default 48." };
+        var filters = new Option<int?>("--filters") { Description = "Filters of the first conv (keras: every conv). Default 32 (flat), 64 (keras)." };
+        var dropout = new Option<float?>("--dropout") { Description = "Dropout rate. Default 0 (flat), 0.3 (keras)." };
+        var trainPairs = new Option<int?>("--train-pairs") { Description = "Cap on training pairs per epoch, for quick runs." };
+        var testPairs = new Option<int?>("--test-pairs") { Description = "Cap on test pairs. Default all (20,000 on MNIST)." };
+        var pairsPerImage = new Option<int?>("--pairs-per-image") { Description = "Positive+negative pairs drawn per image. Default 1." };
+        var redraw = new Option<bool?>("--redraw-pairs") { Description = "Draw new pairs every epoch." };
+        var evals = new Option<int?>("--evals-per-epoch") { Description = "Evaluations on the test pairs per epoch. Default 1." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of weights, pairs and dropout. Default 42." };
+        var device = CommonOptions.Device();
+        var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "runs/train" };
+        var resume = new Option<bool>("--resume") { Description = "Continue from DIR/model.siamese exactly where it stopped." };
+        var config = new Option<FileInfo?>("--config") { Description = "JSON file of training options (as saved in DIR/config.json)." };
+        var strict = CommonOptions.Strict();
+        var command = new Command("train", "Train the siamese network; saves the model, its history (CSV and PNG) and its config.")
+        {
+            dataset, dataDir, preset, loss, epochs, batch, lr, schedule, margin, embedding, filters, dropout, trainPairs, testPairs,
+            pairsPerImage, redraw, evals, seed, device, output, resume, config, strict,
+        };
+        command.SetAction(parse =>
+        {
+            var baseConfig = parse.GetValue(config) is { } file ? ReadConfig(file.FullName) : new TrainingConfig();
+            var chosen = baseConfig with
+            {
+                Dataset = parse.GetValue(dataset) ?? baseConfig.Dataset,
+                Preset = parse.GetValue(preset) ?? baseConfig.Preset,
+                Loss = parse.GetValue(loss) ?? baseConfig.Loss,
+                Epochs = parse.GetValue(epochs) ?? baseConfig.Epochs,
+                BatchSize = parse.GetValue(batch) ?? baseConfig.BatchSize,
+                LearningRate = parse.GetValue(lr) ?? baseConfig.LearningRate,
+                Schedule = parse.GetValue(schedule) ?? baseConfig.Schedule,
+                Margin = parse.GetValue(margin) ?? baseConfig.Margin,
+                Embedding = parse.GetValue(embedding) ?? baseConfig.Embedding,
+                Filters = parse.GetValue(filters) ?? baseConfig.Filters,
+                Dropout = parse.GetValue(dropout) ?? baseConfig.Dropout,
+                TrainPairs = parse.GetValue(trainPairs) ?? baseConfig.TrainPairs,
+                TestPairs = parse.GetValue(testPairs) ?? baseConfig.TestPairs,
+                PairsPerImage = parse.GetValue(pairsPerImage) ?? baseConfig.PairsPerImage,
+                RedrawPairs = parse.GetValue(redraw) ?? baseConfig.RedrawPairs,
+                EvaluationsPerEpoch = parse.GetValue(evals) ?? baseConfig.EvaluationsPerEpoch,
+                Seed = parse.GetValue(seed) ?? baseConfig.Seed,
+                Device = parse.GetResult(device) is null ? baseConfig.Device : parse.GetValue(device)!,
+            };
+            return Train(chosen, parse.GetValue(output)!, parse.GetValue(dataDir), parse.GetValue(resume), parse.GetValue(strict));
+        });
+        return command;
+    }
+
+    public static TrainingConfig ReadConfig(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingConfig>(File.ReadAllText(path), ConfigJson)
+                   ?? throw new UserInputException($"{path}: the config file is empty.");
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            throw new UserInputException($"{path}: not a valid training config: {e.Message}");
+        }
+    }
+
+    private static int Train(TrainingConfig config, string outDir, string? dataDir, bool resume, bool strict)
+    {
+        config.Validate();
+        var modelPath = Path.Combine(outDir, Trainer.ModelFileName);
+        var saved = resume ? ModelFile.Load(modelPath) : null;
+        if (saved is not null)
+            config = saved.Header.Training;
+        var data = Datasets.Load(config.Dataset, DataLocation.Resolve(dataDir), new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")), strict);
+        using var device = ComputeDevice.Open(config.Device);
+        AnsiConsole.MarkupLine($"Training [bold]{config.Preset}[/] with [bold]{config.Loss.ToString().ToLowerInvariant()}[/] loss on {Markup.Escape(data.Train.Name)}, device {Markup.Escape(device.ToString())}.");
+        Directory.CreateDirectory(outDir);
+        AtomicFile.WriteText(Path.Combine(outDir, "config.json"), JsonSerializer.Serialize(config, ConfigJson));
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        System.Console.CancelKeyPress += onCancel;
+        try
+        {
+            TrainingOutcome outcome = default;
+            Trainer? trainer = null;
+            try
+            {
+                AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Start(context =>
+                    {
+                        var console = new TrainingConsole(context, config.Epochs);
+                        trainer = new Trainer(device, config, data, outDir, console, saved);
+                        outcome = trainer.Run(cancel.Token);
+                    });
+            }
+            finally
+            {
+                if (trainer is not null)
+                {
+                    WriteHistory(outDir, trainer.History, config, device);
+                    trainer.Dispose();
+                }
+            }
+            AnsiConsole.MarkupLine($"Model: {Markup.Escape(modelPath)}");
+            return outcome == TrainingOutcome.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
+        }
+        finally
+        {
+            System.Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void WriteHistory(string outDir, IReadOnlyList<EpochRecord> history, TrainingConfig config, ComputeDevice device)
+    {
+        if (history.Count == 0)
+            return;
+        HistoryCsv.Write(Path.Combine(outDir, "history.csv"), history);
+        HistoryPlot.Save(Path.Combine(outDir, "history.png"), history,
+            $"{config.Preset} tower, {config.Loss.ToString().ToLowerInvariant()} loss, {device.Name}");
+        AnsiConsole.MarkupLine($"History: {Markup.Escape(Path.Combine(outDir, "history.csv"))}, {Markup.Escape(Path.Combine(outDir, "history.png"))}");
+    }
+}
