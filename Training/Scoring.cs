@@ -15,6 +15,14 @@ public static class Scoring
         _ => (float)(1 / (1 + Math.Pow(distance / distanceScale, 2))),
     };
 
+    public static float[] Similarities(LossKind loss, PairOutputs outputs, double distanceScale)
+    {
+        var scores = new float[outputs.Distances.Length];
+        for (var i = 0; i < scores.Length; i++)
+            scores[i] = Similarity(loss, outputs.Distances[i], outputs.Probabilities[i], distanceScale);
+        return scores;
+    }
+
     /// <summary>A score for choosing τ: larger for closer pairs, monotone in the distance.</summary>
     public static float NegativeDistance(float distance) => -distance;
 }

@@ -53,7 +53,7 @@ public sealed class Trainer : IDisposable
         validationImages = new DeviceImages(device, validation, maxBatch);
         testImages = new DeviceImages(device, data.Test, maxBatch);
         validationPairs = PairBuilder.Build(validation, config.Seed + 1);
-        testPairs = Cap(PairBuilder.Build(data.Test, config.Seed + 2), config.TestPairs);
+        testPairs = TestPairs(data.Test, config.Seed, config.TestPairs);
         batchesPerEpoch = (EpochSize(fit) + config.BatchSize - 1) / config.BatchSize;
         distanceScale = config.Margin / 2.0;
         threshold = 0.5;
@@ -67,9 +67,12 @@ public sealed class Trainer : IDisposable
         return Math.Min(natural, config.TrainPairs ?? int.MaxValue);
     }
 
-    private static PairSet Cap(PairSet pairs, int? count) => count is { } n && n < pairs.Count
-        ? new PairSet(pairs.First[..n], pairs.Second[..n], pairs.Label[..n])
-        : pairs;
+    /// <summary>The test pairs of a run with this seed: the same ones for train and evaluate.</summary>
+    public static PairSet TestPairs(LabelledImages test, int seed, int? cap)
+    {
+        var pairs = PairBuilder.Build(test, seed + 2);
+        return cap is { } n && n < pairs.Count ? new PairSet(pairs.First[..n], pairs.Second[..n], pairs.Label[..n]) : pairs;
+    }
 
     private void Restore(SavedModel saved, NetworkConfig networkConfig)
     {
@@ -256,8 +259,7 @@ public sealed class Trainer : IDisposable
         threshold = 0.5;
     }
 
-    public float[] Scores(PairOutputs outputs) => Enumerable.Range(0, outputs.Distances.Length)
-        .Select(i => Scoring.Similarity(config.Loss, outputs.Distances[i], outputs.Probabilities[i], distanceScale)).ToArray();
+    private float[] Scores(PairOutputs outputs) => Scoring.Similarities(config.Loss, outputs, distanceScale);
 
     private void SaveCheckpoint()
     {

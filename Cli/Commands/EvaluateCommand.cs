@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Text.Json;
+using IlgpuSiamese.Cli.Figures;
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Training;
+using IlgpuSiamese.Training.Data;
+using IlgpuSiamese.Training.Metrics;
+using IlgpuSiamese.Training.Models;
+using Spectre.Console;
+
+namespace IlgpuSiamese.Cli.Commands;
+
+/// <summary>
+/// <c>siamese evaluate</c>: a model on the test pairs: loss, accuracy at its threshold, ROC AUC, EER,
+/// the accuracy-maximising threshold (chosen on validation pairs), a confusion matrix and a ROC curve.
+/// </summary>
+public static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var dataset = new Option<string?>("--dataset") { Description = "Dataset to evaluate on. Default: the one the model was trained on." };
+        var dataDir = CommonOptions.DataDir();
+        var testPairs = new Option<int?>("--test-pairs") { Description = "Cap on test pairs. Default all (20,000 on MNIST)." };
+        var roc = new Option<string?>("--roc") { Description = "Write the ROC curve to this PNG." };
+        var json = CommonOptions.Json();
+        var device = CommonOptions.Device();
+        var command = new Command("evaluate", "Evaluate a model on the test pairs: accuracy, ROC AUC, EER, threshold, confusion matrix.")
+        {
+            model, dataset, dataDir, testPairs, roc, json, device,
+        };
+        command.SetAction(parse =>
+        {
+            var modelPath = CommonOptions.ResolveModel(parse.GetValue(model));
+            using var computeDevice = ComputeDevice.Open(parse.GetValue(device)!);
+            using var loaded = new LoadedModel(modelPath, computeDevice);
+            var header = loaded.Header;
+            var asJson = parse.GetValue(json);
+            var log = new Progress<string>(m => { if (!asJson) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"); });
+            var data = Datasets.Load(parse.GetValue(dataset) ?? header.Training.Dataset, DataLocation.Resolve(parse.GetValue(dataDir)), log);
+            loaded.RequireInput(data.Test);
+            var report = Evaluate(loaded, data, parse.GetValue(testPairs), computeDevice);
+            if (parse.GetValue(roc) is { } rocPath)
+                RocPlot.Save(rocPath, report.Roc, $"{Path.GetFileName(modelPath)} on {data.Test.Name}: AUC {report.Auc:0.0000}");
+            if (asJson)
+                System.Console.WriteLine(JsonSerializer.Serialize(report.ToJson(modelPath, data.Test.Name, computeDevice.ToString()), JsonOutput.Options));
+            else
+                Print(report, modelPath, data.Test.Name);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public sealed record Report(int Pairs, double Loss, double Accuracy, double Threshold, double Auc, double Eer,
+        double BestThreshold, double AccuracyAtBest, Confusion Confusion, IReadOnlyList<RocPoint> Roc)
+    {
+        public object ToJson(string model, string dataset, string device) => new
+        {
+            model, dataset, device, pairs = Pairs, loss = Loss, accuracy = Accuracy, threshold = Threshold, auc = Auc, eer = Eer,
+            bestThreshold = BestThreshold, accuracyAtBestThreshold = AccuracyAtBest,
+            confusion = new { truePositives = Confusion.TruePositives, falsePositives = Confusion.FalsePositives, trueNegatives = Confusion.TrueNegatives, falseNegatives = Confusion.FalseNegatives },
+        };
+    }
+
+    public static Report Evaluate(LoadedModel model, DatasetSplit data, int? testPairCap, ComputeDevice device)
+    {
+        var seed = model.Header.Training.Seed;
+        var (_, validation) = ValidationSplit.Of(data.Train);
+        using var validationImages = new DeviceImages(device, validation, model.Network.MaxBatch);
+        using var testImages = new DeviceImages(device, data.Test, model.Network.MaxBatch);
+        var validationScores = model.Similarities(model.Run(validationImages, PairBuilder.Build(validation, seed + 1)));
+        var validationLabels = PairBuilder.Build(validation, seed + 1).Label;
+        var best = PairMetrics.BestThreshold(validationScores, validationLabels);
+        var test = model.Run(testImages, Trainer.TestPairs(data.Test, seed, testPairCap));
+        var scores = model.Similarities(test);
+        var threshold = model.Header.Threshold;
+        return new Report(scores.Length, test.MeanLoss, PairMetrics.Accuracy(scores, test.Labels, threshold), threshold,
+            PairMetrics.Auc(scores, test.Labels), PairMetrics.EqualErrorRate(scores, test.Labels), best,
+            PairMetrics.Accuracy(scores, test.Labels, best), PairMetrics.Confusion(scores, test.Labels, threshold),
+            PairMetrics.Roc(scores, test.Labels));
+    }
+
+    private static void Print(Report r, string model, string dataset)
+    {
+        var table = new Table().Title($"{Markup.Escape(model)} on {Markup.Escape(dataset)} ({r.Pairs:N0} test pairs)").AddColumns("metric", "value");
+        table.AddRow("loss", $"{r.Loss:0.0000}");
+        table.AddRow("accuracy at the model's threshold", $"[bold]{r.Accuracy:0.0000}[/] (similarity ≥ {r.Threshold:0.####})");
+        table.AddRow("ROC AUC", $"{r.Auc:0.00000}");
+        table.AddRow("equal error rate", $"{r.Eer:0.0000}");
+        table.AddRow("best threshold (validation pairs)", $"{r.BestThreshold:0.####} → accuracy {r.AccuracyAtBest:0.0000}");
+        AnsiConsole.Write(table);
+        var confusion = new Table().Title("confusion at the model's threshold").AddColumns("", "called same", "called different");
+        confusion.AddRow("same", r.Confusion.TruePositives.ToString("N0"), r.Confusion.FalseNegatives.ToString("N0"));
+        confusion.AddRow("different", r.Confusion.FalsePositives.ToString("N0"), r.Confusion.TrueNegatives.ToString("N0"));
+        AnsiConsole.Write(confusion);
+    }
+}
