@@ -68,9 +68,8 @@ public static class EvaluateCommand
         var (_, validation) = ValidationSplit.Of(data.Train);
         using var validationImages = new DeviceImages(device, validation, model.Network.MaxBatch);
         using var testImages = new DeviceImages(device, data.Test, model.Network.MaxBatch);
-        var validationScores = model.Similarities(model.Run(validationImages, PairBuilder.Build(validation, seed + 1)));
-        var validationLabels = PairBuilder.Build(validation, seed + 1).Label;
-        var best = PairMetrics.BestThreshold(validationScores, validationLabels);
+        var validationPairs = PairBuilder.Build(validation, seed + 1);
+        var best = PairMetrics.BestThreshold(model.Similarities(model.Run(validationImages, validationPairs)), validationPairs.Label);
         var test = model.Run(testImages, Trainer.TestPairs(data.Test, seed, testPairCap));
         var scores = model.Similarities(test);
         var threshold = model.Header.Threshold;
