@@ -1,0 +1,72 @@
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Runtime;
+using IlgpuSiamese.Kernels.Devices;
+
+namespace IlgpuSiamese.Kernels.Ops;
+
+/// <summary>w, m, v, g: (L); the bias corrections of step t are folded into StepSize by <see cref="ForStep"/>.</summary>
+public readonly struct AdamShape(int length, float beta1, float beta2, float epsilon, float stepSize)
+{
+    public const double DefaultLearningRate = 1e-3;
+    public const double DefaultBeta1 = 0.9;
+    public const double DefaultBeta2 = 0.999;
+    public const double DefaultEpsilon = 1e-7;
+
+    public readonly int Length = length;
+    public readonly float Beta1 = beta1;
+    public readonly float Beta2 = beta2;
+    public readonly float Epsilon = epsilon;
+    public readonly float StepSize = stepSize;
+
+    /// <summary>
+    /// The shape of step <paramref name="step"/> (the first is 1): α = lr·sqrt(1 - β2^t) / (1 - β1^t), in double
+    /// on the host, as Keras does (its epsilon then sits outside the bias correction of v).
+    /// </summary>
+    public static AdamShape ForStep(int length, double learningRate, double beta1, double beta2, double epsilon, int step)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
+        var stepSize = learningRate * Math.Sqrt(1 - Math.Pow(beta2, step)) / (1 - Math.Pow(beta1, step));
+        return new AdamShape(length, (float)beta1, (float)beta2, (float)epsilon, (float)stepSize);
+    }
+}
+
+/// <summary>
+/// Keras' Adam, one step over a block of parameters: m = β1·m + (1-β1)·g, v = β2·v + (1-β2)·g²,
+/// w -= α·m / (sqrt(v) + ε). Updates w, m and v in place; reads the accumulated gradient g.
+/// </summary>
+public static class Adam
+{
+    // w, m, v, g: (L)
+    public static void AdamUpdate(ArrayView<float> weight, ArrayView<float> m, ArrayView<float> v, ArrayView<float> gradient,
+        AdamShape s)
+    {
+        for (var i = GridStride.Start; i < s.Length; i += GridStride.Step)
+        {
+            var g = gradient[i];
+            var mi = s.Beta1 * m[i] + (1f - s.Beta1) * g;
+            var vi = s.Beta2 * v[i] + (1f - s.Beta2) * g * g;
+            m[i] = mi;
+            v[i] = vi;
+            weight[i] -= s.StepSize * mi / (XMath.Sqrt(vi) + s.Epsilon);
+        }
+    }
+}
+
+/// <summary>The Adam kernel loaded on one device.</summary>
+public sealed class AdamLaunchers
+{
+    private readonly ComputeDevice device;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamShape> update;
+
+    private AdamLaunchers(ComputeDevice device)
+    {
+        this.device = device;
+        update = device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamShape>(Adam.AdamUpdate);
+    }
+
+    public static AdamLaunchers On(ComputeDevice device) => device.Kernels(static d => new AdamLaunchers(d));
+
+    public void Update(ArrayView<float> weight, ArrayView<float> m, ArrayView<float> v, ArrayView<float> gradient, AdamShape s) =>
+        update(device.Launch(s.Length), weight, m, v, gradient, s);
+}

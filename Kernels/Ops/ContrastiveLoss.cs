@@ -1,0 +1,72 @@
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Runtime;
+using IlgpuSiamese.Kernels.Devices;
+
+namespace IlgpuSiamese.Kernels.Ops;
+
+/// <summary>d, y, loss: (N); m the margin.</summary>
+public readonly struct ContrastiveShape(int batch, float margin)
+{
+    public readonly int Batch = batch;
+    public readonly float Margin = margin;
+}
+
+/// <summary>
+/// Contrastive loss on the pair distance (label 1 = same class): same pairs are pulled together, different
+/// pairs pushed out to the margin: loss[n] = y·d² + (1-y)·max(m - d, 0)². The forward writes the unscaled
+/// per-pair loss; the training loss is its mean, so the backward includes the 1/N.
+/// Gradient rule: dDistance is an activation gradient, assigned (=).
+/// </summary>
+public static class ContrastiveLoss
+{
+    // d, y: (N)  loss: (N)
+    public static void ContrastiveLossForward(ArrayView<float> loss, ArrayView<float> distance, ArrayView<float> label,
+        ContrastiveShape s)
+    {
+        for (var n = GridStride.Start; n < s.Batch; n += GridStride.Step)
+        {
+            var d = distance[n];
+            var y = label[n];
+            var gap = XMath.Max(s.Margin - d, 0f);
+            loss[n] = y * d * d + (1f - y) * gap * gap;
+        }
+    }
+
+    // d, y: (N)  dd: (N)   dd[n] = (2 y d - 2 (1-y) max(m - d, 0)) / N
+    public static void ContrastiveLossBackwardInput(ArrayView<float> dDistance, ArrayView<float> distance, ArrayView<float> label,
+        ContrastiveShape s)
+    {
+        for (var n = GridStride.Start; n < s.Batch; n += GridStride.Step)
+        {
+            var d = distance[n];
+            var y = label[n];
+            var gap = XMath.Max(s.Margin - d, 0f);
+            dDistance[n] = (2f * y * d - 2f * (1f - y) * gap) / s.Batch;
+        }
+    }
+}
+
+/// <summary>The contrastive loss kernels loaded on one device.</summary>
+public sealed class ContrastiveLossLaunchers
+{
+    private readonly ComputeDevice device;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape> forward;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape> backwardInput;
+
+    private ContrastiveLossLaunchers(ComputeDevice device)
+    {
+        this.device = device;
+        var a = device.Accelerator;
+        forward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(ContrastiveLoss.ContrastiveLossForward);
+        backwardInput = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(ContrastiveLoss.ContrastiveLossBackwardInput);
+    }
+
+    public static ContrastiveLossLaunchers On(ComputeDevice device) => device.Kernels(static d => new ContrastiveLossLaunchers(d));
+
+    public void Forward(ArrayView<float> loss, ArrayView<float> distance, ArrayView<float> label, ContrastiveShape s) =>
+        forward(device.Launch(s.Batch), loss, distance, label, s);
+
+    public void BackwardInput(ArrayView<float> dDistance, ArrayView<float> distance, ArrayView<float> label, ContrastiveShape s) =>
+        backwardInput(device.Launch(s.Batch), dDistance, distance, label, s);
+}

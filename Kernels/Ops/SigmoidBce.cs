@@ -1,0 +1,110 @@
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Runtime;
+using IlgpuSiamese.Kernels.Devices;
+
+namespace IlgpuSiamese.Kernels.Ops;
+
+/// <summary>d, y, p, loss: (N)  w, b: (1)</summary>
+public readonly struct SigmoidBceShape(int batch)
+{
+    public readonly int Batch = batch;
+}
+
+/// <summary>
+/// The original head: a Dense 1→1 on the distance, a sigmoid and binary cross-entropy (label 1 = same class).
+/// z = w·d + b, p = sigmoid(z), loss = max(z, 0) - y·z + log(1 + exp(-|z|)), which is -y·log p - (1-y)·log(1-p)
+/// written on the logit so that no exp can overflow. The forward writes the unscaled per-pair loss; the
+/// training loss is its mean, so every backward uses dL/dz[n] = (p[n] - y[n]) / N.
+/// Gradient rule: dHeadWeight and dHeadBias accumulate (+=); dDistance is assigned (=).
+/// </summary>
+public static class SigmoidBce
+{
+    // d, y: (N)  w, b: (1)  p, loss: (N)
+    public static void SigmoidBceForward(ArrayView<float> probability, ArrayView<float> loss, ArrayView<float> distance,
+        ArrayView<float> label, ArrayView<float> headWeight, ArrayView<float> headBias, SigmoidBceShape s)
+    {
+        for (var n = GridStride.Start; n < s.Batch; n += GridStride.Step)
+        {
+            var z = headWeight[0] * distance[n] + headBias[0];
+            // e in (0, 1]: sigmoid(|z|) = 1 / (1 + e), sigmoid(-|z|) = e / (1 + e).
+            var e = XMath.Exp(-XMath.Abs(z));
+            probability[n] = z >= 0f ? 1f / (1f + e) : e / (1f + e);
+            loss[n] = XMath.Max(z, 0f) - label[n] * z + XMath.Log(1f + e);
+        }
+    }
+
+    private static float LogitGradient(ArrayView<float> probability, ArrayView<float> label, int n, SigmoidBceShape s) =>
+        (probability[n] - label[n]) / s.Batch;
+
+    // p, y: (N)  w: (1)  dd: (N)   dd[n] = w (p[n] - y[n]) / N
+    public static void SigmoidBceBackwardInput(ArrayView<float> dDistance, ArrayView<float> probability, ArrayView<float> label,
+        ArrayView<float> headWeight, SigmoidBceShape s)
+    {
+        for (var n = GridStride.Start; n < s.Batch; n += GridStride.Step)
+            dDistance[n] = headWeight[0] * LogitGradient(probability, label, n, s);
+    }
+
+    // p, d, y: (N)  dw: (1)   dw += Σ_n dz[n] d[n]
+    public static void SigmoidBceBackwardWeight(ArrayView<float> dHeadWeight, ArrayView<float> probability,
+        ArrayView<float> distance, ArrayView<float> label, SigmoidBceShape s)
+    {
+        for (var i = GridStride.Start; i < 1; i += GridStride.Step)
+        {
+            var sum = 0f;
+            for (var n = 0; n < s.Batch; n++)
+                sum += LogitGradient(probability, label, n, s) * distance[n];
+            dHeadWeight[0] += sum;
+        }
+    }
+
+    // p, y: (N)  db: (1)   db += Σ_n dz[n]
+    public static void SigmoidBceBackwardBias(ArrayView<float> dHeadBias, ArrayView<float> probability, ArrayView<float> label,
+        SigmoidBceShape s)
+    {
+        for (var i = GridStride.Start; i < 1; i += GridStride.Step)
+        {
+            var sum = 0f;
+            for (var n = 0; n < s.Batch; n++)
+                sum += LogitGradient(probability, label, n, s);
+            dHeadBias[0] += sum;
+        }
+    }
+}
+
+/// <summary>The sigmoid + binary cross-entropy head kernels loaded on one device.</summary>
+public sealed class SigmoidBceLaunchers
+{
+    private readonly ComputeDevice device;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape> forward;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape> backwardInput;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape> backwardWeight;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape> backwardBias;
+
+    private SigmoidBceLaunchers(ComputeDevice device)
+    {
+        this.device = device;
+        var a = device.Accelerator;
+        forward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape>(SigmoidBce.SigmoidBceForward);
+        backwardInput = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape>(SigmoidBce.SigmoidBceBackwardInput);
+        backwardWeight = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape>(SigmoidBce.SigmoidBceBackwardWeight);
+        backwardBias = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape>(SigmoidBce.SigmoidBceBackwardBias);
+    }
+
+    public static SigmoidBceLaunchers On(ComputeDevice device) => device.Kernels(static d => new SigmoidBceLaunchers(d));
+
+    public void Forward(ArrayView<float> probability, ArrayView<float> loss, ArrayView<float> distance, ArrayView<float> label,
+        ArrayView<float> headWeight, ArrayView<float> headBias, SigmoidBceShape s) =>
+        forward(device.Launch(s.Batch), probability, loss, distance, label, headWeight, headBias, s);
+
+    public void BackwardInput(ArrayView<float> dDistance, ArrayView<float> probability, ArrayView<float> label,
+        ArrayView<float> headWeight, SigmoidBceShape s) =>
+        backwardInput(device.Launch(s.Batch), dDistance, probability, label, headWeight, s);
+
+    public void BackwardWeight(ArrayView<float> dHeadWeight, ArrayView<float> probability, ArrayView<float> distance,
+        ArrayView<float> label, SigmoidBceShape s) =>
+        backwardWeight(device.Launch(1), dHeadWeight, probability, distance, label, s);
+
+    public void BackwardBias(ArrayView<float> dHeadBias, ArrayView<float> probability, ArrayView<float> label, SigmoidBceShape s) =>
+        backwardBias(device.Launch(1), dHeadBias, probability, label, s);
+}

@@ -1,0 +1,95 @@
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Runtime;
+using IlgpuSiamese.Kernels.Devices;
+
+namespace IlgpuSiamese.Kernels.Ops;
+
+/// <summary>anchor, positive, negative: (N, F)  loss: (N); m the margin.</summary>
+public readonly struct TripletShape(int batch, int features, float margin)
+{
+    public readonly int Batch = batch;
+    public readonly int Features = features;
+    public readonly float Margin = margin;
+
+    public int InputLength => Batch * Features;
+}
+
+/// <summary>
+/// Triplet loss: the anchor must be nearer its positive than its negative by the margin:
+/// loss[n] = max(d_ap - d_an + m, 0), with both distances as in <see cref="EuclideanDistance"/> (same floor).
+/// The forward writes the unscaled per-row loss; the training loss is its mean, so the backward includes 1/N.
+/// Gradient rule: dAnchor, dPositive and dNegative are activation gradients, assigned (=).
+/// The backward runs one item per (n, k) and recomputes its row's two squared distances with the forward's
+/// own loop (2F multiply-adds per item): its hinge and clamp tests then agree bit for bit with the forward,
+/// and the writes stay coalesced on a GPU. A row whose hinge is inactive gets 0 everywhere; a distance under
+/// the floor contributes nothing.
+/// </summary>
+public static class TripletLoss
+{
+    // a, p, q: (N, F)  loss: (N)
+    public static void TripletLossForward(ArrayView<float> loss, ArrayView<float> anchor, ArrayView<float> positive,
+        ArrayView<float> negative, TripletShape s)
+    {
+        for (var n = GridStride.Start; n < s.Batch; n += GridStride.Step)
+        {
+            var dap = EuclideanDistance.FromSquared(EuclideanDistance.SquaredDistance(anchor, positive, n, s.Features));
+            var dan = EuclideanDistance.FromSquared(EuclideanDistance.SquaredDistance(anchor, negative, n, s.Features));
+            loss[n] = XMath.Max(dap - dan + s.Margin, 0f);
+        }
+    }
+
+    // a, p, q: (N, F)  da, dp, dq: (N, F)   with u = (a - p)/d_ap, w = (a - q)/d_an, h = [d_ap - d_an + m > 0] / N:
+    //   da = h (u - w),  dp = -h u,  dq = h w
+    public static void TripletLossBackwardInput(ArrayView<float> dAnchor, ArrayView<float> dPositive, ArrayView<float> dNegative,
+        ArrayView<float> anchor, ArrayView<float> positive, ArrayView<float> negative, TripletShape s)
+    {
+        for (var i = GridStride.Start; i < s.InputLength; i += GridStride.Step)
+        {
+            var n = i / s.Features;
+            var sap = EuclideanDistance.SquaredDistance(anchor, positive, n, s.Features);
+            var san = EuclideanDistance.SquaredDistance(anchor, negative, n, s.Features);
+            var dap = EuclideanDistance.FromSquared(sap);
+            var dan = EuclideanDistance.FromSquared(san);
+            var toPositive = 0f;
+            var toNegative = 0f;
+            if (dap - dan + s.Margin > 0f)
+            {
+                var h = 1f / s.Batch;
+                if (sap >= EuclideanDistance.SquaredDistanceFloor)
+                    toPositive = h * (anchor[i] - positive[i]) / dap;
+                if (san >= EuclideanDistance.SquaredDistanceFloor)
+                    toNegative = h * (anchor[i] - negative[i]) / dan;
+            }
+            dAnchor[i] = toPositive - toNegative;
+            dPositive[i] = -toPositive;
+            dNegative[i] = toNegative;
+        }
+    }
+}
+
+/// <summary>The triplet loss kernels loaded on one device.</summary>
+public sealed class TripletLossLaunchers
+{
+    private readonly ComputeDevice device;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TripletShape> forward;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TripletShape> backwardInput;
+
+    private TripletLossLaunchers(ComputeDevice device)
+    {
+        this.device = device;
+        var a = device.Accelerator;
+        forward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TripletShape>(TripletLoss.TripletLossForward);
+        backwardInput = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TripletShape>(TripletLoss.TripletLossBackwardInput);
+    }
+
+    public static TripletLossLaunchers On(ComputeDevice device) => device.Kernels(static d => new TripletLossLaunchers(d));
+
+    public void Forward(ArrayView<float> loss, ArrayView<float> anchor, ArrayView<float> positive, ArrayView<float> negative,
+        TripletShape s) =>
+        forward(device.Launch(s.Batch), loss, anchor, positive, negative, s);
+
+    public void BackwardInput(ArrayView<float> dAnchor, ArrayView<float> dPositive, ArrayView<float> dNegative,
+        ArrayView<float> anchor, ArrayView<float> positive, ArrayView<float> negative, TripletShape s) =>
+        backwardInput(device.Launch(s.InputLength), dAnchor, dPositive, dNegative, anchor, positive, negative, s);
+}

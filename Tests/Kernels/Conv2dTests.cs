@@ -1,0 +1,117 @@
+using IlgpuSiamese.Kernels.Ops;
+using IlgpuSiamese.Kernels.Reference;
+using IlgpuSiamese.Tests.Support;
+
+namespace IlgpuSiamese.Tests.Kernels;
+
+public class Conv2dReferenceGradientTests
+{
+    [TestCase(2, false, 5, 4)]
+    [TestCase(2, true, 5, 4)]
+    [TestCase(3, false, 4, 6)]
+    [TestCase(3, true, 5, 4)]
+    [TestCase(5, false, 5, 4)]
+    [TestCase(5, true, 4, 6)]
+    public void BackwardMatchesFiniteDifferences(int kernel, bool relu, int height, int width)
+    {
+        var numbers = new Numbers();
+        var s = new Conv2dShape(batch: 2, inChannels: 3, height, width, outChannels: 4, kernel, relu);
+        var x = numbers.Uniform(s.InputLength);
+        var w = numbers.Uniform(s.WeightLength);
+        var b = numbers.Uniform(s.OutChannels);
+        var dy = numbers.Uniform(s.OutputLength);
+        var y = Conv2dReference.Forward(x, w, b, s);
+        var (dx, dw, db) = Conv2dReference.Backward(dy, y, x, w, s);
+        double Loss() => GradientCheck.Dot(dy, Conv2dReference.Forward(x, w, b, s));
+        GradientCheck.Probe("dInput", x, dx, Loss, numbers.Random);
+        GradientCheck.Probe("dWeight", w, dw, Loss, numbers.Random);
+        GradientCheck.Probe("dBias", b, db, Loss, numbers.Random);
+    }
+
+    [TestCase(1, 0)]
+    [TestCase(2, 0)]
+    [TestCase(3, 1)]
+    [TestCase(4, 1)]
+    [TestCase(5, 2)]
+    public void PaddingBeforeIsKerasSame(int kernel, int padBefore) =>
+        Assert.That(new Conv2dShape(1, 1, 8, 8, 1, kernel, false).PadBefore, Is.EqualTo(padBefore));
+
+    [Test]
+    public void EvenKernelPadsAfterTheImage()
+    {
+        // One channel, 2×2 kernel whose only tap is its bottom-right one: y[h,w] = x[h+1,w+1], zero past the edge.
+        var s = new Conv2dShape(1, 1, height: 2, width: 3, 1, kernel: 2, relu: false);
+        double[] x = [1, 2, 3, 4, 5, 6];
+        var y = Conv2dReference.Forward(x, [0, 0, 0, 1], [0], s);
+        Assert.That(y, Is.EqualTo(new double[] { 5, 6, 0, 0, 0, 0 }).AsCollection);
+    }
+}
+
+[TestFixtureSource(typeof(Backends), nameof(Backends.All))]
+public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
+{
+    [TestCase(2, true, 1)]
+    [TestCase(2, false, 5)]
+    [TestCase(3, true, 5)]
+    [TestCase(4, true, 3)]
+    [TestCase(5, false, 5)]
+    public void KernelsMatchReference(int kernel, bool relu, int inChannels)
+    {
+        var numbers = new Numbers();
+        var s = new Conv2dShape(batch: 3, inChannels, height: 7, width: 6, outChannels: 8, kernel, relu);
+        var x = numbers.UniformFloat(s.InputLength);
+        var w = numbers.UniformFloat(s.WeightLength);
+        var b = numbers.UniformFloat(s.OutChannels);
+        var dy = numbers.UniformFloat(s.OutputLength);
+        var dwBefore = numbers.UniformFloat(s.WeightLength);
+        var dbBefore = numbers.UniformFloat(s.OutChannels);
+        var y = Conv2dReference.Forward(x, w, b, s);
+        var (dx, dw, db) = Conv2dReference.Backward(dy, y, x, w, s);
+
+        using var arrays = new DeviceArrays(Device);
+        var launch = Conv2dLaunchers.On(Device);
+        var yDevice = arrays.Poisoned(s.OutputLength);
+        var dxDevice = arrays.Poisoned(s.InputLength);
+        var dwDevice = arrays.Upload(dwBefore);
+        var dbDevice = arrays.Upload(dbBefore);
+        var xDevice = arrays.Upload(x);
+        var wDevice = arrays.Upload(w);
+        var dyDevice = arrays.Upload(dy);
+        launch.Forward(yDevice, xDevice, wDevice, arrays.Upload(b), s);
+        Close.Assert("forward", arrays.Read(yDevice), y);
+
+        // The backward reads the float32 forward output (for the ReLU mask), as in training.
+        launch.BackwardInput(dxDevice, dyDevice, yDevice, wDevice, s);
+        launch.BackwardWeight(dwDevice, dyDevice, yDevice, xDevice, s);
+        launch.BackwardBias(dbDevice, dyDevice, yDevice, s);
+        Close.Assert("dInput", arrays.Read(dxDevice), dx);
+        Close.Assert("dWeight (accumulated)", arrays.Read(dwDevice), dw.Zip(dwBefore, (g, before) => g + before).ToArray());
+        Close.Assert("dBias (accumulated)", arrays.Read(dbDevice), db.Zip(dbBefore, (g, before) => g + before).ToArray());
+    }
+
+    [Test]
+    public void TwoLaunchesGiveIdenticalBits()
+    {
+        var numbers = new Numbers();
+        var s = new Conv2dShape(batch: 4, inChannels: 8, height: 10, width: 9, outChannels: 16, kernel: 3, relu: true);
+        using var arrays = new DeviceArrays(Device);
+        var launch = Conv2dLaunchers.On(Device);
+        var x = arrays.Upload(numbers.UniformFloat(s.InputLength));
+        var w = arrays.Upload(numbers.UniformFloat(s.WeightLength));
+        var b = arrays.Upload(numbers.UniformFloat(s.OutChannels));
+        var dy = arrays.Upload(numbers.UniformFloat(s.OutputLength));
+        float[] Run()
+        {
+            var y = arrays.Poisoned(s.OutputLength);
+            var dx = arrays.Poisoned(s.InputLength);
+            var dw = arrays.Upload(new float[s.WeightLength]);
+            var db = arrays.Upload(new float[s.OutChannels]);
+            launch.Forward(y, x, w, b, s);
+            launch.BackwardInput(dx, dy, y, w, s);
+            launch.BackwardWeight(dw, dy, y, x, s);
+            launch.BackwardBias(db, dy, y, s);
+            return [.. arrays.Read(y), .. arrays.Read(dx), .. arrays.Read(dw), .. arrays.Read(db)];
+        }
+        Assert.That(Run(), Is.EqualTo(Run()).AsCollection);
+    }
+}

@@ -1,0 +1,67 @@
+using IlgpuSiamese.Kernels.Ops;
+using IlgpuSiamese.Kernels.Reference;
+using IlgpuSiamese.Tests.Support;
+
+namespace IlgpuSiamese.Tests.Kernels;
+
+public class GlobalAvgPoolReferenceGradientTests
+{
+    [TestCase(3, 3)]
+    [TestCase(4, 7)]
+    public void BackwardMatchesFiniteDifferences(int height, int width)
+    {
+        var numbers = new Numbers();
+        var s = new GlobalAvgPoolShape(batch: 2, channels: 3, height, width);
+        var x = numbers.Uniform(s.InputLength);
+        var dy = numbers.Uniform(s.OutputLength);
+        var dx = GlobalAvgPoolReference.Backward(dy, s);
+        double Loss() => GradientCheck.Dot(dy, GlobalAvgPoolReference.Forward(x, s));
+        GradientCheck.Probe("dInput", x, dx, Loss, numbers.Random);
+    }
+}
+
+[TestFixtureSource(typeof(Backends), nameof(Backends.All))]
+public class GlobalAvgPoolKernelTests(string deviceId) : BackendFixture(deviceId)
+{
+    [TestCase(7, 7)]
+    [TestCase(3, 5)]
+    [TestCase(1, 1)]
+    public void KernelsMatchReference(int height, int width)
+    {
+        var numbers = new Numbers();
+        var s = new GlobalAvgPoolShape(batch: 3, channels: 10, height, width);
+        var x = numbers.UniformFloat(s.InputLength);
+        var dy = numbers.UniformFloat(s.OutputLength);
+        var y = GlobalAvgPoolReference.Forward(x, s);
+        var dx = GlobalAvgPoolReference.Backward(dy, s);
+
+        using var arrays = new DeviceArrays(Device);
+        var launch = GlobalAvgPoolLaunchers.On(Device);
+        var yDevice = arrays.Poisoned(s.OutputLength);
+        var dxDevice = arrays.Poisoned(s.InputLength);
+        launch.Forward(yDevice, arrays.Upload(x), s);
+        launch.BackwardInput(dxDevice, arrays.Upload(dy), s);
+        Close.Assert("forward", arrays.Read(yDevice), y);
+        Close.Assert("dInput", arrays.Read(dxDevice), dx);
+    }
+
+    [Test]
+    public void TwoLaunchesGiveIdenticalBits()
+    {
+        var numbers = new Numbers();
+        var s = new GlobalAvgPoolShape(batch: 16, channels: 64, height: 7, width: 7);
+        using var arrays = new DeviceArrays(Device);
+        var launch = GlobalAvgPoolLaunchers.On(Device);
+        var x = arrays.Upload(numbers.UniformFloat(s.InputLength));
+        var dy = arrays.Upload(numbers.UniformFloat(s.OutputLength));
+        float[] Run()
+        {
+            var y = arrays.Poisoned(s.OutputLength);
+            var dx = arrays.Poisoned(s.InputLength);
+            launch.Forward(y, x, s);
+            launch.BackwardInput(dx, dy, s);
+            return [.. arrays.Read(y), .. arrays.Read(dx)];
+        }
+        Assert.That(Run(), Is.EqualTo(Run()).AsCollection);
+    }
+}
