@@ -1,0 +1,4 @@
+namespace IlgpuSiamese.Training.Data;
+
+/// <summary>A dataset's training and test images, with the same class names in both.</summary>
+public sealed record DatasetSplit(LabelledImages Train, LabelledImages Test);
