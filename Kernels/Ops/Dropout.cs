@@ -44,7 +44,8 @@ public static class DropoutMask
 
     /// <summary>A draw in [0, 1) on the 2^-24 grid (exact in float32) for element <paramref name="index"/> at <paramref name="step"/>.</summary>
     public static float Uniform(uint seed, int step, int index) =>
-        ((uint)Philox2x32((uint)index, (uint)step, seed) >> 8) * (1f / 16777216f);
+        // Through int: C# converts uint to float via double (conv.r.un), which OpenCL devices without fp64 reject.
+        (int)((uint)Philox2x32((uint)index, (uint)step, seed) >> 8) * (1f / 16777216f);
 
     /// <summary>Whether element <paramref name="index"/> survives: its draw is at least the drop rate.</summary>
     public static bool Keep(uint seed, int step, int index, float rate) => Uniform(seed, step, index) >= rate;
