@@ -83,6 +83,14 @@ public sealed class SiameseNetwork : IDisposable
 
     public void BackwardPairs(int batch, int step)
     {
+        BackwardPairHead(batch);
+        Tower.Backward(Branches[1], batch, step);
+        Tower.Backward(Branches[0], batch, step);
+    }
+
+    /// <summary>The head's backward alone: its parameter gradients, and dLoss/dEmbedding in both branches.</summary>
+    public void BackwardPairHead(int batch)
+    {
         var dDist = dDistance.SubView(0, batch);
         var shape = new SigmoidBceShape(batch);
         switch (Config.Loss)
@@ -102,8 +110,6 @@ public sealed class SiameseNetwork : IDisposable
         var (a, b) = (Branches[0], Branches[1]);
         euclidean.Backward(a.EmbeddingGradient(batch), b.EmbeddingGradient(batch), dDist, Distances(batch),
             a.Embedding(batch), b.Embedding(batch), new EuclideanDistanceShape(batch, EmbeddingSize));
-        Tower.Backward(b, batch, step);
-        Tower.Backward(a, batch, step);
     }
 
     /// <summary>Anchor, positive and negative images in branches 0, 1 and 2; the per-triplet loss.</summary>

@@ -29,7 +29,7 @@ public sealed class Tower
             {
                 ConvSpec conv => new ConvLayer(device, parameters, name, shape, conv),
                 MaxPoolSpec => new MaxPoolLayer(device, shape),
-                DropoutSpec dropout => new DropoutLayer(device, shape, dropout, LayerSeed(seed, i)),
+                DropoutSpec dropout => new DropoutLayer(device, shape, dropout, seed, i),
                 GlobalAvgPoolSpec => new GlobalAvgPoolLayer(device, shape),
                 DenseSpec dense => new DenseLayer(device, parameters, name, shape, dense),
                 var other => throw new NotSupportedException($"layer {other} is not supported"),
@@ -56,6 +56,4 @@ public sealed class Tower
         for (var i = Layers.Count - 1; i >= 0; i--)
             Layers[i].Backward(branch.For(i, batch), pass);
     }
-
-    private static uint LayerSeed(int seed, int layer) => (uint)seed * 0x9E3779B1u + (uint)(layer + 1) * 0x85EBCA77u;
 }

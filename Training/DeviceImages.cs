@@ -35,7 +35,7 @@ public sealed class DeviceImages : IDisposable
         var gather = GatherImagesLaunchers.On(device);
         for (var b = 0; b < batchIndices.Length; b++)
         {
-            var slot = indices.View.SubView(b * (long)branches[0].MaxBatch, batch);
+            var slot = ((ArrayView<int>)indices.View).SubView(b * (long)branches[0].MaxBatch, batch);
             slot.CopyFromCPU(batchIndices[b].AsSpan(0, batch));
             gather.Forward(branches[b].InputBatch(batch), pixels.View, slot, new GatherImagesShape(batch, pixelsPerImage));
         }

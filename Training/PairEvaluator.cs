@@ -1,3 +1,4 @@
+using ILGPU.Runtime;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Training.Data;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Training.Data;

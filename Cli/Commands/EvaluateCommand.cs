@@ -18,7 +18,7 @@ public static class EvaluateCommand
 {
     public static Command Create()
     {
-        var model = CommonOptions.Model();
+        var model = ModelOption.Create();
         var dataset = new Option<string?>("--dataset") { Description = "Dataset to evaluate on. Default: the one the model was trained on." };
         var dataDir = CommonOptions.DataDir();
         var testPairs = new Option<int?>("--test-pairs") { Description = "Cap on test pairs. Default all (20,000 on MNIST)." };
@@ -31,7 +31,7 @@ public static class EvaluateCommand
         };
         command.SetAction(parse =>
         {
-            var modelPath = CommonOptions.ResolveModel(parse.GetValue(model));
+            var modelPath = ModelOption.Resolve(parse.GetValue(model));
             using var computeDevice = ComputeDevice.Open(parse.GetValue(device)!);
             using var loaded = new LoadedModel(modelPath, computeDevice);
             var header = loaded.Header;
@@ -43,7 +43,7 @@ public static class EvaluateCommand
             if (parse.GetValue(roc) is { } rocPath)
                 RocPlot.Save(rocPath, report.Roc, $"{Path.GetFileName(modelPath)} on {data.Test.Name}: AUC {report.Auc:0.0000}");
             if (asJson)
-                System.Console.WriteLine(JsonSerializer.Serialize(report.ToJson(modelPath, data.Test.Name, computeDevice.ToString()), JsonOutput.Options));
+                Console.WriteLine(JsonSerializer.Serialize(report.ToJson(modelPath, data.Test.Name, computeDevice.ToString()), JsonOutput.Options));
             else
                 Print(report, modelPath, data.Test.Name);
             return ExitCodes.Ok;

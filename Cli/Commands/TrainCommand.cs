@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using IlgpuSiamese.Cli.Console;
+using IlgpuSiamese.Cli.Display;
 using IlgpuSiamese.Cli.Figures;
 using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Kernels.Devices;
@@ -116,7 +116,7 @@ public static class TrainCommand
             e.Cancel = true;
             cancel.Cancel();
         };
-        System.Console.CancelKeyPress += onCancel;
+        Console.CancelKeyPress += onCancel;
         try
         {
             TrainingOutcome outcome = default;
@@ -145,7 +145,7 @@ public static class TrainCommand
         }
         finally
         {
-            System.Console.CancelKeyPress -= onCancel;
+            Console.CancelKeyPress -= onCancel;
         }
     }
 

@@ -1,7 +1,7 @@
 using IlgpuSiamese.Training;
 using Spectre.Console;
 
-namespace IlgpuSiamese.Cli.Console;
+namespace IlgpuSiamese.Cli.Display;
 
 /// <summary>Draws a training run: a progress bar per epoch with pairs/s and ETA, a table row per evaluation.</summary>
 public sealed class TrainingConsole(ProgressContext context, int epochs) : ITrainingObserver
