@@ -44,7 +44,7 @@ public class AdamReferenceTests
         {
             AdamReference.Update(w, m, v, AdamByHand.Gradients[t - 1], t);
             Assert.That(w, Is.EqualTo(AdamByHand.Weights[t - 1]).AsCollection.Within(1e-15), $"weights after step {t}");
-            Assert.That(m, Is.EqualTo(AdamByHand.FirstMoments[t - 1]).AsCollection.Within(1e-17), $"m after step {t}");
+            Assert.That(m, Is.EqualTo(AdamByHand.FirstMoments[t - 1]).AsCollection.Within(1e-16), $"m after step {t}");
             Assert.That(v, Is.EqualTo(AdamByHand.SecondMoments[t - 1]).AsCollection.Within(1e-18), $"v after step {t}");
         }
     }
@@ -70,14 +70,15 @@ public class AdamKernelTests(string deviceId) : BackendFixture(deviceId)
         AdamShape.DefaultBeta1, AdamShape.DefaultBeta2, AdamShape.DefaultEpsilon, t);
 
     /// <summary>
-    /// Weights to 1e-6 absolute, a thousandth of a step. The moments get rtol 1e-4: in float32, as in Keras,
-    /// 1 - 0.999f is 0.00099998713, 1.3e-5 away from the exact 0.001.
+    /// Weights to 1e-6 absolute, a thousandth of a step. m = 0.9 m + 0.1 g can cancel, so its error is float
+    /// rounding of terms of size 0.1|g|: atol 1e-7. v gets rtol 1e-4: in float32, as in Keras, 1 - 0.999f is
+    /// 0.00099998713, 1.3e-5 away from the exact 0.001.
     /// </summary>
     private static void CheckState(string when, DeviceArrays arrays, ArrayView<float> w, ArrayView<float> m, ArrayView<float> v,
         double[] wExpected, double[] mExpected, double[] vExpected)
     {
         Close.Assert($"weight {when}", arrays.Read(w), wExpected, atol: 1e-6, rtol: 0);
-        Close.Assert($"m {when}", arrays.Read(m), mExpected, atol: 1e-9, rtol: 1e-5);
+        Close.Assert($"m {when}", arrays.Read(m), mExpected, atol: 1e-7, rtol: 1e-5);
         Close.Assert($"v {when}", arrays.Read(v), vExpected, atol: 1e-12, rtol: 1e-4);
     }
 

@@ -51,10 +51,12 @@ public class EuclideanDistanceKernelTests(string deviceId) : BackendFixture(devi
     {
         var numbers = new Numbers();
         var s = new EuclideanDistanceShape(batch: 9, features: 13);
-        const int clampedRow = 3;
+        const int clampedRow = 3, nearRow = 5;
         var a = numbers.UniformFloat(s.InputLength);
         var b = numbers.UniformFloat(s.InputLength);
         Array.Copy(a, clampedRow * s.Features, b, clampedRow * s.Features, s.Features);
+        for (var k = 0; k < s.Features; k++)
+            b[nearRow * s.Features + k] = (float)(a[nearRow * s.Features + k] + 1e-5); // Σ ≈ 1.3e-9: a - b ≠ 0, yet under the floor
         var dd = numbers.UniformFloat(s.Batch);
         var d = EuclideanDistanceReference.Forward(a, b, s);
         var (da, db) = EuclideanDistanceReference.Backward(dd, a, b, s);
@@ -75,8 +77,11 @@ public class EuclideanDistanceKernelTests(string deviceId) : BackendFixture(devi
         var dbActual = arrays.Read(dbDevice);
         Close.Assert("dA", daActual, da);
         Close.Assert("dB", dbActual, db);
-        Assert.That(daActual.Skip(clampedRow * s.Features).Take(s.Features), Is.All.EqualTo(0f), "dA on the clamped row");
-        Assert.That(dbActual.Skip(clampedRow * s.Features).Take(s.Features), Is.All.EqualTo(0f), "dB on the clamped row");
+        foreach (var row in new[] { clampedRow, nearRow })
+        {
+            Assert.That(daActual.Skip(row * s.Features).Take(s.Features), Is.All.EqualTo(0f), $"dA on clamped row {row}");
+            Assert.That(dbActual.Skip(row * s.Features).Take(s.Features), Is.All.EqualTo(0f), $"dB on clamped row {row}");
+        }
     }
 
     [Test]

@@ -11,8 +11,9 @@ public class TripletLossReferenceGradientTests
     internal const int NegativeAtFloorRow = 3;
 
     /// <summary>
-    /// Random rows plus three special ones: the hinge inactive (negative far away), the positive equal to the
-    /// anchor (d_ap at the floor, hinge active) and the negative equal to the anchor (d_an at the floor).
+    /// Random rows plus three special ones: the hinge inactive (negative far away), the positive 1e-5 from the
+    /// anchor in every feature (S_ap ≈ F·1e-10, under the floor, hinge active) and the negative 1e-5 from the
+    /// anchor (S_an under the floor). Near rather than equal: with a == p, (a - p)/d is 0 even without the floor test.
     /// </summary>
     internal static (double[] Anchor, double[] Positive, double[] Negative) Inputs(Numbers numbers, TripletShape s)
     {
@@ -25,10 +26,10 @@ public class TripletLossReferenceGradientTests
             positive[i] = anchor[i] + 0.01 * (k % 3 - 1);
             negative[i] = anchor[i] + 3;
             i = PositiveAtFloorRow * s.Features + k;
-            positive[i] = anchor[i];
+            positive[i] = (float)(anchor[i] + 1e-5);
             negative[i] = anchor[i] + 0.05;
             i = NegativeAtFloorRow * s.Features + k;
-            negative[i] = anchor[i];
+            negative[i] = (float)(anchor[i] - 1e-5);
         }
         return (anchor, positive, negative);
     }
