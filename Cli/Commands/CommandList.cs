@@ -8,5 +8,7 @@ public static class CommandList
     public static IEnumerable<Command> All() =>
     [
         DevicesCommand.Create(),
+        DataCommand.Create(),
+        PairsCommand.Create(),
     ];
 }

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using IlgpuSiamese.Training.Data;
+
+namespace IlgpuSiamese.Cli;
+
+/// <summary>Options shared by several commands; each call returns a new Option, since a command owns its options.</summary>
+public static class CommonOptions
+{
+    public static Option<string> Dataset() => new("--dataset")
+    {
+        Description = "mnist, fashion-mnist, a folder of IDX files, or an image folder (one subfolder of images per class).",
+        DefaultValueFactory = _ => "mnist",
+    };
+
+    public static Option<string?> DataDir() => new("--data-dir")
+    {
+        Description = $"The dataset cache folder (default: ${DataLocation.EnvironmentVariable}, else ~/.cache/ilgpu-siamese).",
+    };
+
+    public static Option<int> Seed() => new("--seed")
+    {
+        Description = "Random seed: the same seed gives the same result.",
+        DefaultValueFactory = _ => 42,
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print the result as JSON." };
+
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "The accelerator: auto|cuda|opencl|cpu[:N] (see `siamese devices`).",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public static Option<bool> Strict() => new("--strict")
+    {
+        Description = "Fail on an unreadable image instead of skipping it with a warning.",
+    };
+}
