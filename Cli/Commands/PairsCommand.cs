@@ -36,10 +36,10 @@ public static class PairsCommand
             var data = DataConsole.Run((log, progress) => Datasets.Load(parse.GetRequiredValue(dataset), location, log, parse.GetValue(strict), progress: progress));
             var pairs = PairBuilder.Build(data.Train, parse.GetValue(seed), epoch: parse.GetValue(epoch));
             shown = Math.Min(shown, pairs.Count);
-            var title = $"{data.Train.Name}: {shown} training pairs, seed {parse.GetValue(seed)}, epoch {parse.GetValue(epoch)}";
+            var title = $"{data.Train.Name}: {shown} training pair{(shown == 1 ? "" : "s")}, seed {parse.GetValue(seed)}, epoch {parse.GetValue(epoch)}";
             File.WriteAllBytes(path, PairMontage.Png(data.Train, pairs, shown, title));
             var positives = pairs.Label.Take(shown).Count(l => l == 1f);
-            Console.WriteLine($"wrote {path}: {shown} pairs, {positives} positive (same class), {shown - positives} negative");
+            Console.WriteLine($"wrote {path}: {shown} pair{(shown == 1 ? "" : "s")}, {positives} positive (same class), {shown - positives} negative");
             return ExitCodes.Ok;
         });
         return command;

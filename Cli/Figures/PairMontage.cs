@@ -15,7 +15,8 @@ public static class PairMontage
     private const int Pad = 8;
     private const int Caption = 24;
     private const int Margin = 12;
-    private const int Title = 36;
+    private const int Title = 60;
+    private const int MinWidth = 600;
     public const int CellWidth = 2 * Tile + Gap + 2 * Pad;
     public const int CellHeight = Tile + Caption + 2 * Pad;
 
@@ -37,7 +38,7 @@ public static class PairMontage
     public static (int Width, int Height) Size(int count)
     {
         var (columns, rows) = Grid(count);
-        return (2 * Margin + columns * CellWidth, 2 * Margin + Title + rows * CellHeight);
+        return (Math.Max(MinWidth, 2 * Margin + columns * CellWidth), 2 * Margin + Title + rows * CellHeight);
     }
 
     /// <summary>The first <paramref name="count"/> pairs of <paramref name="pairs"/> drawn as a PNG file's bytes.</summary>
@@ -47,7 +48,7 @@ public static class PairMontage
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
-        DrawTitle(canvas, title, width);
+        DrawTitle(canvas, title);
         var columns = Grid(count).Columns;
         for (var p = 0; p < count; p++)
             DrawCell(canvas, images, pairs, p, Margin + p % columns * CellWidth, Margin + Title + p / columns * CellHeight);
@@ -56,19 +57,18 @@ public static class PairMontage
         return png.ToArray();
     }
 
-    private static void DrawTitle(SKCanvas canvas, string title, int width)
+    private static void DrawTitle(SKCanvas canvas, string title)
     {
         using var titleFont = Font(Bold.Value, 18);
         using var legendFont = Font(Bold.Value, 15);
         using var paint = new SKPaint { IsAntialias = true, Color = SKColors.Black };
-        var baseline = Margin + 22;
-        canvas.DrawText(title, Margin + Pad, baseline, SKTextAlign.Left, titleFont, paint);
-        var x = width - Margin - Pad;
-        foreach (var (text, color) in new[] { ("neg = different classes", Negative), ("pos = same class   ", Positive) })
+        canvas.DrawText(title, Margin + Pad, Margin + 20, SKTextAlign.Left, titleFont, paint);
+        float x = Margin + Pad;
+        foreach (var (text, color) in new[] { ("pos = same class", Positive), ("neg = different classes", Negative) })
         {
             paint.Color = color;
-            canvas.DrawText(text, x, baseline, SKTextAlign.Right, legendFont, paint);
-            x -= (int)Math.Ceiling(legendFont.MeasureText(text));
+            canvas.DrawText(text, x, Margin + 44, SKTextAlign.Left, legendFont, paint);
+            x += legendFont.MeasureText(text) + 24;
         }
     }
 
