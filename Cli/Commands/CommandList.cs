@@ -7,8 +7,10 @@ public static class CommandList
 {
     public static IEnumerable<Command> All() =>
     [
-        DevicesCommand.Create(),
+        DataCommand.Create(),
+        PairsCommand.Create(),
         TrainCommand.Create(),
         EvaluateCommand.Create(),
+        DevicesCommand.Create(),
     ];
 }

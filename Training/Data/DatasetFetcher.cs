@@ -36,7 +36,7 @@ public static class DatasetFetcher
                 log?.Report($"{dataset.Title}: fetched from {source.Description}, every file's SHA-256 verified");
                 return folder;
             }
-            catch (Exception e) when (e is DataSourceException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+            catch (Exception e) when (e is DataSourceException or IOException or InvalidDataException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
             {
                 failures.Add($"{source.Description}: {e.Message}");
                 log?.Report($"{dataset.Title}: {source.Description} failed: {e.Message}");

@@ -65,10 +65,13 @@ public static class ImageFolder
         var images = new List<(string, int)>();
         for (var label = 0; label < classes.Count; label++)
         {
-            var files = Directory.EnumerateFiles(Path.Combine(folder, classes[label]), "*", SearchOption.AllDirectories)
+            var classFolder = Path.Combine(folder, classes[label]);
+            if (!Directory.Exists(classFolder))
+                continue;
+            var files = Directory.EnumerateFiles(classFolder, "*", SearchOption.AllDirectories)
                 .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList();
             if (files.Count == 0)
-                log?.Report($"warning: class folder {Path.Combine(folder, classes[label])} has no PNG, JPEG or BMP images");
+                log?.Report($"warning: class folder {classFolder} has no PNG, JPEG or BMP images");
             images.AddRange(files.Select(f => (f, label)));
         }
         return images;
