@@ -264,7 +264,7 @@ public static class Conv2d
 /// <summary>How the convolution launchers compute: see <see cref="Conv2dLaunchers"/>.</summary>
 public enum Conv2dAlgorithm
 {
-    /// <summary>One work item per output element (gather); the CPU accelerator's choice.</summary>
+    /// <summary>One work item per output element (gather): the original kernels, kept as the simple baseline.</summary>
     Direct,
 
     /// <summary>im2col into a scratch matrix, then the register-tiled <see cref="Gemm.GemmTiled"/>.</summary>
@@ -290,7 +290,7 @@ public sealed class Conv2dLaunchers
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, Conv2dShape> im2col, im2colTransposed, col2im;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape> preActivationGradient;
 
-    /// <summary>The algorithm the public methods without one use: im2col + GEMM on OpenCL and CUDA, direct on the CPU accelerator.</summary>
+    /// <summary>The algorithm the public methods without one use: im2col + GEMM on every backend (measured faster on PoCL and on the CPU accelerator: docs/performance.md).</summary>
     public Conv2dAlgorithm Algorithm { get; }
 
     private Conv2dLaunchers(ComputeDevice device)
@@ -300,7 +300,7 @@ public sealed class Conv2dLaunchers
         gemm = GemmLaunchers.On(device);
         columns = new ScratchBuffer(device);
         gradients = new ScratchBuffer(device);
-        Algorithm = device.Kind == DeviceKind.Cpu ? Conv2dAlgorithm.Direct : Conv2dAlgorithm.Im2ColGemm;
+        Algorithm = Conv2dAlgorithm.Im2ColGemm;
         forward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape>(Conv2d.Conv2dForward);
         backwardInput = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape>(Conv2d.Conv2dBackwardInput);
         backwardWeight = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dShape>(Conv2d.Conv2dBackwardWeight);

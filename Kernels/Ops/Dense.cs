@@ -98,7 +98,7 @@ public static class Dense
 /// <summary>How the dense launchers compute: see <see cref="DenseLaunchers"/>.</summary>
 public enum DenseAlgorithm
 {
-    /// <summary>One work item per output element, a dot product each; the CPU accelerator's choice.</summary>
+    /// <summary>One work item per output element, a dot product each: the original kernels, kept as the baseline.</summary>
     Direct,
 
     /// <summary>The register-tiled <see cref="Gemm.GemmTiled"/> (the forward reads a transposed copy of W).</summary>
@@ -122,7 +122,7 @@ public sealed class DenseLaunchers
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, DenseShape> backwardBias;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, DenseShape> preActivationGradient;
 
-    /// <summary>The algorithm the public methods without one use: GEMM on OpenCL and CUDA, direct on the CPU accelerator.</summary>
+    /// <summary>The algorithm the public methods without one use: the GEMM on every backend (docs/performance.md).</summary>
     public DenseAlgorithm Algorithm { get; }
 
     private DenseLaunchers(ComputeDevice device)
@@ -132,7 +132,7 @@ public sealed class DenseLaunchers
         gemm = GemmLaunchers.On(device);
         transposed = new ScratchBuffer(device);
         gradients = new ScratchBuffer(device);
-        Algorithm = device.Kind == DeviceKind.Cpu ? DenseAlgorithm.Direct : DenseAlgorithm.Gemm;
+        Algorithm = DenseAlgorithm.Gemm;
         forward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, DenseShape>(Dense.DenseForward);
         backwardInput = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, DenseShape>(Dense.DenseBackwardInput);
         backwardWeight = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, DenseShape>(Dense.DenseBackwardWeight);

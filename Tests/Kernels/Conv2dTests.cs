@@ -121,7 +121,7 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
     }
 
     [Test]
-    public void DefaultAlgorithmSuitsTheBackend() =>
-        Assert.That(Conv2dLaunchers.On(Device).Algorithm,
-            Is.EqualTo(Device.Kind == IlgpuSiamese.Kernels.Devices.DeviceKind.Cpu ? Conv2dAlgorithm.Direct : Conv2dAlgorithm.Im2ColGemm));
+    public void DefaultAlgorithmIsTheTiledGemm() =>
+        Assert.That((Conv2dLaunchers.On(Device).Algorithm, DenseLaunchers.On(Device).Algorithm),
+            Is.EqualTo((Conv2dAlgorithm.Im2ColGemm, DenseAlgorithm.Gemm)));
 }
