@@ -90,7 +90,9 @@ public sealed class Trainer : IDisposable
         threshold = header.Threshold;
         distanceScale = header.DistanceScale;
         trainingSeconds = history.Count > 0 ? history[^1].Seconds : 0;
-        observer.Info($"Resuming from {ModelPath}: epoch {progress.EpochsDone + 1}, batch {progress.BatchesDoneInEpoch + 1}, step {progress.Step + 1}.");
+        observer.Info(progress.EpochsDone >= config.Epochs
+            ? $"{ModelPath} has already finished its {progress.EpochsDone} epochs: nothing to resume (--epochs N extends it)."
+            : $"Resuming from {ModelPath}: epoch {progress.EpochsDone + 1}, batch {progress.BatchesDoneInEpoch + 1}, step {progress.Step + 1}.");
     }
 
     private static bool SameArchitecture(NetworkConfig a, NetworkConfig b) =>
