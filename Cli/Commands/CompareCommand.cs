@@ -41,48 +41,58 @@ public static class CompareCommand
         };
         command.SetAction(parse =>
         {
-            var files = parse.GetValue(images) ?? [];
             var (list, folder) = (parse.GetValue(pairs), parse.GetValue(dir));
-            if ((files.Length > 0 ? 1 : 0) + (list is null ? 0 : 1) + (folder is null ? 0 : 1) != 1 || files.Length == 1)
-                throw new UserInputException("compare takes two images, or --pairs list.csv, or --dir FOLDER (one of them)");
-            var randomPairs = parse.GetValue(count);
-            if (randomPairs is < 1 or > MaxRandomPairs)
-                throw new UserInputException($"--count {randomPairs} is outside 1..{MaxRandomPairs:N0}");
+            var filePairs = Pairs(parse.GetValue(images) ?? [], list, folder, parse.GetValue(count), parse.GetValue(seed));
             var figure = parse.GetValue(output) is { } o ? CommonOptions.OutputFile(o, "--out") : null;
             var table = parse.GetValue(csv) is { } c ? CommonOptions.OutputFile(c, "--csv") : null;
-            var filePairs = list is not null ? FilePairs.FromCsv(list)
-                : folder is not null ? FilePairs.Random(folder, randomPairs, parse.GetValue(seed))
-                : FilePairs.Of([(files[0], files[1])]);
             if (figure is not null && filePairs.Pairs.Count > MaxFigurePairs)
                 throw new UserInputException($"--out draws at most {MaxFigurePairs} pairs, and there are {filePairs.Pairs.Count:N0}: leave --out off or list fewer");
 
             var modelPath = ModelOption.Resolve(parse.GetValue(model));
             using var computeDevice = ComputeDevice.Open(parse.GetValue(device)!);
             using var loaded = new LoadedModel(modelPath, computeDevice);
-            var input = loaded.Input;
-            var fitted = GrayImages.ReadFitted("images", filePairs.Files, input.Height, input.Width, parse.GetValue(invert));
+            var fitted = GrayImages.ReadFitted("images", filePairs.Files, loaded.Input.Height, loaded.Input.Width, parse.GetValue(invert));
             var scores = loaded.Similarities(fitted, filePairs.Pairs);
             var threshold = loaded.Header.Threshold;
             var compared = Enumerable.Range(0, scores.Length)
                 .Select(p => new Compared(filePairs.First(p), filePairs.Second(p), scores[p], scores[p] >= threshold)).ToList();
 
             if (figure is not null)
-                AtomicFile.Write(figure, ComparisonFigure.Png(fitted, filePairs.Pairs, compared, threshold, Path.GetFileName(modelPath)));
+            {
+                var source = list is not null ? $"{Path.GetFileName(list)}: {compared.Count} pairs" : $"{folder}: {compared.Count} random pairs, seed {parse.GetValue(seed)}";
+                AtomicFile.Write(figure, ComparisonFigure.Png(fitted, filePairs.Pairs, compared, threshold, $"{source}, model {Path.GetFileName(modelPath)}"));
+            }
             if (table is not null)
                 AtomicFile.WriteText(table, Csv(compared));
             var single = list is null && folder is null;
-            var asJson = parse.GetValue(json);
-            if (asJson)
+            if (parse.GetValue(json))
+            {
                 Console.WriteLine(JsonSerializer.Serialize(single ? SingleJson(modelPath, threshold, compared[0]) : new { model = modelPath, threshold, pairs = compared }, JsonOutput.Options));
-            else if (single)
+                return ExitCodes.Ok;
+            }
+            if (single)
                 PrintOne(compared[0], threshold);
             else
                 PrintTable(compared, threshold, modelPath);
-            foreach (var written in new[] { figure, table }.OfType<string>().Where(_ => !asJson))
+            foreach (var written in new[] { figure, table }.OfType<string>())
                 AnsiConsole.MarkupLine($"[grey]wrote {Markup.Escape(written)}[/]");
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The pairs to compare: two images, a CSV list, or random pairs from a folder (exactly one of them).</summary>
+    private static FilePairs Pairs(string[] images, string? list, string? folder, int count, int seed)
+    {
+        if ((images.Length > 0 ? 1 : 0) + (list is null ? 0 : 1) + (folder is null ? 0 : 1) != 1 || images.Length == 1)
+            throw new UserInputException("compare takes two images, or --pairs list.csv, or --dir FOLDER (one of them)");
+        if (list is not null)
+            return FilePairs.FromCsv(list);
+        if (folder is null)
+            return FilePairs.Of([(images[0], images[1])]);
+        if (count is < 1 or > MaxRandomPairs)
+            throw new UserInputException($"--count {count} is outside 1..{MaxRandomPairs:N0}");
+        return FilePairs.Random(folder, count, seed);
     }
 
     private static object SingleJson(string model, double threshold, Compared pair) =>

@@ -12,7 +12,8 @@ public static class ComparisonFigure
 {
     private const int SingleTile = 280;
 
-    public static byte[] Png(LabelledImages images, PairSet pairs, IReadOnlyList<CompareCommand.Compared> compared, double threshold, string model)
+    /// <summary>The figure as a PNG file's bytes; <paramref name="gridTitle"/> heads a grid (one pair's title is its similarity).</summary>
+    public static byte[] Png(LabelledImages images, PairSet pairs, IReadOnlyList<CompareCommand.Compared> compared, double threshold, string gridTitle)
     {
         var legend = new[] { ($"same: similarity ≥ {threshold:0.##}", PairMontage.Positive), ("different", PairMontage.Negative) };
         if (compared.Count == 1)
@@ -22,7 +23,7 @@ public static class ComparisonFigure
             return PairMontage.Png(images, [cell], $"Similarity: {pair.Similarity:0.00}", legend, SingleTile);
         }
         var cells = compared.Select((pair, p) => new MontageCell(pairs.First[p], pairs.Second[p], $"{pair.Similarity:0.00}", Colour(pair), Names(pair))).ToList();
-        return PairMontage.Png(images, cells, $"{compared.Count} pairs compared by {model}", legend);
+        return PairMontage.Png(images, cells, gridTitle, legend);
     }
 
     private static SkiaSharp.SKColor Colour(CompareCommand.Compared pair) => pair.Same ? PairMontage.Positive : PairMontage.Negative;

@@ -13,7 +13,7 @@ public sealed record OneShotResult(int Ways, int Trials, int Seed, double Accura
 /// </summary>
 public static class OneShot
 {
-    public const int MaxTrials = 1_000_000;
+    public const int MaxTrials = 100_000;
 
     /// <summary>
     /// The pairs of <paramref name="trials"/> seeded trials, trial after trial, N pairs each: (query,
