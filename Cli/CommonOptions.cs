@@ -34,6 +34,7 @@ public static class CommonOptions
 
     public static Option<InvertMode> Invert() => new("--invert")
     {
+        HelpName = "auto|yes|no",
         Description = "Invert images to MNIST's light-on-dark: auto (when an image's border is light on average), yes or no.",
         DefaultValueFactory = _ => InvertMode.Auto,
     };

@@ -30,6 +30,7 @@ public static class CompareCommand
         var dir = new Option<string?>("--dir") { Description = "Compare random pairs of the images in this folder and its subfolders." };
         var count = new Option<int>("--count") { Description = "With --dir: how many pairs.", DefaultValueFactory = _ => 10 };
         var seed = CommonOptions.Seed();
+        seed.Description = "With --dir: the seed of the random pairs.";
         var invert = CommonOptions.Invert();
         var output = new Option<string?>("--out") { Description = $"Write a PNG figure of the pairs (at most {MaxFigurePairs}) with their similarity." };
         var csv = new Option<string?>("--csv") { Description = "Write the similarities to this CSV file." };

@@ -29,7 +29,7 @@ public static class EvaluateCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the one-shot trials.", DefaultValueFactory = _ => 42 };
         var json = CommonOptions.Json();
         var device = CommonOptions.Device();
-        var command = new Command("evaluate", "Evaluate a model on the test pairs: accuracy, ROC AUC, EER, threshold, confusion matrix.")
+        var command = new Command("evaluate", "Evaluate a model on the test pairs: accuracy, ROC AUC, EER, threshold, confusion matrix; with --oneshot N, N-way one-shot accuracy.")
         {
             model, dataset, dataDir, testPairs, roc, oneShot, trials, seed, json, device,
         };
