@@ -3,12 +3,12 @@ using IlgpuSiamese.Kernels;
 namespace IlgpuSiamese.Training.Data;
 
 /// <summary>
-/// A folder with one subfolder of images (PNG, JPEG, BMP, GIF, WebP) per class (like torchvision's ImageFolder;
-/// subfolders of a class folder are searched too). Class names are the subfolder names in ordinal order.
-/// With train/ and test/ subfolders, each holding the class folders, those are the split; otherwise the
-/// images of each class, in ordinal path order, go to Test every 6th (the 6th, 12th, ...) and to Train
-/// the rest. Images become grayscale size x size (stretched); when the images' borders are light on
-/// average, every image is inverted, so that 0 is the background as in MNIST.
+/// A folder with one subfolder of images (PNG, JPEG, BMP, GIF, WebP) per class (like torchvision's
+/// ImageFolder; subfolders of a class folder are searched too). Class names are the subfolder names in
+/// ordinal order. With train/ and test/ subfolders, each holding the class folders, those are the split;
+/// otherwise the images of each class, in ordinal path order, go to Test every 6th (the 6th, 12th, ...)
+/// and to Train the rest. Images become grayscale size x size (stretched); when the images' borders are
+/// light on average, every image is inverted, so that 0 is the background as in MNIST.
 /// </summary>
 public static class ImageFolder
 {

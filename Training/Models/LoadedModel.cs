@@ -18,10 +18,10 @@ public sealed class LoadedModel : IDisposable
     {
         Path = path;
         Saved = ModelFile.Load(path);
-        // Evaluation runs only pairs: a triplet-trained model needs two branches, not three.
-        var config = Header.Network;
         if (Input.Channels != 1)
             throw new UserInputException($"{path}: the model takes {Input} inputs; images are fed to it as one grayscale channel (1x{Input.Height}x{Input.Width}).");
+        // Evaluation runs only pairs: a triplet-trained model needs two branches, not three.
+        var config = Header.Network;
         Network = new SiameseNetwork(device, config, maxBatch, seed: 0);
         if (Network.Parameters.Length != Header.ParameterCount)
         {
