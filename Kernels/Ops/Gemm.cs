@@ -29,7 +29,8 @@ public enum GemmEpilogue
 /// with leading dimension Ldb. What happens to each element of C is the <see cref="GemmEpilogue"/>.
 /// </summary>
 public readonly struct GemmShape(int m, int n, int k, int aRowStride, int aColStride, int ldb, GemmEpilogue epilogue,
-    int cRowStride, int cColStride, bool relu = false, int biasRowStep = 0, int biasColStep = 0, int area = 1)
+    int cRowStride, int cColStride, bool relu = false, int biasRowStep = 0, int biasColStep = 0, int area = 1,
+    GemmTileOrder tileOrder = GemmTileOrder.RowsFastest)
 {
     public readonly int M = m;
     public readonly int N = n;
@@ -44,6 +45,7 @@ public readonly struct GemmShape(int m, int n, int k, int aRowStride, int aColSt
     public readonly int BiasRowStep = biasRowStep;
     public readonly int BiasColStep = biasColStep;
     public readonly int Area = area;
+    public readonly int RowsFastest = tileOrder == GemmTileOrder.RowsFastest ? 1 : 0;
 
     public const int TileRows = 4;
     public const int TileColumns = 16;
@@ -51,6 +53,21 @@ public readonly struct GemmShape(int m, int n, int k, int aRowStride, int aColSt
     public int RowTiles => (M + TileRows - 1) / TileRows;
     public int ColumnTiles => (N + TileColumns - 1) / TileColumns;
     public int Tiles => RowTiles * ColumnTiles;
+
+    /// <summary>The same product with its tiles walked in another order (the results are bit-identical).</summary>
+    public GemmShape WithTileOrder(GemmTileOrder order) => new(M, N, K, ARowStride, AColStride, Ldb, (GemmEpilogue)Epilogue,
+        CRowStride, CColStride, Relu != 0, BiasRowStep, BiasColStep, Area, order);
+}
+
+/// <summary>
+/// Which tiles consecutive work items take. Only speed depends on it: every element's k loop is the same.
+/// RowsFastest: the row tiles of one column panel of B run back to back, so that panel (K×16 floats) is
+/// read from memory once and then from cache; ColumnsFastest re-streams all of B once per row tile.
+/// </summary>
+public enum GemmTileOrder
+{
+    RowsFastest = 0,
+    ColumnsFastest = 1,
 }
 
 /// <summary>Sixteen consecutive floats held in registers: one row of a GEMM's register tile.</summary>
@@ -89,10 +106,14 @@ public static class Gemm
     public static void GemmTiled(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s)
     {
         var columnTiles = s.ColumnTiles;
+        var rowTiles = s.RowTiles;
         for (var t = GridStride.Start; t < s.Tiles; t += GridStride.Step)
         {
-            var r0 = t / columnTiles * GemmShape.TileRows;
-            var c0 = (t - t / columnTiles * columnTiles) * GemmShape.TileColumns;
+            var fast = s.RowsFastest != 0 ? rowTiles : columnTiles;
+            var major = t / fast;
+            var minor = t - major * fast;
+            var r0 = (s.RowsFastest != 0 ? minor : major) * GemmShape.TileRows;
+            var c0 = (s.RowsFastest != 0 ? major : minor) * GemmShape.TileColumns;
             var lastRow = s.M - 1;
             var a0 = (r0 < lastRow ? r0 : lastRow) * s.ARowStride;
             var a1 = (r0 + 1 < lastRow ? r0 + 1 : lastRow) * s.ARowStride;
@@ -291,7 +312,10 @@ public sealed class GemmLaunchers
 
     /// <summary>C from A·B as <paramref name="s"/> says; <paramref name="bias"/> is read only by the bias epilogues (pass any view otherwise).</summary>
     public void Run(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s) =>
-        tiled(device.LaunchTiles(s.Tiles), c, a, b, bias, s);
+        tiled(device.LaunchTiles(s.Tiles), c, a, b, bias, TileOrder is { } order ? s.WithTileOrder(order) : s);
+
+    /// <summary>Forces one tile order on every product this device runs (benchmarks compare them); null keeps each shape's own.</summary>
+    public GemmTileOrder? TileOrder { get; set; }
 
     public void TransposeMatrix(ArrayView<float> output, ArrayView<float> input, TransposeShape s) =>
         transpose(device.Launch(s.Length), output, input, s);
