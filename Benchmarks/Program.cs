@@ -13,7 +13,11 @@ var what = args.Length > 1 ? args[1] : "flat";
 var repetitions = args.Length > 2 ? int.Parse(args[2]) : 5;
 using var device = ComputeDevice.Open(deviceId);
 var gemm = GemmLaunchers.On(device);
-GemmTileOrder?[] variants = [GemmTileOrder.ColumnsFastest, GemmTileOrder.RowsFastest];
+(string Name, Action Set)[] variants =
+[
+    ("unpacked", () => gemm.PackA = false),
+    ("packedA", () => gemm.PackA = true),
+];
 Console.WriteLine($"{device} {what}, median of {repetitions}");
 
 if (what == "ops")
@@ -54,14 +58,14 @@ void Compare(string name, Action run, int pairs)
 {
     foreach (var v in variants)
     {
-        gemm.TileOrder = v;
+        v.Set();
         run();
     }
     var times = variants.Select(_ => new List<double>()).ToArray();
     for (var r = 0; r < repetitions; r++)
         for (var i = 0; i < variants.Length; i++)
         {
-            gemm.TileOrder = variants[i];
+            variants[i].Set();
             device.Synchronize();
             var clock = Stopwatch.StartNew();
             run();
@@ -70,7 +74,7 @@ void Compare(string name, Action run, int pairs)
         }
     var medians = times.Select(t => t.Order().ElementAt(t.Count / 2)).ToArray();
     Console.WriteLine($"{name,-32} " + string.Join("  ", variants.Select((v, i) =>
-        $"{v?.ToString() ?? "default"} {medians[i],9:F1}" + (pairs > 0 ? $" ({pairs * 1000 / medians[i],6:F0} pairs/s)" : ""))) + $"  ratio {medians[0] / medians[^1]:F2}x");
+        $"{v.Name} {medians[i],9:F1}" + (pairs > 0 ? $" ({pairs * 1000 / medians[i],6:F0} pairs/s)" : ""))) + $"  ratio {medians[0] / medians[^1]:F2}x");
 }
 
 void Ops()

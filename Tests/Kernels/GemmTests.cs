@@ -37,17 +37,27 @@ public class GemmKernelTests(string deviceId) : BackendFixture(deviceId)
         var aDevice = arrays.Upload(a);
         var bDevice = arrays.Upload(b);
         float[]? first = null;
-        foreach (var order in Enum.GetValues<GemmTileOrder>())
+        var packDefault = gemm.PackA;
+        try
         {
-            var c = arrays.Poisoned(m * n);
-            var shape = new GemmShape(m, n, k, aTransposed ? 1 : k, aTransposed ? m : 1, n, GemmEpilogue.Store, n, 1, tileOrder: order);
-            gemm.Run(c, aDevice, bDevice, c, shape);
-            var actual = arrays.Read(c);
-            Close.Assert($"C ({order})", actual, expected);
-            if (first is null)
-                first = actual;
-            else
-                Assert.That(actual, Is.EqualTo(first).AsCollection, $"{order} must give the same bits as {GemmTileOrder.RowsFastest}");
+            foreach (var pack in new[] { false, true })
+                foreach (var order in Enum.GetValues<GemmTileOrder>())
+                {
+                    gemm.PackA = pack;
+                    var c = arrays.Poisoned(m * n);
+                    var shape = new GemmShape(m, n, k, aTransposed ? 1 : k, aTransposed ? m : 1, n, GemmEpilogue.Store, n, 1, tileOrder: order);
+                    gemm.Run(c, aDevice, bDevice, c, shape);
+                    var actual = arrays.Read(c);
+                    Close.Assert($"C ({order}, packed A: {pack})", actual, expected);
+                    if (first is null)
+                        first = actual;
+                    else
+                        Assert.That(actual, Is.EqualTo(first).AsCollection, $"{order}, packed A {pack}: every variant gives the same bits");
+                }
+        }
+        finally
+        {
+            gemm.PackA = packDefault;
         }
     }
 }
