@@ -7,17 +7,24 @@ using IlgpuSiamese.Network;
 
 // A/B harness for docs/performance.md: variants run interleaved in one process (the machine is shared, so
 // only same-process ratios mean anything); each figure is the median of the repetitions.
-//   dotnet run -c Release --project Benchmarks -- <device> <flat|keras|ops> [repetitions]
+//   dotnet run -c Release --project Benchmarks -- <device> <flat|keras|ops> [repetitions] [order|pack]
 var deviceId = args.Length > 0 ? args[0] : "opencl:0";
 var what = args.Length > 1 ? args[1] : "flat";
 var repetitions = args.Length > 2 ? int.Parse(args[2]) : 5;
 using var device = ComputeDevice.Open(deviceId);
 var gemm = GemmLaunchers.On(device);
-(string Name, Action Set)[] variants =
-[
-    ("unpacked", () => gemm.PackA = false),
-    ("packedA", () => gemm.PackA = true),
-];
+// Which two variants: "order" (GEMM tile order, before/after #7) or "pack" (A packed into panels, #8).
+(string Name, Action Set)[] variants = (args.Length > 3 ? args[3] : "order") == "pack"
+    ?
+    [
+        ("unpacked", () => gemm.PackA = false),
+        ("packedA", () => gemm.PackA = true),
+    ]
+    :
+    [
+        ("ColumnsFastest", () => gemm.TileOrder = GemmTileOrder.ColumnsFastest),
+        ("RowsFastest", () => gemm.TileOrder = GemmTileOrder.RowsFastest),
+    ];
 Console.WriteLine($"{device} {what}, median of {repetitions}");
 
 if (what == "ops")
