@@ -128,19 +128,18 @@ public static class TrainCommand
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                     .Start(context =>
                     {
-                        var console = new TrainingConsole(context, config.Epochs);
+                        // The history files follow every evaluation, so a crash loses no more than the model does.
+                        var console = new TrainingConsole(context, config.Epochs, () => WriteHistory(outDir, trainer!.History, config, device));
                         trainer = new Trainer(device, config, data, outDir, console, saved);
                         outcome = trainer.Run(cancel.Token);
                     });
             }
             finally
             {
-                if (trainer is not null)
-                {
-                    WriteHistory(outDir, trainer.History, config, device);
-                    trainer.Dispose();
-                }
+                trainer?.Dispose();
             }
+            if (File.Exists(Path.Combine(outDir, "history.csv")))
+                AnsiConsole.MarkupLine($"History: {Markup.Escape(Path.Combine(outDir, "history.csv"))}, {Markup.Escape(Path.Combine(outDir, "history.png"))}");
             AnsiConsole.MarkupLine($"Model: {Markup.Escape(modelPath)}");
             return outcome == TrainingOutcome.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
         }
@@ -157,6 +156,5 @@ public static class TrainCommand
         HistoryCsv.Write(Path.Combine(outDir, "history.csv"), history);
         HistoryPlot.Save(Path.Combine(outDir, "history.png"), history,
             $"{config.Preset} tower, {config.Loss.ToString().ToLowerInvariant()} loss, {device.Name}");
-        AnsiConsole.MarkupLine($"History: {Markup.Escape(Path.Combine(outDir, "history.csv"))}, {Markup.Escape(Path.Combine(outDir, "history.png"))}");
     }
 }
