@@ -64,7 +64,8 @@ public sealed class Trainer : IDisposable
 
     private int EpochSize(LabelledImages fit)
     {
-        var natural = config.Loss == LossKind.Triplet ? fit.Count : fit.Count * config.PairsPerImage;
+        // PairBuilder gives each image pairsPerImage positives and as many negatives; triplets, one each.
+        var natural = config.Loss == LossKind.Triplet ? fit.Count : fit.Count * config.PairsPerImage * 2;
         return Math.Min(natural, config.TrainPairs ?? int.MaxValue);
     }
 
