@@ -73,9 +73,26 @@ public sealed class ComputeDevice : IDisposable
     public T Kernels<T>(Func<ComputeDevice, T> load) where T : class =>
         (T)launchers.GetOrAdd(typeof(T), _ => load(this));
 
-    public MemoryBuffer1D<float, Stride1D.Dense> Allocate(long length) => Accelerator.Allocate1D<float>(length);
+    private long bytesAllocated;
 
-    public MemoryBuffer1D<int, Stride1D.Dense> AllocateInt(long length) => Accelerator.Allocate1D<int>(length);
+    /// <summary>
+    /// Bytes of every buffer allocated through <see cref="Allocate{T}"/> (and its float and int forms) since
+    /// the device was opened: a running total that freeing does not lower. The difference across building
+    /// something is what that thing holds on the device (benchmarks report it against the batch size).
+    /// </summary>
+    public long BytesAllocated => Interlocked.Read(ref bytesAllocated);
+
+    /// <summary>A buffer of <paramref name="length"/> elements, counted in <see cref="BytesAllocated"/>. Not zeroed.</summary>
+    public MemoryBuffer1D<T, Stride1D.Dense> Allocate<T>(long length) where T : unmanaged
+    {
+        var buffer = Accelerator.Allocate1D<T>(length);
+        Interlocked.Add(ref bytesAllocated, buffer.LengthInBytes);
+        return buffer;
+    }
+
+    public MemoryBuffer1D<float, Stride1D.Dense> Allocate(long length) => Allocate<float>(length);
+
+    public MemoryBuffer1D<int, Stride1D.Dense> AllocateInt(long length) => Allocate<int>(length);
 
     public void Synchronize() => Stream.Synchronize();
 
