@@ -12,5 +12,6 @@ public static class CommandList
         TrainCommand.Create(),
         EvaluateCommand.Create(),
         DevicesCommand.Create(),
+        BenchCommand.Create(),
     ];
 }

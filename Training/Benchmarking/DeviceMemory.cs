@@ -18,7 +18,7 @@ public sealed record MemoryProfile(string Tower, int Parameters, IReadOnlyList<M
 /// </summary>
 public static class DeviceMemory
 {
-    public static readonly int[] DefaultBatches = [16, 64, 256, 1024];
+    public static readonly int[] DefaultBatches = [16, 64, 256, 512];
 
     public static MemoryProfile AgainstBatch(ComputeDevice device, string tower, IReadOnlyList<int>? batches = null, int seed = 42)
     {
