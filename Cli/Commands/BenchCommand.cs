@@ -15,7 +15,7 @@ namespace IlgpuSiamese.Cli.Commands;
 /// </summary>
 public static class BenchCommand
 {
-    private const int HostAllocationSteps = 5;
+    private const int HostAllocationSteps = 3;
 
     public static Command Create()
     {
