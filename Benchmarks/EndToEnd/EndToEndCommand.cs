@@ -128,7 +128,11 @@ public static class EndToEndCommand
                 d.Dispose();
         }
         if (o.Json)
+        {
+            // The figures for a person go to stderr, so that stdout holds only the JSON.
+            Console.Error.Write(Table(o, data, results));
             Console.WriteLine(JsonSerializer.Serialize(ToJson(o, data, devices, results), Json));
+        }
         else
             Console.Write(Table(o, data, results));
         return 0;
