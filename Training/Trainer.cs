@@ -234,7 +234,14 @@ public sealed class Trainer : IDisposable
             threshold, Math.Round(trainingSeconds, 3), Math.Round(pairsPerSecond, 1));
         history.Add(record);
         observer.Evaluated(record);
+        if (record.ValAuc < 0.55 && test.Distances.Average(d => (double)d) < CollapsedDistance)
+            observer.Info("Warning: the embeddings have collapsed (test pairs at the distance floor, AUC about 0.5): " +
+                          "the well-known 'stuck at 50%' of siamese training, where no gradient flows below the floor. " +
+                          "Try another --seed, a lower --lr, or --loss contrastive.");
     }
+
+    /// <summary>A mean test distance below this (10× sqrt of the floor) means the towers map everything to one point.</summary>
+    private const double CollapsedDistance = 3.2e-3;
 
     /// <summary>BCE: the probability cut that is best on validation pairs. Distance heads: the distance τ that is, which maps to similarity 0.5.</summary>
     private void ChooseThreshold(PairOutputs validation)

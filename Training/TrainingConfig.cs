@@ -48,6 +48,7 @@ public sealed record TrainingConfig
             if (!ok)
                 throw new Kernels.UserInputException(message);
         }
+        Require(TowerSpec.PresetNames.Contains(Preset), $"unknown preset '{Preset}': use {string.Join(" or ", TowerSpec.PresetNames)}.");
         Require(Epochs >= 1, "--epochs must be at least 1.");
         Require(BatchSize is >= 2 and <= 4096, "--batch-size must be between 2 and 4096.");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), "--lr must be a positive number.");

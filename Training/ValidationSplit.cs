@@ -3,8 +3,9 @@ using IlgpuSiamese.Training.Data;
 namespace IlgpuSiamese.Training;
 
 /// <summary>
-/// The training images minus a held-out twelfth (every 12th image) whose pairs choose the decision
-/// threshold. Test pairs are never used for that.
+/// The training images minus a held-out twelfth (every 12th image of each class, so every class is in
+/// both parts whatever the file's order) whose pairs choose the decision threshold. Test pairs are
+/// never used for that.
 /// </summary>
 public static class ValidationSplit
 {
@@ -12,8 +13,12 @@ public static class ValidationSplit
 
     public static (LabelledImages Fit, LabelledImages Validation) Of(LabelledImages train)
     {
-        var validation = Enumerable.Range(0, train.Count).Where(i => i % Every == Every - 1).ToArray();
-        var fit = Enumerable.Range(0, train.Count).Where(i => i % Every != Every - 1).ToArray();
+        var seenOfClass = new int[train.ClassCount];
+        var held = new bool[train.Count];
+        for (var i = 0; i < train.Count; i++)
+            held[i] = ++seenOfClass[train.Labels[i]] % Every == 0;
+        var validation = Enumerable.Range(0, train.Count).Where(i => held[i]).ToArray();
+        var fit = Enumerable.Range(0, train.Count).Where(i => !held[i]).ToArray();
         return (Subset(train, fit, train.Name), Subset(train, validation, $"{train.Name} (validation)"));
     }
 

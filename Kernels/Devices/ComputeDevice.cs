@@ -69,6 +69,24 @@ public sealed class ComputeDevice : IDisposable
         return new KernelConfig(groups, groupSize);
     }
 
+    /// <summary>
+    /// The launch for <paramref name="tiles"/> register tiles, each a large piece of work (a GEMM tile runs
+    /// thousands of multiply-adds). PoCL runs one work-group on one core, so groups are kept small there
+    /// (8 tiles) and the tiles spread over every core; GPUs get groups of 64, the CPU accelerator its usual
+    /// one lane per thread.
+    /// </summary>
+    public KernelConfig LaunchTiles(long tiles)
+    {
+        var size = Kind switch
+        {
+            DeviceKind.Cpu => groupSize,
+            DeviceKind.OpenCL when Info.Type == "CPU" => Math.Min(8, groupSize),
+            _ => Math.Min(64, groupSize),
+        };
+        var groups = (int)Math.Clamp((tiles + size - 1) / size, 1, Kind == DeviceKind.Cpu ? maxGroups : int.MaxValue / size);
+        return new KernelConfig(groups, size);
+    }
+
     /// <summary>The launcher object of one operation, created (and its kernels loaded) on first use.</summary>
     public T Kernels<T>(Func<ComputeDevice, T> load) where T : class =>
         (T)launchers.GetOrAdd(typeof(T), _ => load(this));

@@ -28,7 +28,7 @@ public static class ContrastiveLoss
         {
             var d = distance[n];
             var y = label[n];
-            var gap = XMath.Max(s.Margin - d, 0f);
+            var gap = Clamp.AtLeast(s.Margin - d, 0f);
             loss[n] = y * d * d + (1f - y) * gap * gap;
         }
     }
@@ -41,7 +41,7 @@ public static class ContrastiveLoss
         {
             var d = distance[n];
             var y = label[n];
-            var gap = XMath.Max(s.Margin - d, 0f);
+            var gap = Clamp.AtLeast(s.Margin - d, 0f);
             dDistance[n] = (2f * y * d - 2f * (1f - y) * gap) / s.Batch;
         }
     }

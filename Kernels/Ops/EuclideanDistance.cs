@@ -41,7 +41,7 @@ public static class EuclideanDistance
     }
 
     /// <summary>d = sqrt(max(Σ, floor)) from the squared distance.</summary>
-    public static float FromSquared(float squaredDistance) => XMath.Sqrt(XMath.Max(squaredDistance, SquaredDistanceFloor));
+    public static float FromSquared(float squaredDistance) => XMath.Sqrt(Clamp.AtLeast(squaredDistance, SquaredDistanceFloor));
 
     // a, b: (N, F)  d: (N)
     public static void EuclideanDistanceForward(ArrayView<float> distance, ArrayView<float> a, ArrayView<float> b,

@@ -30,7 +30,7 @@ public static class SigmoidBce
             // e in (0, 1]: sigmoid(|z|) = 1 / (1 + e), sigmoid(-|z|) = e / (1 + e).
             var e = XMath.Exp(-XMath.Abs(z));
             probability[n] = z >= 0f ? 1f / (1f + e) : e / (1f + e);
-            loss[n] = XMath.Max(z, 0f) - label[n] * z + XMath.Log(1f + e);
+            loss[n] = Clamp.AtLeast(z, 0f) - label[n] * z + XMath.Log(1f + e);
         }
     }
 

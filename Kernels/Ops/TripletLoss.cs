@@ -35,7 +35,7 @@ public static class TripletLoss
         {
             var dap = EuclideanDistance.FromSquared(EuclideanDistance.SquaredDistance(anchor, positive, n, s.Features));
             var dan = EuclideanDistance.FromSquared(EuclideanDistance.SquaredDistance(anchor, negative, n, s.Features));
-            loss[n] = XMath.Max(dap - dan + s.Margin, 0f);
+            loss[n] = Clamp.AtLeast(dap - dan + s.Margin, 0f);
         }
     }
 

@@ -50,12 +50,17 @@ public class Conv2dReferenceGradientTests
 [TestFixtureSource(typeof(Backends), nameof(Backends.All))]
 public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
 {
-    [TestCase(2, true, 1)]
-    [TestCase(2, false, 5)]
-    [TestCase(3, true, 5)]
-    [TestCase(4, true, 3)]
-    [TestCase(5, false, 5)]
-    public void KernelsMatchReference(int kernel, bool relu, int inChannels)
+    [TestCase(2, true, 1, Conv2dAlgorithm.Direct)]
+    [TestCase(2, false, 5, Conv2dAlgorithm.Direct)]
+    [TestCase(3, true, 5, Conv2dAlgorithm.Direct)]
+    [TestCase(4, true, 3, Conv2dAlgorithm.Direct)]
+    [TestCase(5, false, 5, Conv2dAlgorithm.Direct)]
+    [TestCase(2, true, 1, Conv2dAlgorithm.Im2ColGemm)]
+    [TestCase(2, false, 5, Conv2dAlgorithm.Im2ColGemm)]
+    [TestCase(3, true, 5, Conv2dAlgorithm.Im2ColGemm)]
+    [TestCase(4, true, 3, Conv2dAlgorithm.Im2ColGemm)]
+    [TestCase(5, false, 5, Conv2dAlgorithm.Im2ColGemm)]
+    public void KernelsMatchReference(int kernel, bool relu, int inChannels, Conv2dAlgorithm algorithm)
     {
         var numbers = new Numbers();
         var s = new Conv2dShape(batch: 3, inChannels, height: 7, width: 6, outChannels: 8, kernel, relu);
@@ -77,12 +82,12 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
         var xDevice = arrays.Upload(x);
         var wDevice = arrays.Upload(w);
         var dyDevice = arrays.Upload(dy);
-        launch.Forward(yDevice, xDevice, wDevice, arrays.Upload(b), s);
+        launch.Forward(yDevice, xDevice, wDevice, arrays.Upload(b), s, algorithm);
         Close.Assert("forward", arrays.Read(yDevice), y);
 
         // The backward reads the float32 forward output (for the ReLU mask), as in training.
-        launch.BackwardInput(dxDevice, dyDevice, yDevice, wDevice, s);
-        launch.BackwardWeight(dwDevice, dyDevice, yDevice, xDevice, s);
+        launch.BackwardInput(dxDevice, dyDevice, yDevice, wDevice, s, algorithm);
+        launch.BackwardWeight(dwDevice, dyDevice, yDevice, xDevice, s, algorithm);
         launch.BackwardBias(dbDevice, dyDevice, yDevice, s);
         Close.Assert("dInput", arrays.Read(dxDevice), dx);
         Close.Assert("dWeight (accumulated)", arrays.Read(dwDevice), dw.Zip(dwBefore, (g, before) => g + before).ToArray());
@@ -90,7 +95,7 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
     }
 
     [Test]
-    public void TwoLaunchesGiveIdenticalBits()
+    public void TwoLaunchesGiveIdenticalBits([Values] Conv2dAlgorithm algorithm)
     {
         var numbers = new Numbers();
         var s = new Conv2dShape(batch: 4, inChannels: 8, height: 10, width: 9, outChannels: 16, kernel: 3, relu: true);
@@ -106,12 +111,17 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
             var dx = arrays.Poisoned(s.InputLength);
             var dw = arrays.Upload(new float[s.WeightLength]);
             var db = arrays.Upload(new float[s.OutChannels]);
-            launch.Forward(y, x, w, b, s);
-            launch.BackwardInput(dx, dy, y, w, s);
-            launch.BackwardWeight(dw, dy, y, x, s);
+            launch.Forward(y, x, w, b, s, algorithm);
+            launch.BackwardInput(dx, dy, y, w, s, algorithm);
+            launch.BackwardWeight(dw, dy, y, x, s, algorithm);
             launch.BackwardBias(db, dy, y, s);
             return [.. arrays.Read(y), .. arrays.Read(dx), .. arrays.Read(dw), .. arrays.Read(db)];
         }
         Assert.That(Run(), Is.EqualTo(Run()).AsCollection);
     }
+
+    [Test]
+    public void DefaultAlgorithmIsTheTiledGemm() =>
+        Assert.That((Conv2dLaunchers.On(Device).Algorithm, DenseLaunchers.On(Device).Algorithm),
+            Is.EqualTo((Conv2dAlgorithm.Im2ColGemm, DenseAlgorithm.Gemm)));
 }

@@ -28,9 +28,8 @@ public class DenseReferenceGradientTests
 [TestFixtureSource(typeof(Backends), nameof(Backends.All))]
 public class DenseKernelTests(string deviceId) : BackendFixture(deviceId)
 {
-    [TestCase(false)]
-    [TestCase(true)]
-    public void KernelsMatchReference(bool relu)
+    [Test]
+    public void KernelsMatchReference([Values] bool relu, [Values] DenseAlgorithm algorithm)
     {
         var numbers = new Numbers();
         var s = new DenseShape(batch: 9, inputs: 37, outputs: 19, relu);
@@ -51,13 +50,13 @@ public class DenseKernelTests(string deviceId) : BackendFixture(deviceId)
         var dbDevice = arrays.Upload(dbBefore);
         var xDevice = arrays.Upload(x);
         var dyDevice = arrays.Upload(dy);
-        launch.Forward(yDevice, xDevice, arrays.Upload(w), arrays.Upload(b), s);
+        launch.Forward(yDevice, xDevice, arrays.Upload(w), arrays.Upload(b), s, algorithm);
         var yActual = arrays.Read(yDevice);
         Close.Assert("forward", yActual, y);
 
         // The backward reads the float32 forward output (for the ReLU mask), as in training.
-        launch.BackwardInput(dxDevice, dyDevice, yDevice, arrays.Upload(w), s);
-        launch.BackwardWeight(dwDevice, dyDevice, yDevice, xDevice, s);
+        launch.BackwardInput(dxDevice, dyDevice, yDevice, arrays.Upload(w), s, algorithm);
+        launch.BackwardWeight(dwDevice, dyDevice, yDevice, xDevice, s, algorithm);
         launch.BackwardBias(dbDevice, dyDevice, yDevice, s);
         Close.Assert("dInput", arrays.Read(dxDevice), dx);
         Close.Assert("dWeight (accumulated)", arrays.Read(dwDevice), dw.Zip(dwBefore, (g, before) => g + before).ToArray());
@@ -65,7 +64,7 @@ public class DenseKernelTests(string deviceId) : BackendFixture(deviceId)
     }
 
     [Test]
-    public void TwoLaunchesGiveIdenticalBits()
+    public void TwoLaunchesGiveIdenticalBits([Values] DenseAlgorithm algorithm)
     {
         var numbers = new Numbers();
         var s = new DenseShape(batch: 16, inputs: 64, outputs: 48, relu: true);
@@ -79,9 +78,11 @@ public class DenseKernelTests(string deviceId) : BackendFixture(deviceId)
         {
             var y = arrays.Poisoned(s.OutputLength);
             var dw = arrays.Upload(new float[s.WeightLength]);
-            launch.Forward(y, x, w, b, s);
-            launch.BackwardWeight(dw, dy, y, x, s);
-            return arrays.Read(y).Concat(arrays.Read(dw)).ToArray();
+            var dx = arrays.Poisoned(s.InputLength);
+            launch.Forward(y, x, w, b, s, algorithm);
+            launch.BackwardWeight(dw, dy, y, x, s, algorithm);
+            launch.BackwardInput(dx, dy, y, w, s, algorithm);
+            return [.. arrays.Read(y), .. arrays.Read(dw), .. arrays.Read(dx)];
         }
         Assert.That(Run(), Is.EqualTo(Run()).AsCollection);
     }

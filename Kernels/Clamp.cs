@@ -1,0 +1,10 @@
+namespace IlgpuSiamese.Kernels;
+
+/// <summary>
+/// max(value, floor) that keeps NaN: OpenCL's fmax (what XMath.Max becomes there) returns the other
+/// operand for a NaN, which would hide a diverged loss on OpenCL while the CPU reports it.
+/// </summary>
+public static class Clamp
+{
+    public static float AtLeast(float value, float floor) => value < floor ? floor : value;
+}

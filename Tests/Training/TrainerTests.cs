@@ -1,0 +1,88 @@
+using IlgpuSiamese.Network;
+using IlgpuSiamese.Tests.Support;
+using IlgpuSiamese.Training;
+using IlgpuSiamese.Training.Models;
+
+namespace IlgpuSiamese.Tests.Training;
+
+/// <summary>The training loop on a small synthetic set: it learns, repeats itself, resumes exactly, and stops on NaN.</summary>
+[TestFixtureSource(typeof(Backends), nameof(Backends.All))]
+public class TrainerTests(string deviceId) : BackendFixture(deviceId)
+{
+    private static readonly TrainingConfig Tiny = new()
+    {
+        Preset = TowerSpec.FlatPreset, Filters = 4, Embedding = 8, Epochs = 2, BatchSize = 16, LearningRate = 3e-3, Seed = 11,
+    };
+
+    private sealed class Observer(Action<int, int>? onStep = null) : ITrainingObserver
+    {
+        public List<EpochRecord> Records { get; } = [];
+        public void Info(string message) { }
+        public void StepDone(int epoch, int batchesDone, int batchesInEpoch, double pairsPerSecond) => onStep?.Invoke(epoch, batchesDone);
+        public void Evaluated(EpochRecord record) => Records.Add(record);
+    }
+
+    private (IReadOnlyList<EpochRecord> History, float[] Weights, TrainingOutcome Outcome) Train(
+        TrainingConfig config, string outDir, CancellationTokenSource? cancel = null, Action<int, int>? onStep = null, bool resume = false)
+    {
+        var saved = resume ? ModelFile.Load(Path.Combine(outDir, Trainer.ModelFileName)) : null;
+        using var trainer = new Trainer(Device, config, SyntheticDigits.Create(), outDir, new Observer(onStep), saved);
+        var outcome = trainer.Run(cancel?.Token ?? CancellationToken.None);
+        var p = trainer.Network.Parameters;
+        return (trainer.History, p.Download(p.Values), outcome);
+    }
+
+    private static object[] Figures(EpochRecord r) => [r.Epoch, r.Step, r.TrainLoss, r.TrainAccuracy, r.ValLoss, r.ValAccuracy, r.ValAuc, r.Threshold];
+
+    [TestCase(LossKind.Contrastive)]
+    [TestCase(LossKind.Bce)]
+    [TestCase(LossKind.Triplet)]
+    public void LearnsAndRepeatsBitForBit(LossKind loss)
+    {
+        using var folder = new TempFolder();
+        var config = Tiny with { Loss = loss, Margin = loss == LossKind.Triplet ? 0.5f : 1f, Epochs = 3 };
+        var first = Train(config, folder["a"]);
+        var second = Train(config, folder["b"]);
+        Assert.That(first.History.Select(Figures), Is.EqualTo(second.History.Select(Figures)), "same seed, same device: same history");
+        Assert.That(first.Weights, Is.EqualTo(second.Weights).AsCollection, "and the same weights");
+        Assert.That(first.History[^1].ValAccuracy, Is.GreaterThan(0.8), "the synthetic classes are learnable");
+        Assert.That(File.Exists(Path.Combine(folder["a"], Trainer.ModelFileName)), "a model is saved");
+    }
+
+    [Test]
+    public void ResumeAfterAnInterruptionContinuesExactly()
+    {
+        using var folder = new TempFolder();
+        var straight = Train(Tiny, folder["straight"]);
+        using var cancel = new CancellationTokenSource();
+        var interrupted = Train(Tiny, folder["resumed"], cancel, onStep: (epoch, batch) =>
+        {
+            if (epoch == 0 && batch == 5)
+                cancel.Cancel();
+        });
+        Assert.That(interrupted.Outcome, Is.EqualTo(TrainingOutcome.Interrupted));
+        var header = ModelFile.Load(Path.Combine(folder["resumed"], Trainer.ModelFileName)).Header;
+        Assert.That((header.Progress.EpochsDone, header.Progress.BatchesDoneInEpoch, header.Progress.Step), Is.EqualTo((0, 5, 5)),
+            "the checkpoint holds the step it stopped after");
+        var resumed = Train(Tiny, folder["resumed"], resume: true);
+        Assert.That(resumed.Outcome, Is.EqualTo(TrainingOutcome.Completed));
+        Assert.That(resumed.Weights, Is.EqualTo(straight.Weights).AsCollection, "resumed weights equal an uninterrupted run's, bit for bit");
+        Assert.That(resumed.History.Select(Figures), Is.EqualTo(straight.History.Select(Figures)), "and so does the history");
+    }
+
+    [Test]
+    public void NonFiniteLossStopsAndKeepsTheLastGoodCheckpoint()
+    {
+        using var folder = new TempFolder();
+        Train(Tiny with { Epochs = 1 }, folder.Path);
+        var modelPath = Path.Combine(folder.Path, Trainer.ModelFileName);
+        var good = File.ReadAllBytes(modelPath);
+        var saved = ModelFile.Load(modelPath);
+        var diverging = Tiny with { Epochs = 3, LearningRate = 1e38 };
+        using var trainer = new Trainer(Device, diverging, SyntheticDigits.Create(), folder.Path, new Observer(), saved);
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Run(CancellationToken.None));
+        Assert.That(error!.Message, Does.Contain("NaN").Or.Contain("Infinity").Or.Contain("∞"));
+        Assert.That(error.Message, Does.Contain(modelPath), "the message names the kept checkpoint");
+        Assert.That(File.ReadAllBytes(modelPath), Is.EqualTo(good), "the last good checkpoint is untouched");
+    }
+}
