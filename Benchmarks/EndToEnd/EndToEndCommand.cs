@@ -88,50 +88,48 @@ public static class EndToEndCommand
         var ids = BenchmarkDevices.Resolve(o.Device);
         var data = BenchmarkData.Load(o.DataDir, o.Seed, log);
         log.Report($"Data: {data.Source}; {data.TrainPairs.Count:N0} training pairs, {data.TestPairs.Count:N0} test pairs.");
-        var devices = new List<ComputeDevice>();
+        var infos = new List<DeviceInfo>();
         var results = new List<TowerResult>();
-        try
+        foreach (var tower in towers)
         {
-            foreach (var id in ids)
-                devices.Add(ComputeDevice.Open(id));
-            foreach (var tower in towers)
+            // Fresh devices per tower, as in `siamese bench`: nothing of one tower's run stays for the next.
+            var devices = new List<ComputeDevice>();
+            var engines = new List<IPairEngine>();
+            try
             {
-                var engines = new List<IPairEngine>();
-                try
+                foreach (var id in ids)
+                    devices.Add(ComputeDevice.Open(id));
+                if (infos.Count == 0)
+                    infos.AddRange(devices.Select(d => d.Info));
+                engines.AddRange(devices.Select(d => new IlgpuPairEngine(d, tower, data, seed: o.Seed)));
+                engines.Add(new TorchPairEngine(tower, data, seed: o.Seed));
+                var measured = ThroughputRun.Measure(engines, throughput, log);
+                var torchResult = measured[^1];
+                var ours = measured.Take(measured.Count - 1).ToList();
+                var ratios = ours.Select(r => ThroughputRatio.Of(r, torchResult))
+                    .Concat(ThroughputRatio.AllPairs(ours))
+                    .ToList();
+                var losses = engines.Select(e => e switch
                 {
-                    engines.AddRange(devices.Select(d => new IlgpuPairEngine(d, tower, data, seed: o.Seed)));
-                    engines.Add(new TorchPairEngine(tower, data, seed: o.Seed));
-                    var measured = ThroughputRun.Measure(engines, throughput, log);
-                    var torchResult = measured[^1];
-                    var ours = measured.Take(measured.Count - 1).ToList();
-                    var ratios = ours.Select(r => ThroughputRatio.Of(r, torchResult))
-                        .Concat(ThroughputRatio.AllPairs(ours))
-                        .ToList();
-                    var losses = engines.Select(e => e switch
-                    {
-                        IlgpuPairEngine i => i.LastMeanLoss,
-                        TorchPairEngine t => t.LastMeanLoss,
-                        _ => double.NaN,
-                    }).ToList();
-                    results.Add(new TowerResult(tower, ours, torchResult, ratios, losses));
-                }
-                finally
-                {
-                    foreach (var engine in engines)
-                        engine.Dispose();
-                }
+                    IlgpuPairEngine i => i.LastMeanLoss,
+                    TorchPairEngine t => t.LastMeanLoss,
+                    _ => double.NaN,
+                }).ToList();
+                results.Add(new TowerResult(tower, ours, torchResult, ratios, losses));
             }
-        }
-        finally
-        {
-            foreach (var d in devices)
-                d.Dispose();
+            finally
+            {
+                foreach (var engine in engines)
+                    engine.Dispose();
+                foreach (var d in devices)
+                    d.Dispose();
+            }
         }
         if (o.Json)
         {
             // The figures for a person go to stderr, so that stdout holds only the JSON.
             Console.Error.Write(Table(o, data, results));
-            Console.WriteLine(JsonSerializer.Serialize(ToJson(o, data, devices, results), Json));
+            Console.WriteLine(JsonSerializer.Serialize(ToJson(o, data, infos, results), Json));
         }
         else
             Console.Write(Table(o, data, results));
@@ -155,7 +153,7 @@ public static class EndToEndCommand
         }
     }
 
-    private static object ToJson(EndToEndOptions o, BenchmarkData data, List<ComputeDevice> devices, List<TowerResult> results) => new
+    private static object ToJson(EndToEndOptions o, BenchmarkData data, List<DeviceInfo> devices, List<TowerResult> results) => new
     {
         units = new { training = "pairs/s", inference = "pairs/s", ratio = "ours / torchsharp (above 1: ours is faster)" },
         settings = new
@@ -165,7 +163,7 @@ public static class EndToEndCommand
             poclMaxPthreadCount = Environment.GetEnvironmentVariable("POCL_MAX_PTHREAD_COUNT"),
         },
         data = new { source = data.Source, data.Synthetic, trainPairs = data.TrainPairs.Count, testPairs = data.TestPairs.Count },
-        devices = devices.Select(d => new { id = d.Info.Id, name = d.Name, parallelism = d.Info.Parallelism, unit = d.Info.ParallelismUnit }),
+        devices = devices.Select(d => new { id = d.Id, name = d.Name, parallelism = d.Parallelism, unit = d.ParallelismUnit }),
         towers = results.Select(r => new
         {
             tower = r.Tower,

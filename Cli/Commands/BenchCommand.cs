@@ -69,52 +69,55 @@ public static class BenchCommand
         var ids = BenchmarkDevices.Resolve(deviceOption);
         var data = BenchmarkData.Load(dataDir, seed, log);
         log.Report($"Data: {data.Source}; {data.TrainPairs.Count:N0} training pairs, {data.TestPairs.Count:N0} test pairs.");
-        var devices = new List<ComputeDevice>();
-        try
+        var rows = new List<Row>();
+        var memory = new List<MemoryProfile>();
+        var infos = new List<DeviceInfo>();
+        foreach (var name in towers)
         {
-            foreach (var id in ids)
-                devices.Add(ComputeDevice.Open(id));
-            var rows = new List<Row>();
-            var memory = new List<MemoryProfile>();
-            foreach (var name in towers)
+            // Fresh devices per tower: the kernels' scratch buffers then belong to this tower alone.
+            var devices = new List<ComputeDevice>();
+            var engines = new List<IlgpuPairEngine>();
+            try
             {
-                var engines = devices.Select(d => new IlgpuPairEngine(d, name, data, seed: seed)).ToList();
-                try
+                foreach (var id in ids)
+                    devices.Add(ComputeDevice.Open(id));
+                if (infos.Count == 0)
+                    infos.AddRange(devices.Select(d => d.Info));
+                engines.AddRange(devices.Select(d => new IlgpuPairEngine(d, name, data, seed: seed)));
+                var measured = ThroughputRun.Measure(engines, options, log);
+                for (var i = 0; i < engines.Count; i++)
                 {
-                    var measured = ThroughputRun.Measure(engines, options, log);
-                    for (var i = 0; i < engines.Count; i++)
-                    {
-                        log.Report($"{name} on {engines[i].Id}: host allocations over {HostAllocationSteps} steps");
-                        rows.Add(new Row(measured[i], engines[i].Device.Info, engines[i].ParameterCount, engines[i].MeasureHostAllocations(HostAllocationSteps),
-                            engines[i].NetworkBytes, engines[i].ImageBytes, engines[i].LastMeanLoss));
-                    }
+                    log.Report($"{name} on {engines[i].Id}: host allocations over {HostAllocationSteps} steps");
+                    var host = engines[i].MeasureHostAllocations(HostAllocationSteps);
+                    rows.Add(new Row(measured[i], engines[i].Device.Info, engines[i].ParameterCount, host,
+                        engines[i].NetworkBytes, engines[i].ImageBytes, engines[i].WorkspaceBytes, engines[i].LastMeanLoss));
                 }
-                finally
-                {
-                    foreach (var engine in engines)
-                        engine.Dispose();
-                }
+                foreach (var engine in engines)
+                    engine.Dispose();
+                engines.Clear();
                 // The network asks every device for the same buffers, so one device answers for all.
                 memory.Add(DeviceMemory.AgainstBatch(devices[0], name, seed: seed));
             }
-            var ratios = ThroughputRatio.AllPairs(rows.Select(r => r.Result).ToList());
-            if (asJson)
-                Console.WriteLine(JsonSerializer.Serialize(ToJson(data, options, seed, devices, rows, ratios, memory), JsonOutput.Options));
-            else
-                Print(data, options, rows, ratios, memory);
-            return ExitCodes.Ok;
+            finally
+            {
+                foreach (var engine in engines)
+                    engine.Dispose();
+                foreach (var d in devices)
+                    d.Dispose();
+            }
         }
-        finally
-        {
-            foreach (var d in devices)
-                d.Dispose();
-        }
+        var ratios = ThroughputRatio.AllPairs(rows.Select(r => r.Result).ToList());
+        if (asJson)
+            Console.WriteLine(JsonSerializer.Serialize(ToJson(data, options, seed, infos, rows, ratios, memory), JsonOutput.Options));
+        else
+            Print(data, options, rows, ratios, memory);
+        return ExitCodes.Ok;
     }
 
     private sealed record Row(EngineThroughput Result, DeviceInfo Device, int Parameters, HostAllocations Host, long NetworkBytes,
-        long ImageBytes, double LastMeanLoss);
+        long ImageBytes, long WorkspaceBytes, double LastMeanLoss);
 
-    private static object ToJson(BenchmarkData data, ThroughputOptions options, int seed, List<ComputeDevice> devices, List<Row> rows,
+    private static object ToJson(BenchmarkData data, ThroughputOptions options, int seed, List<DeviceInfo> devices, List<Row> rows,
         IReadOnlyList<ThroughputRatio> ratios, List<MemoryProfile> memory) => new
     {
         units = new { training = "pairs/s", inference = "pairs/s", memory = "bytes", host = "bytes per step" },
@@ -128,7 +131,7 @@ public static class BenchCommand
             options.Repetitions, options.WarmupSteps, options.SecondsPerSample, trainBatch = rows.FirstOrDefault()?.Result.TrainBatch,
             inferenceBatch = rows.FirstOrDefault()?.Result.InferenceBatch, seed, processorCount = Environment.ProcessorCount,
         },
-        devices = devices.Select(d => new { id = d.Info.Id, name = d.Name, parallelism = d.Info.Parallelism, unit = d.Info.ParallelismUnit }),
+        devices = devices.Select(d => new { id = d.Id, name = d.Name, parallelism = d.Parallelism, unit = d.ParallelismUnit }),
         results = rows.Select(r => new
         {
             tower = r.Result.Tower,
@@ -141,7 +144,11 @@ public static class BenchCommand
             training = ThroughputJson(r.Result.Training, "stepsPerSample"),
             inference = ThroughputJson(r.Result.Inference, "batchesPerSample"),
             hostAllocations = r.Host,
-            deviceMemory = new { networkBytes = r.NetworkBytes, imageBytes = r.ImageBytes, networkBatch = Math.Max(r.Result.TrainBatch, r.Result.InferenceBatch) },
+            deviceMemory = new
+            {
+                totalBytes = r.NetworkBytes + r.ImageBytes + r.WorkspaceBytes, networkBytes = r.NetworkBytes, imageBytes = r.ImageBytes,
+                workspaceBytes = r.WorkspaceBytes, networkBatch = Math.Max(r.Result.TrainBatch, r.Result.InferenceBatch),
+            },
             lastMeanLoss = double.IsFinite(r.LastMeanLoss) ? r.LastMeanLoss : (double?)null,
         }),
         ratios,
@@ -168,7 +175,7 @@ public static class BenchCommand
         {
             table.AddRow(r.Result.Tower, Markup.Escape($"{r.Device.Id} {r.Result.Description}"), Cell(r.Result.Training), Cell(r.Result.Inference),
                 $"{r.Host.ThisThreadBytesPerStep:N0} ({r.Host.AllThreadsBytesPerStep:N0} all threads)",
-                $"{Mib(r.NetworkBytes)} network + {Mib(r.ImageBytes)} images");
+                $"{Mib(r.NetworkBytes + r.ImageBytes + r.WorkspaceBytes)}: {Mib(r.NetworkBytes)} network, {Mib(r.WorkspaceBytes)} kernel scratch, {Mib(r.ImageBytes)} images");
         }
         AnsiConsole.Write(table);
         if (ratios.Count > 0)
@@ -181,7 +188,7 @@ public static class BenchCommand
         var memoryTable = new Table().AddColumns(["tower", .. memory[0].Points.Select(p => $"batch {p.Batch}"), "fixed", "per pair"]);
         foreach (var m in memory)
             memoryTable.AddRow([m.Tower, .. m.Points.Select(p => Mib(p.Bytes)), Mib((long)m.FixedBytes), $"{m.BytesPerPair / 1024:N1} KiB"]);
-        AnsiConsole.MarkupLine("Device memory of the network (parameters, Adam moments, activations and gradients) against its largest batch:");
+        AnsiConsole.MarkupLine("Device memory of the network alone (parameters, gradients, Adam moments, both branches' activations and gradients, head) against its largest batch; kernel scratch and images not included:");
         AnsiConsole.Write(memoryTable);
     }
 

@@ -92,19 +92,37 @@ public sealed class ComputeDevice : IDisposable
         (T)launchers.GetOrAdd(typeof(T), _ => load(this));
 
     private long bytesAllocated;
+    private readonly List<(WeakReference<MemoryBuffer> Buffer, long Bytes)> liveBuffers = [];
 
     /// <summary>
     /// Bytes of every buffer allocated through <see cref="Allocate{T}"/> (and its float and int forms) since
-    /// the device was opened: a running total that freeing does not lower. The difference across building
-    /// something is what that thing holds on the device (benchmarks report it against the batch size).
+    /// the device was opened: a running total that freeing does not lower.
     /// </summary>
     public long BytesAllocated => Interlocked.Read(ref bytesAllocated);
 
-    /// <summary>A buffer of <paramref name="length"/> elements, counted in <see cref="BytesAllocated"/>. Not zeroed.</summary>
+    /// <summary>
+    /// Bytes of the buffers allocated through <see cref="Allocate{T}"/> that are not disposed yet, whoever
+    /// disposes them: what this device holds now (benchmarks report it, and it against the batch size).
+    /// </summary>
+    public long BytesInUse
+    {
+        get
+        {
+            lock (liveBuffers)
+            {
+                liveBuffers.RemoveAll(b => !b.Buffer.TryGetTarget(out var buffer) || buffer.IsDisposed);
+                return liveBuffers.Sum(b => b.Bytes);
+            }
+        }
+    }
+
+    /// <summary>A buffer of <paramref name="length"/> elements, counted in <see cref="BytesAllocated"/> and <see cref="BytesInUse"/>. Not zeroed.</summary>
     public MemoryBuffer1D<T, Stride1D.Dense> Allocate<T>(long length) where T : unmanaged
     {
         var buffer = Accelerator.Allocate1D<T>(length);
         Interlocked.Add(ref bytesAllocated, buffer.LengthInBytes);
+        lock (liveBuffers)
+            liveBuffers.Add((new WeakReference<MemoryBuffer>(buffer), buffer.LengthInBytes));
         return buffer;
     }
 

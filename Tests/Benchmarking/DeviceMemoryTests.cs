@@ -12,11 +12,18 @@ public sealed class DeviceMemoryTests
     {
         var device = Backends.Open("cpu:0");
         var before = device.BytesAllocated;
+        var inUse = device.BytesInUse;
         using (device.Allocate(10))
         using (device.AllocateInt(3))
-        using (device.Allocate<byte>(5))
+        {
+            var bytes = device.Allocate<byte>(5);
             Assert.That(device.BytesAllocated - before, Is.EqualTo(10 * 4 + 3 * 4 + 5));
+            Assert.That(device.BytesInUse - inUse, Is.EqualTo(57));
+            bytes.Dispose();
+            Assert.That(device.BytesInUse - inUse, Is.EqualTo(52), "a disposed buffer no longer counts as in use");
+        }
         Assert.That(device.BytesAllocated - before, Is.EqualTo(57), "a running total: freeing does not lower it");
+        Assert.That(device.BytesInUse, Is.EqualTo(inUse));
     }
 
     [Test]
@@ -37,9 +44,9 @@ public sealed class DeviceMemoryTests
     {
         var device = Backends.Open("cpu:0");
         var data = BenchmarkData.CreateSynthetic(seed: 1, imagesPerClass: 4);
-        var before = device.BytesAllocated;
+        var before = device.BytesInUse;
         using var images = new DeviceImages(device, data.Train, maxBatch: 8);
-        Assert.That(device.BytesAllocated - before, Is.EqualTo(data.Train.Pixels.Length + 8 * 3 * 4));
+        Assert.That(device.BytesInUse - before, Is.EqualTo(data.Train.Pixels.Length + 8 * 3 * 4));
     }
 
     [Test]

@@ -13,8 +13,10 @@ public sealed record MemoryProfile(string Tower, int Parameters, IReadOnlyList<M
 
 /// <summary>
 /// Measures device memory by what the network allocates: the sum of the bytes of every buffer it asks
-/// <see cref="ComputeDevice"/> for (see <see cref="ComputeDevice.BytesAllocated"/>), network by network.
-/// Every buffer is allocated when the network is built, for its largest batch; a step allocates nothing.
+/// <see cref="ComputeDevice"/> for (see <see cref="ComputeDevice.BytesInUse"/>), network by network.
+/// The network's buffers are allocated when it is built, for its largest batch. Not counted here: the
+/// kernels' own scratch buffers, which grow on a device's first launch at a shape and are then kept (see
+/// <see cref="IlgpuPairEngine.WorkspaceBytes"/>), and the uploaded images.
 /// </summary>
 public static class DeviceMemory
 {
@@ -28,9 +30,9 @@ public static class DeviceMemory
         var parameters = 0;
         foreach (var batch in batches)
         {
-            var before = device.BytesAllocated;
+            var before = device.BytesInUse;
             using var network = new SiameseNetwork(device, config, batch, seed);
-            points.Add(new MemoryAtBatch(batch, device.BytesAllocated - before));
+            points.Add(new MemoryAtBatch(batch, device.BytesInUse - before));
             parameters = network.Parameters.Length;
         }
         var (fixedBytes, perPair) = points.Select(p => p.Batch).Distinct().Count() >= 2

@@ -25,6 +25,7 @@ public sealed class IlgpuPairEngine : IPairEngine
     private readonly int[][] indices;
     private readonly float[] labels, losses;
     private readonly bool ownsDevice;
+    private readonly long bytesAfterSetup;
     private int trainCursor, inferenceCursor, step;
 
     public ComputeDevice Device { get; }
@@ -40,6 +41,13 @@ public sealed class IlgpuPairEngine : IPairEngine
 
     /// <summary>Device bytes of the uploaded training and test images.</summary>
     public long ImageBytes { get; }
+
+    /// <summary>
+    /// Device bytes allocated since this engine was set up and still held: the kernels' scratch buffers
+    /// (im2col matrices and the like), which grow on first use to the largest shape run. Meaningful when
+    /// the engine has its device to itself and has trained and inferred at least once.
+    /// </summary>
+    public long WorkspaceBytes => Math.Max(0, Device.BytesInUse - bytesAfterSetup);
 
     /// <summary>The mean per-pair loss of the latest step read back, a check that the steps did real work.</summary>
     public double LastMeanLoss { get; private set; } = double.NaN;
@@ -57,13 +65,14 @@ public sealed class IlgpuPairEngine : IPairEngine
         InferenceBatch = inferenceBatch;
         this.ownsDevice = ownsDevice;
         var maxBatch = Math.Max(trainBatch, inferenceBatch);
-        var before = device.BytesAllocated;
+        var before = device.BytesInUse;
         network = new SiameseNetwork(device, BenchmarkTowers.Network(tower), maxBatch, seed);
-        NetworkBytes = device.BytesAllocated - before;
-        before = device.BytesAllocated;
+        NetworkBytes = device.BytesInUse - before;
+        before = device.BytesInUse;
         trainImages = new DeviceImages(device, data.Train, maxBatch);
         testImages = new DeviceImages(device, data.Test, maxBatch);
-        ImageBytes = device.BytesAllocated - before;
+        ImageBytes = device.BytesInUse - before;
+        bytesAfterSetup = device.BytesInUse;
         trainPairs = data.TrainPairs;
         inferenceBatches = InferenceBatches(data.TestPairs, inferenceBatch);
         indices = [new int[trainBatch], new int[trainBatch]];
