@@ -78,14 +78,19 @@ public static class EndToEndCommand
         var throughput = new ThroughputOptions(o.Repetitions, o.Warmup, o.Seconds);
         throughput.Validate();
         var log = new Reporter(message => Console.Error.WriteLine(message));
-        // PoCL sizes its thread pool from this when its library loads (before any device is opened).
-        if (Environment.GetEnvironmentVariable("POCL_MAX_PTHREAD_COUNT") is null)
-            Environment.SetEnvironmentVariable("POCL_MAX_PTHREAD_COUNT", o.Threads.ToString(CultureInfo.InvariantCulture));
+        // Read by native libraries as they load, so set before any device is opened or TorchSharp touched.
+        // PoCL sizes its thread pool from POCL_MAX_PTHREAD_COUNT. libtorch's OpenMP (libgomp) by default spins
+        // at every barrier; on a machine whose cores other processes share, a spinning thread burns the time
+        // its partner needs, and libtorch with 2 threads then ran 3-10x slower than with 1 here. PASSIVE makes
+        // waiting threads sleep. Both are reported; a value the user set is kept.
+        NativeEnvironment.SetDefault("POCL_MAX_PTHREAD_COUNT", o.Threads.ToString(CultureInfo.InvariantCulture));
+        NativeEnvironment.SetDefault("OMP_WAIT_POLICY", "PASSIVE");
         foreach (var line in TorchSharpNative.EnsureLoadable())
             log.Report($"TorchSharp native bridge: {line}");
         torch.set_num_threads(o.Threads);
         TrySetInteropThreads(o.Threads);
-        var ids = BenchmarkDevices.Resolve(o.Device);
+        // "none": TorchSharp alone, to see what the other engines in the process cost it.
+        var ids = o.Device.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : BenchmarkDevices.Resolve(o.Device);
         var data = BenchmarkData.Load(o.DataDir, o.Seed, log);
         log.Report($"Data: {data.Source}; {data.TrainPairs.Count:N0} training pairs, {data.TestPairs.Count:N0} test pairs.");
         var infos = new List<DeviceInfo>();
@@ -161,6 +166,7 @@ public static class EndToEndCommand
             trainBatch = 64, inferenceBatch = 256, o.Repetitions, warmupSteps = o.Warmup, secondsPerSample = o.Seconds,
             threads = o.Threads, torchThreads = torch.get_num_threads(), o.Seed, processorCount = Environment.ProcessorCount,
             poclMaxPthreadCount = Environment.GetEnvironmentVariable("POCL_MAX_PTHREAD_COUNT"),
+            ompWaitPolicy = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"),
         },
         data = new { source = data.Source, data.Synthetic, trainPairs = data.TrainPairs.Count, testPairs = data.TestPairs.Count },
         devices = devices.Select(d => new { id = d.Id, name = d.Name, parallelism = d.Parallelism, unit = d.ParallelismUnit }),
@@ -203,7 +209,8 @@ public static class EndToEndCommand
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Data: {data.Source}. Batches: 64 pairs to train, 256 to infer; {o.Threads} threads; " +
-                                                     $"medians of {o.Repetitions} samples of ~{o.Seconds:0.##} s, [min-max]. Ratio = ours / TorchSharp.");
+                                                     $"medians of {o.Repetitions} samples of ~{o.Seconds:0.##} s, [min-max]; " +
+                                                     $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")}. Ratio = ours / TorchSharp.");
         text.AppendLine();
         text.AppendLine("| tower | engine | training pairs/s | inference pairs/s | training ratio | inference ratio |");
         text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: |");
