@@ -167,6 +167,9 @@ public static class EndToEndCommand
             threads = o.Threads, torchThreads = torch.get_num_threads(), o.Seed, processorCount = Environment.ProcessorCount,
             poclMaxPthreadCount = Environment.GetEnvironmentVariable("POCL_MAX_PTHREAD_COUNT"),
             ompWaitPolicy = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"),
+            // glibc serves allocations above its mmap threshold (at most 32 MiB by default) with fresh pages; libtorch's
+            // activations at batch 256 are larger, so each batch page-faults them in. Set at process start, if at all.
+            mallocMmapThreshold = Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_"),
         },
         data = new { source = data.Source, data.Synthetic, trainPairs = data.TrainPairs.Count, testPairs = data.TestPairs.Count },
         devices = devices.Select(d => new { id = d.Id, name = d.Name, parallelism = d.Parallelism, unit = d.ParallelismUnit }),
@@ -210,7 +213,9 @@ public static class EndToEndCommand
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Data: {data.Source}. Batches: 64 pairs to train, 256 to infer; {o.Threads} threads; " +
                                                      $"medians of {o.Repetitions} samples of ~{o.Seconds:0.##} s, [min-max]; " +
-                                                     $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")}. Ratio = ours / TorchSharp.");
+                                                     $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")}" +
+                                                     (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is { } mmap ? $", MALLOC_MMAP_THRESHOLD_={mmap}" : "") +
+                                                     ". Ratio = ours / TorchSharp.");
         text.AppendLine();
         text.AppendLine("| tower | engine | training pairs/s | inference pairs/s | training ratio | inference ratio |");
         text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: |");
