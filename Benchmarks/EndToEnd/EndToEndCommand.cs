@@ -213,9 +213,7 @@ public static class EndToEndCommand
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Data: {data.Source}. Batches: 64 pairs to train, 256 to infer; {o.Threads} threads; " +
                                                      $"medians of {o.Repetitions} samples of ~{o.Seconds:0.##} s, [min-max]; " +
-                                                     $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")}" +
-                                                     (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is { } mmap ? $", MALLOC_MMAP_THRESHOLD_={mmap}" : "") +
-                                                     ". Ratio = ours / TorchSharp.");
+                                                     $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")}{MallocSetting()}. Ratio = ours / TorchSharp.");
         text.AppendLine();
         text.AppendLine("| tower | engine | training pairs/s | inference pairs/s | training ratio | inference ratio |");
         text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: |");
@@ -240,6 +238,9 @@ public static class EndToEndCommand
         }
         return text.ToString();
     }
+
+    private static string MallocSetting() =>
+        Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is { Length: > 0 } threshold ? $", MALLOC_MMAP_THRESHOLD_={threshold}" : "";
 
     private static string Cell(Throughput t) =>
         string.Create(CultureInfo.InvariantCulture, $"{Number(t.Median)} [{Number(t.Min)}-{Number(t.Max)}]");
