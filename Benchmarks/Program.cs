@@ -20,9 +20,10 @@ static int Usage()
                 kernels --filter '*' --job short            everything, quickly
                 kernels --filter '*Conv2d*' --job short     one operation
                 kernels --list flat                         what there is
-          Benchmarks e2e [--device all|cpu,opencl,...] [--tower flat|keras|both] [--json] [--repetitions 5]
+          Benchmarks e2e [--device all|none|cpu,opencl,...] [--tower flat|keras|both] [--json] [--repetitions 5]
                          [--seconds 1] [--warmup 3] [--threads 2] [--data-dir DIR] [--seed 42]
-              training and inference pairs/s of this engine and of TorchSharp-cpu, side by side, with ratios.
+              training and inference pairs/s of this engine and of TorchSharp-cpu, side by side, with ratios
+              (--device none: TorchSharp alone). Sets OMP_WAIT_POLICY=PASSIVE unless set (see docs/performance.md).
         """);
     return 2;
 }

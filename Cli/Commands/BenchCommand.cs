@@ -21,27 +21,27 @@ public static class BenchCommand
     {
         var device = new Option<string>("--device")
         {
-            Description = "all (every usable accelerator, the default), or a comma-separated list of auto|cuda|opencl|cpu[:N].",
+            Description = "all (every usable accelerator), or a comma-separated list of auto|cuda|opencl|cpu[:N].",
             DefaultValueFactory = _ => "all",
         };
         var tower = new Option<string>("--tower")
         {
-            Description = "flat, keras, or both (the default).",
+            Description = "flat, keras, or both.",
             DefaultValueFactory = _ => "both",
         };
         var repetitions = new Option<int>("--repetitions")
         {
-            Description = "Timed samples per figure; the median is reported. Default 5.",
+            Description = "Timed samples per figure; the median is reported.",
             DefaultValueFactory = _ => 5,
         };
         var seconds = new Option<double>("--seconds")
         {
-            Description = "About how long each timed sample lasts, in seconds. Default 1.",
+            Description = "About how long each timed sample lasts, in seconds.",
             DefaultValueFactory = _ => 1.0,
         };
         var warmup = new Option<int>("--warmup")
         {
-            Description = "Untimed training steps before timing. Default 3.",
+            Description = "Untimed training steps before timing.",
             DefaultValueFactory = _ => 3,
         };
         var json = CommonOptions.Json();
