@@ -25,7 +25,8 @@ public sealed class DeviceImages : IDisposable
         this.device = device;
         Images = images;
         pixelsPerImage = images.Height * images.Width;
-        pixels = device.Accelerator.Allocate1D(images.Pixels);
+        pixels = device.Allocate<byte>(images.Pixels.Length);
+        pixels.CopyFromCPU(images.Pixels);
         indices = device.AllocateInt(maxBatch * 3L);
     }
 

@@ -120,21 +120,10 @@ public sealed class Trainer : IDisposable
                 var n = Math.Min(batch, EpochSize(fitImages.Images) - start);
                 var step = progress.Step + 1;
                 FillBatch(pairs, triplets, start, n, indices, labels);
-                fitImages.Load(network.Branches, indices, n);
-                network.ZeroGradients();
                 if (triplets is null)
-                {
-                    network.Labels(n).CopyFromCPU(labels.AsSpan(0, n));
-                    network.ForwardPairs(n, step, training: true);
-                    network.BackwardPairs(n, step);
-                }
+                    TrainingStep.Pairs(network, fitImages, indices, labels, n, step, config.LearningRateAt(step, totalSteps));
                 else
-                {
-                    network.ForwardTriplets(n, step);
-                    network.BackwardTriplets(n, step);
-                }
-                network.AdamStep(step, config.LearningRateAt(step, totalSteps));
-                device.Synchronize();
+                    TrainingStep.Triplets(network, fitImages, indices, n, step, config.LearningRateAt(step, totalSteps));
                 var (lossSum, correct) = StepMetrics(n, losses, distances, probabilities, labels, epoch, step);
                 progress = progress with
                 {
@@ -178,7 +167,7 @@ public sealed class Trainer : IDisposable
             : (PairBuilder.Build(fitImages.Images, config.Seed, config.PairsPerImage, drawEpoch), null);
     }
 
-    private static void FillBatch(PairSet? pairs, TripletSet? triplets, int start, int n, int[][] indices, float[] labels)
+    internal static void FillBatch(PairSet? pairs, TripletSet? triplets, int start, int n, int[][] indices, float[] labels)
     {
         if (pairs is not null)
         {

@@ -23,5 +23,6 @@ public static class CommandList
         CompareCommand.Create(),
         EmbedCommand.Create(),
         DevicesCommand.Create(),
+        BenchCommand.Create(),
     ];
 }

@@ -91,9 +91,44 @@ public sealed class ComputeDevice : IDisposable
     public T Kernels<T>(Func<ComputeDevice, T> load) where T : class =>
         (T)launchers.GetOrAdd(typeof(T), _ => load(this));
 
-    public MemoryBuffer1D<float, Stride1D.Dense> Allocate(long length) => Accelerator.Allocate1D<float>(length);
+    private long bytesAllocated;
+    private readonly List<(WeakReference<MemoryBuffer> Buffer, long Bytes)> liveBuffers = [];
 
-    public MemoryBuffer1D<int, Stride1D.Dense> AllocateInt(long length) => Accelerator.Allocate1D<int>(length);
+    /// <summary>
+    /// Bytes of every buffer allocated through <see cref="Allocate{T}"/> (and its float and int forms) since
+    /// the device was opened: a running total that freeing does not lower.
+    /// </summary>
+    public long BytesAllocated => Interlocked.Read(ref bytesAllocated);
+
+    /// <summary>
+    /// Bytes of the buffers allocated through <see cref="Allocate{T}"/> that are not disposed yet, whoever
+    /// disposes them: what this device holds now (benchmarks report it, and it against the batch size).
+    /// </summary>
+    public long BytesInUse
+    {
+        get
+        {
+            lock (liveBuffers)
+            {
+                liveBuffers.RemoveAll(b => !b.Buffer.TryGetTarget(out var buffer) || buffer.IsDisposed);
+                return liveBuffers.Sum(b => b.Bytes);
+            }
+        }
+    }
+
+    /// <summary>A buffer of <paramref name="length"/> elements, counted in <see cref="BytesAllocated"/> and <see cref="BytesInUse"/>. Not zeroed.</summary>
+    public MemoryBuffer1D<T, Stride1D.Dense> Allocate<T>(long length) where T : unmanaged
+    {
+        var buffer = Accelerator.Allocate1D<T>(length);
+        Interlocked.Add(ref bytesAllocated, buffer.LengthInBytes);
+        lock (liveBuffers)
+            liveBuffers.Add((new WeakReference<MemoryBuffer>(buffer), buffer.LengthInBytes));
+        return buffer;
+    }
+
+    public MemoryBuffer1D<float, Stride1D.Dense> Allocate(long length) => Allocate<float>(length);
+
+    public MemoryBuffer1D<int, Stride1D.Dense> AllocateInt(long length) => Allocate<int>(length);
 
     public void Synchronize() => Stream.Synchronize();
 

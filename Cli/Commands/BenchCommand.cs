@@ -1,0 +1,206 @@
+using System.CommandLine;
+using System.Text.Json;
+using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Training.Benchmarking;
+using Spectre.Console;
+
+namespace IlgpuSiamese.Cli.Commands;
+
+/// <summary>
+/// <c>siamese bench</c>: this engine's own speed, training and inference pairs per second, per tower and
+/// per accelerator, every accelerator timed side by side in one run (so the ratios between them are fair);
+/// device memory against the batch size and the host allocations of a step. Progress goes to stderr.
+/// The comparison with TorchSharp lives in the Benchmarks project (<c>Benchmarks -- e2e</c>).
+/// </summary>
+public static class BenchCommand
+{
+    private const int HostAllocationSteps = 3;
+
+    public static Command Create()
+    {
+        var device = new Option<string>("--device")
+        {
+            Description = "all (every usable accelerator), or a comma-separated list of auto|cuda|opencl|cpu[:N].",
+            DefaultValueFactory = _ => "all",
+        };
+        var tower = new Option<string>("--tower")
+        {
+            Description = "flat, keras, or both.",
+            DefaultValueFactory = _ => "both",
+        };
+        var repetitions = new Option<int>("--repetitions")
+        {
+            Description = "Timed samples per figure; the median is reported.",
+            DefaultValueFactory = _ => 5,
+        };
+        var seconds = new Option<double>("--seconds")
+        {
+            Description = "About how long each timed sample lasts, in seconds.",
+            DefaultValueFactory = _ => 1.0,
+        };
+        var warmup = new Option<int>("--warmup")
+        {
+            Description = "Untimed training steps before timing.",
+            DefaultValueFactory = _ => 3,
+        };
+        var json = CommonOptions.Json();
+        var dataDir = CommonOptions.DataDir();
+        var seed = CommonOptions.Seed();
+        var command = new Command("bench",
+            "Time training and inference (pairs/s, medians) per tower and accelerator, side by side; device memory against batch size.")
+        {
+            device, tower, repetitions, seconds, warmup, json, dataDir, seed,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new ThroughputOptions(parse.GetValue(repetitions), parse.GetValue(warmup), parse.GetValue(seconds));
+            options.Validate();
+            var towers = BenchmarkTowers.Parse(parse.GetValue(tower)!);
+            return Run(parse.GetValue(device)!, towers, options, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(seed));
+        });
+        return command;
+    }
+
+    private static int Run(string deviceOption, IReadOnlyList<string> towers, ThroughputOptions options, bool asJson, string? dataDir, int seed)
+    {
+        var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var log = new Reporter(message => stderr.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
+        var ids = BenchmarkDevices.Resolve(deviceOption);
+        var data = BenchmarkData.Load(dataDir, seed, log);
+        log.Report($"Data: {data.Source}; {data.TrainPairs.Count:N0} training pairs, {data.TestPairs.Count:N0} test pairs.");
+        var rows = new List<Row>();
+        var memory = new List<MemoryProfile>();
+        var infos = new List<DeviceInfo>();
+        foreach (var name in towers)
+        {
+            // Fresh devices per tower: the kernels' scratch buffers then belong to this tower alone.
+            var devices = new List<ComputeDevice>();
+            var engines = new List<IlgpuPairEngine>();
+            try
+            {
+                foreach (var id in ids)
+                    devices.Add(ComputeDevice.Open(id));
+                if (infos.Count == 0)
+                    infos.AddRange(devices.Select(d => d.Info));
+                engines.AddRange(devices.Select(d => new IlgpuPairEngine(d, name, data, seed: seed)));
+                var measured = ThroughputRun.Measure(engines, options, log);
+                for (var i = 0; i < engines.Count; i++)
+                {
+                    log.Report($"{name} on {engines[i].Id}: host allocations over {HostAllocationSteps} steps");
+                    var host = engines[i].MeasureHostAllocations(HostAllocationSteps);
+                    rows.Add(new Row(measured[i], engines[i].Device.Info, engines[i].ParameterCount, host,
+                        engines[i].NetworkBytes, engines[i].ImageBytes, engines[i].WorkspaceBytes, engines[i].LastMeanLoss));
+                }
+                foreach (var engine in engines)
+                    engine.Dispose();
+                engines.Clear();
+                // The network asks every device for the same buffers, so one device answers for all.
+                memory.Add(DeviceMemory.AgainstBatch(devices[0], name, seed: seed));
+            }
+            finally
+            {
+                foreach (var engine in engines)
+                    engine.Dispose();
+                foreach (var d in devices)
+                    d.Dispose();
+            }
+        }
+        var ratios = ThroughputRatio.AllPairs(rows.Select(r => r.Result).ToList());
+        if (asJson)
+            Console.WriteLine(JsonSerializer.Serialize(ToJson(data, options, seed, infos, rows, ratios, memory), JsonOutput.Options));
+        else
+            Print(data, options, rows, ratios, memory);
+        return ExitCodes.Ok;
+    }
+
+    private sealed record Row(EngineThroughput Result, DeviceInfo Device, int Parameters, HostAllocations Host, long NetworkBytes,
+        long ImageBytes, long WorkspaceBytes, double LastMeanLoss);
+
+    private static object ToJson(BenchmarkData data, ThroughputOptions options, int seed, List<DeviceInfo> devices, List<Row> rows,
+        IReadOnlyList<ThroughputRatio> ratios, List<MemoryProfile> memory) => new
+    {
+        units = new { training = "pairs/s", inference = "pairs/s", memory = "bytes", host = "bytes per step" },
+        data = new
+        {
+            source = data.Source, data.Synthetic, trainImages = data.Train.Count, testImages = data.Test.Count,
+            trainPairs = data.TrainPairs.Count, testPairs = data.TestPairs.Count,
+        },
+        settings = new
+        {
+            options.Repetitions, options.WarmupSteps, options.SecondsPerSample, trainBatch = rows.FirstOrDefault()?.Result.TrainBatch,
+            inferenceBatch = rows.FirstOrDefault()?.Result.InferenceBatch, seed, processorCount = Environment.ProcessorCount,
+        },
+        devices = devices.Select(d => new { id = d.Id, name = d.Name, parallelism = d.Parallelism, unit = d.ParallelismUnit }),
+        results = rows.Select(r => new
+        {
+            tower = r.Result.Tower,
+            engine = r.Result.Engine,
+            device = r.Device.Id,
+            description = r.Result.Description,
+            parameters = r.Parameters,
+            trainBatch = r.Result.TrainBatch,
+            inferenceBatch = r.Result.InferenceBatch,
+            training = ThroughputJson(r.Result.Training, "stepsPerSample"),
+            inference = ThroughputJson(r.Result.Inference, "batchesPerSample"),
+            hostAllocations = r.Host,
+            deviceMemory = new
+            {
+                totalBytes = r.NetworkBytes + r.ImageBytes + r.WorkspaceBytes, networkBytes = r.NetworkBytes, imageBytes = r.ImageBytes,
+                workspaceBytes = r.WorkspaceBytes, networkBatch = Math.Max(r.Result.TrainBatch, r.Result.InferenceBatch),
+            },
+            lastMeanLoss = double.IsFinite(r.LastMeanLoss) ? r.LastMeanLoss : (double?)null,
+        }),
+        ratios,
+        memoryAgainstBatch = memory,
+    };
+
+    public static Dictionary<string, object> ThroughputJson(Throughput t, string perSampleName) => new()
+    {
+        ["median"] = Math.Round(t.Median, 2),
+        ["min"] = Math.Round(t.Min, 2),
+        ["max"] = Math.Round(t.Max, 2),
+        ["spread"] = Math.Round(t.Spread, 4),
+        ["samples"] = t.Samples.Select(s => Math.Round(s, 2)).ToArray(),
+        [perSampleName] = t.PerSample,
+    };
+
+    private static void Print(BenchmarkData data, ThroughputOptions options, List<Row> rows, IReadOnlyList<ThroughputRatio> ratios,
+        List<MemoryProfile> memory)
+    {
+        AnsiConsole.MarkupLine($"Data: {Markup.Escape(data.Source)}. Batches: training 64 pairs, inference 256 pairs. " +
+                               $"Medians of {options.Repetitions} samples of ~{options.SecondsPerSample:0.##} s each, [[min-max]].");
+        var table = new Table().AddColumns("tower", "device", "training pairs/s", "inference pairs/s", "host bytes/step", "device memory");
+        foreach (var r in rows)
+        {
+            table.AddRow(r.Result.Tower, Markup.Escape($"{r.Device.Id} {r.Result.Description}"), Cell(r.Result.Training), Cell(r.Result.Inference),
+                $"{r.Host.ThisThreadBytesPerStep:N0} ({r.Host.AllThreadsBytesPerStep:N0} all threads)",
+                $"{Mib(r.NetworkBytes + r.ImageBytes + r.WorkspaceBytes)}: {Mib(r.NetworkBytes)} network, {Mib(r.WorkspaceBytes)} kernel scratch, {Mib(r.ImageBytes)} images");
+        }
+        AnsiConsole.Write(table);
+        if (ratios.Count > 0)
+        {
+            var ratioTable = new Table().AddColumns("tower", "ratio", "training", "inference");
+            foreach (var q in ratios)
+                ratioTable.AddRow(q.Tower, Markup.Escape($"{q.Engine} / {q.Versus}"), Times(q.Training), Times(q.Inference));
+            AnsiConsole.Write(ratioTable);
+        }
+        var memoryTable = new Table().AddColumns(["tower", .. memory[0].Points.Select(p => $"batch {p.Batch}"), "fixed", "per pair"]);
+        foreach (var m in memory)
+            memoryTable.AddRow([m.Tower, .. m.Points.Select(p => Mib(p.Bytes)), Mib((long)m.FixedBytes), $"{m.BytesPerPair / 1024:N1} KiB"]);
+        AnsiConsole.MarkupLine("Device memory of the network alone (parameters, gradients, Adam moments, both branches' activations and gradients, head) against its largest batch; kernel scratch and images not included:");
+        AnsiConsole.Write(memoryTable);
+    }
+
+    private static string Cell(Throughput t) => $"{t.Median:N0} [grey][[{t.Min:N0}-{t.Max:N0}]][/]";
+
+    private static string Times(double? ratio) => ratio is { } x ? $"{x:0.00}x" : "-";
+
+    private static string Mib(long bytes) => $"{bytes / (1024.0 * 1024):N1} MiB";
+
+    /// <summary>An IProgress that reports on the calling thread, in order (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private sealed class Reporter(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+}

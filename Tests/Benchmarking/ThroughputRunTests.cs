@@ -1,0 +1,63 @@
+using IlgpuSiamese.Training.Benchmarking;
+
+namespace IlgpuSiamese.Tests.Benchmarking;
+
+/// <summary>How a throughput run drives its engines; nothing here asserts on a duration.</summary>
+public sealed class ThroughputRunTests
+{
+    private sealed class CountingEngine(string id) : IPairEngine
+    {
+        public List<string> Calls { get; } = [];
+        public int Steps { get; private set; }
+        public int Batches { get; private set; }
+        public string Id => id;
+        public string Description => "counts calls";
+        public string Tower => "flat";
+        public int TrainBatch => 64;
+        public int InferenceBatch => 256;
+
+        public void Train(int steps)
+        {
+            Calls.Add($"train {steps}");
+            Steps += steps;
+        }
+
+        public void Infer(int batches)
+        {
+            Calls.Add($"infer {batches}");
+            Batches += batches;
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Test]
+    public void EveryEngineIsWarmedUpThenSampledOncePerRepetition()
+    {
+        var engines = new[] { new CountingEngine("a"), new CountingEngine("b") };
+        var results = ThroughputRun.Measure(engines, new ThroughputOptions(Repetitions: 3, WarmupSteps: 2, SecondsPerSample: 1e-6));
+        Assert.That(results, Has.Count.EqualTo(2));
+        foreach (var (engine, result) in engines.Zip(results))
+        {
+            Assert.That(result.Engine, Is.EqualTo(engine.Id));
+            Assert.That(result.Training.Samples, Has.Count.EqualTo(3));
+            Assert.That(result.Inference.Samples, Has.Count.EqualTo(3));
+            Assert.That(result.Training.Samples, Has.All.GreaterThan(0));
+            // Warm-up (2 steps, 1 batch), one step and one batch to size the samples, then 3 samples of each.
+            Assert.That(engine.Calls.Take(4), Is.EqualTo(new[] { "train 2", "infer 1", "train 1", "infer 1" }));
+            Assert.That(engine.Calls.Skip(4).Count(), Is.EqualTo(6));
+            Assert.That(engine.Steps, Is.EqualTo(3 + 3 * result.Training.PerSample));
+            Assert.That(engine.Batches, Is.EqualTo(2 + 3 * result.Inference.PerSample));
+        }
+    }
+
+    [Test]
+    public void BadOptionsAreRefused()
+    {
+        Assert.Throws<IlgpuSiamese.Kernels.UserInputException>(() => new ThroughputOptions(Repetitions: 0).Validate());
+        Assert.Throws<IlgpuSiamese.Kernels.UserInputException>(() => new ThroughputOptions(WarmupSteps: -1).Validate());
+        Assert.Throws<IlgpuSiamese.Kernels.UserInputException>(() => new ThroughputOptions(SecondsPerSample: 0).Validate());
+    }
+}

@@ -1,0 +1,152 @@
+using ILGPU.Runtime;
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Network;
+using IlgpuSiamese.Training.Data;
+
+namespace IlgpuSiamese.Training.Benchmarking;
+
+/// <summary>What one step allocates on the managed heap, measured across several steps.</summary>
+/// <param name="ThisThreadBytesPerStep">GC.GetAllocatedBytesForCurrentThread: the thread that drives the step.</param>
+/// <param name="AllThreadsBytesPerStep">GC.GetTotalAllocatedBytes(precise): every thread, the accelerator's own included.</param>
+public sealed record HostAllocations(int Steps, double ThisThreadBytesPerStep, double AllThreadsBytesPerStep);
+
+/// <summary>
+/// This project's engine on one accelerator, set up as the trainer sets itself up: one network for the
+/// larger of the training and evaluation batches, the training and test images uploaded once as bytes.
+/// <see cref="Train"/> runs <see cref="TrainingStep.Pairs"/>, the trainer's own step, and reads the per-pair
+/// losses back; <see cref="Infer"/> runs <see cref="PairEvaluator"/>, the evaluation's own loop.
+/// </summary>
+public sealed class IlgpuPairEngine : IPairEngine
+{
+    private readonly SiameseNetwork network;
+    private readonly DeviceImages trainImages, testImages;
+    private readonly PairSet trainPairs;
+    private readonly PairSet[] inferenceBatches;
+    private readonly int[][] indices;
+    private readonly float[] labels, losses;
+    private readonly bool ownsDevice;
+    private readonly long bytesAfterSetup;
+    private int trainCursor, inferenceCursor, step;
+
+    public ComputeDevice Device { get; }
+    public string Id => $"ilgpu {Device.Info.Id}";
+    public string Description => $"{Device.Name} ({Device.Info.Parallelism} {Device.Info.ParallelismUnit})";
+    public string Tower { get; }
+    public int TrainBatch { get; }
+    public int InferenceBatch { get; }
+    public int ParameterCount => network.Parameters.Length;
+
+    /// <summary>Device bytes of the network (parameters, Adam moments, both branches' activations and gradients, head).</summary>
+    public long NetworkBytes { get; }
+
+    /// <summary>Device bytes of the uploaded training and test images.</summary>
+    public long ImageBytes { get; }
+
+    /// <summary>
+    /// Device bytes allocated since this engine was set up and still held: the kernels' scratch buffers
+    /// (im2col matrices and the like), which grow on first use to the largest shape run. Meaningful when
+    /// the engine has its device to itself and has trained and inferred at least once.
+    /// </summary>
+    public long WorkspaceBytes => Math.Max(0, Device.BytesInUse - bytesAfterSetup);
+
+    /// <summary>The mean per-pair loss of the latest step read back, a check that the steps did real work.</summary>
+    public double LastMeanLoss { get; private set; } = double.NaN;
+
+    public IlgpuPairEngine(ComputeDevice device, string tower, BenchmarkData data, int trainBatch = 64, int inferenceBatch = 256,
+        int seed = 42, bool ownsDevice = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(trainBatch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inferenceBatch, 1);
+        if (data.TrainPairs.Count < trainBatch)
+            throw new ArgumentException($"{data.TrainPairs.Count} training pairs are fewer than one batch of {trainBatch}", nameof(data));
+        Device = device;
+        Tower = tower;
+        TrainBatch = trainBatch;
+        InferenceBatch = inferenceBatch;
+        this.ownsDevice = ownsDevice;
+        var maxBatch = Math.Max(trainBatch, inferenceBatch);
+        var before = device.BytesInUse;
+        network = new SiameseNetwork(device, BenchmarkTowers.Network(tower), maxBatch, seed);
+        NetworkBytes = device.BytesInUse - before;
+        before = device.BytesInUse;
+        trainImages = new DeviceImages(device, data.Train, maxBatch);
+        testImages = new DeviceImages(device, data.Test, maxBatch);
+        ImageBytes = device.BytesInUse - before;
+        bytesAfterSetup = device.BytesInUse;
+        trainPairs = data.TrainPairs;
+        inferenceBatches = InferenceBatches(data.TestPairs, inferenceBatch);
+        indices = [new int[trainBatch], new int[trainBatch]];
+        labels = new float[trainBatch];
+        losses = new float[trainBatch];
+    }
+
+    /// <summary>The test pairs cut into whole batches (repeated when there are fewer than one batch).</summary>
+    private static PairSet[] InferenceBatches(PairSet pairs, int batch)
+    {
+        var count = Math.Max(1, pairs.Count / batch);
+        return Enumerable.Range(0, count).Select(b =>
+        {
+            var take = Enumerable.Range(b * batch, batch).Select(i => i % pairs.Count).ToArray();
+            return new PairSet(take.Select(i => pairs.First[i]).ToArray(), take.Select(i => pairs.Second[i]).ToArray(),
+                take.Select(i => pairs.Label[i]).ToArray());
+        }).ToArray();
+    }
+
+    public void Train(int steps)
+    {
+        for (var s = 0; s < steps; s++)
+        {
+            if (trainCursor + TrainBatch > trainPairs.Count)
+                trainCursor = 0;
+            Trainer.FillBatch(trainPairs, null, trainCursor, TrainBatch, indices, labels);
+            trainCursor += TrainBatch;
+            step++;
+            TrainingStep.Pairs(network, trainImages, indices, labels, TrainBatch, step, BenchmarkTowers.LearningRate);
+            network.Losses(TrainBatch).CopyToCPU(losses.AsSpan(0, TrainBatch));
+        }
+        if (steps > 0)
+            LastMeanLoss = MeanLoss();
+    }
+
+    private double MeanLoss()
+    {
+        double sum = 0;
+        foreach (var loss in losses)
+            sum += loss;
+        return sum / losses.Length;
+    }
+
+    public void Infer(int batches)
+    {
+        for (var b = 0; b < batches; b++)
+        {
+            PairEvaluator.Run(network, testImages, inferenceBatches[inferenceCursor]);
+            inferenceCursor = (inferenceCursor + 1) % inferenceBatches.Length;
+        }
+    }
+
+    /// <summary>
+    /// Managed bytes allocated per training step, over <paramref name="steps"/> steps after one more to
+    /// warm up. The trainer's promise is that this is (close to) nothing.
+    /// </summary>
+    public HostAllocations MeasureHostAllocations(int steps = 10)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        Train(1);
+        var thread = GC.GetAllocatedBytesForCurrentThread();
+        var all = GC.GetTotalAllocatedBytes(precise: true);
+        Train(steps);
+        var threadBytes = GC.GetAllocatedBytesForCurrentThread() - thread;
+        var allBytes = GC.GetTotalAllocatedBytes(precise: true) - all;
+        return new HostAllocations(steps, (double)threadBytes / steps, (double)allBytes / steps);
+    }
+
+    public void Dispose()
+    {
+        network.Dispose();
+        trainImages.Dispose();
+        testImages.Dispose();
+        if (ownsDevice)
+            Device.Dispose();
+    }
+}
