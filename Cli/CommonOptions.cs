@@ -1,4 +1,5 @@
 using System.CommandLine;
+using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Training.Data;
 
 namespace IlgpuSiamese.Cli;
@@ -30,6 +31,22 @@ public static class CommonOptions
         Description = "The accelerator: auto|cuda|opencl|cpu[:N] (see `siamese devices`).",
         DefaultValueFactory = _ => "auto",
     };
+
+    public static Option<InvertMode> Invert() => new("--invert")
+    {
+        HelpName = "auto|yes|no",
+        Description = "Invert images to MNIST's light-on-dark: auto (when an image's border is light on average), yes or no.",
+        DefaultValueFactory = _ => InvertMode.Auto,
+    };
+
+    /// <summary>The full path of a file to write, once its folder is known to exist.</summary>
+    public static string OutputFile(string path, string option)
+    {
+        var full = Path.GetFullPath(path);
+        if (Path.GetDirectoryName(full) is { } folder && !Directory.Exists(folder))
+            throw new UserInputException($"{folder}: the folder for {option} does not exist");
+        return full;
+    }
 
     public static Option<bool> Strict() => new("--strict")
     {

@@ -81,6 +81,9 @@ public sealed class SiameseNetwork : IDisposable
         }
     }
 
+    /// <summary>The tower alone on branch 0 (no dropout): the embeddings of its input batch, in <c>Branches[0].Embedding(batch)</c>.</summary>
+    public void ForwardEmbeddings(int batch) => Tower.Forward(Branches[0], batch, step: 0, training: false);
+
     public void BackwardPairs(int batch, int step)
     {
         BackwardPairHead(batch);

@@ -64,7 +64,8 @@ public sealed class Trainer : IDisposable
 
     private int EpochSize(LabelledImages fit)
     {
-        var natural = config.Loss == LossKind.Triplet ? fit.Count : fit.Count * config.PairsPerImage;
+        // PairBuilder gives each image pairsPerImage positives and as many negatives; triplets, one each.
+        var natural = config.Loss == LossKind.Triplet ? fit.Count : fit.Count * config.PairsPerImage * 2;
         return Math.Min(natural, config.TrainPairs ?? int.MaxValue);
     }
 
@@ -90,7 +91,9 @@ public sealed class Trainer : IDisposable
         threshold = header.Threshold;
         distanceScale = header.DistanceScale;
         trainingSeconds = history.Count > 0 ? history[^1].Seconds : 0;
-        observer.Info($"Resuming from {ModelPath}: epoch {progress.EpochsDone + 1}, batch {progress.BatchesDoneInEpoch + 1}, step {progress.Step + 1}.");
+        observer.Info(progress.EpochsDone >= config.Epochs
+            ? $"{ModelPath} has already finished its {progress.EpochsDone} epochs: nothing to resume (--epochs N extends it)."
+            : $"Resuming from {ModelPath}: epoch {progress.EpochsDone + 1}, batch {progress.BatchesDoneInEpoch + 1}, step {progress.Step + 1}.");
     }
 
     private static bool SameArchitecture(NetworkConfig a, NetworkConfig b) =>

@@ -12,7 +12,8 @@ namespace IlgpuSiamese.Cli.Commands;
 
 /// <summary>
 /// <c>siamese evaluate</c>: a model on the test pairs: loss, accuracy at its threshold, ROC AUC, EER,
-/// the accuracy-maximising threshold (chosen on validation pairs), a confusion matrix and a ROC curve.
+/// the accuracy-maximising threshold (chosen on validation pairs), a confusion matrix, a ROC curve and,
+/// with <c>--oneshot N</c>, N-way one-shot accuracy on the test images.
 /// </summary>
 public static class EvaluateCommand
 {
@@ -23,11 +24,14 @@ public static class EvaluateCommand
         var dataDir = CommonOptions.DataDir();
         var testPairs = new Option<int?>("--test-pairs") { Description = "Cap on test pairs. Default all (20,000 on MNIST)." };
         var roc = new Option<string?>("--roc") { Description = "Write the ROC curve to this PNG." };
+        var oneShot = new Option<int?>("--oneshot") { Description = "Also N-way one-shot accuracy on the test images (Koch et al. 2015): e.g. 10 on MNIST." };
+        var trials = new Option<int>("--trials") { Description = "One-shot trials.", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the one-shot trials.", DefaultValueFactory = _ => 42 };
         var json = CommonOptions.Json();
         var device = CommonOptions.Device();
-        var command = new Command("evaluate", "Evaluate a model on the test pairs: accuracy, ROC AUC, EER, threshold, confusion matrix.")
+        var command = new Command("evaluate", "Evaluate a model on the test pairs: accuracy, ROC AUC, EER, threshold, confusion matrix; with --oneshot N, N-way one-shot accuracy.")
         {
-            model, dataset, dataDir, testPairs, roc, json, device,
+            model, dataset, dataDir, testPairs, roc, oneShot, trials, seed, json, device,
         };
         command.SetAction(parse =>
         {
@@ -39,7 +43,14 @@ public static class EvaluateCommand
             var log = new Progress<string>(m => { if (!asJson) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"); });
             var data = Datasets.Load(parse.GetValue(dataset) ?? header.Training.Dataset, DataLocation.Resolve(parse.GetValue(dataDir)), log);
             loaded.RequireInput(data.Test);
+            var (ways, trialCount, trialSeed) = (parse.GetValue(oneShot), parse.GetValue(trials), parse.GetValue(seed));
+            var oneShotPairs = ways is { } n ? OneShot.Trials(data.Test, n, trialCount, trialSeed) : null;
             var report = Evaluate(loaded, data, parse.GetValue(testPairs), computeDevice);
+            if (ways is { } w && oneShotPairs is not null)
+            {
+                var accuracy = OneShot.Accuracy(loaded.Similarities(data.Test, oneShotPairs), oneShotPairs.Label, w);
+                report = report with { OneShot = new OneShotResult(w, trialCount, trialSeed, accuracy) };
+            }
             if (parse.GetValue(roc) is { } rocPath)
                 RocPlot.Save(rocPath, report.Roc, $"{Path.GetFileName(modelPath)} on {data.Test.Name}: AUC {report.Auc:0.0000}");
             if (asJson)
@@ -54,11 +65,14 @@ public static class EvaluateCommand
     public sealed record Report(int Pairs, double Loss, double Accuracy, double Threshold, double Auc, double Eer,
         double BestThreshold, double AccuracyAtBest, Confusion Confusion, IReadOnlyList<RocPoint> Roc)
     {
+        public OneShotResult? OneShot { get; init; }
+
         public object ToJson(string model, string dataset, string device) => new
         {
             model, dataset, device, pairs = Pairs, loss = Loss, accuracy = Accuracy, threshold = Threshold, auc = Auc, eer = Eer,
             bestThreshold = BestThreshold, accuracyAtBestThreshold = AccuracyAtBest,
             confusion = new { truePositives = Confusion.TruePositives, falsePositives = Confusion.FalsePositives, trueNegatives = Confusion.TrueNegatives, falseNegatives = Confusion.FalseNegatives },
+            oneShot = OneShot is { } o ? new { ways = o.Ways, trials = o.Trials, seed = o.Seed, accuracy = o.Accuracy, chance = 1.0 / o.Ways } : null,
         };
     }
 
@@ -87,6 +101,8 @@ public static class EvaluateCommand
         table.AddRow("ROC AUC", $"{r.Auc:0.00000}");
         table.AddRow("equal error rate", $"{r.Eer:0.0000}");
         table.AddRow("best threshold (validation pairs)", $"{r.BestThreshold:0.####} → accuracy {r.AccuracyAtBest:0.0000}");
+        if (r.OneShot is { } o)
+            table.AddRow($"{o.Ways}-way one-shot accuracy ({o.Trials:N0} trials, seed {o.Seed})", $"[bold]{o.Accuracy:0.0000}[/] (chance {1.0 / o.Ways:0.0000})");
         AnsiConsole.Write(table);
         var confusion = new Table().Title("confusion at the model's threshold").AddColumns("", "called same", "called different");
         confusion.AddRow("same", r.Confusion.TruePositives.ToString("N0"), r.Confusion.FalseNegatives.ToString("N0"));

@@ -28,9 +28,7 @@ public static class PairsCommand
             var shown = parse.GetValue(count);
             if (shown is < 1 or > MaxCount)
                 throw new UserInputException($"--count {shown} is outside 1..{MaxCount}");
-            var path = Path.GetFullPath(parse.GetRequiredValue(output));
-            if (Path.GetDirectoryName(path) is { } folder && !Directory.Exists(folder))
-                throw new UserInputException($"{folder}: the folder for --out does not exist");
+            var path = CommonOptions.OutputFile(parse.GetRequiredValue(output), "--out");
 
             var location = DataLocation.Resolve(parse.GetValue(dataDir));
             var data = DataConsole.Run((log, progress) => Datasets.Load(parse.GetRequiredValue(dataset), location, log, parse.GetValue(strict), progress: progress));

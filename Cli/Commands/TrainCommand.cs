@@ -32,7 +32,7 @@ public static class TrainCommand
         var dataDir = CommonOptions.DataDir();
         var preset = new Option<string?>("--preset") { Description = $"Tower: {string.Join(", ", TowerSpec.PresetNames)} (the original Keras network). Default flat." };
         var loss = new Option<LossKind?>("--loss") { Description = "bce (distance → dense → sigmoid), contrastive, or triplet. Default contrastive." };
-        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training pairs. Default 3." };
+        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training pairs. Default 3. With --resume, extends the saved run." };
         var batch = new Option<int?>("--batch-size") { Description = "Pairs per step. Default 64." };
         var lr = new Option<double?>("--lr") { Description = "Adam learning rate. Default 1e-3." };
         var schedule = new Option<string?>("--schedule") { Description = "constant or cosine (decays to 5% of --lr). Default constant." };
@@ -48,7 +48,7 @@ public static class TrainCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of weights, pairs and dropout. Default 42." };
         var device = CommonOptions.Device();
         var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "runs/train" };
-        var resume = new Option<bool>("--resume") { Description = "Continue from DIR/model.siamese exactly where it stopped." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from DIR/model.siamese exactly where it stopped, with its saved options." };
         var config = new Option<FileInfo?>("--config") { Description = "JSON file of training options (as saved in DIR/config.json)." };
         var strict = CommonOptions.Strict();
         var command = new Command("train", "Train the siamese network; saves the model, its history (CSV and PNG) and its config.")
@@ -80,7 +80,7 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed) ?? baseConfig.Seed,
                 Device = parse.GetResult(device) is null ? baseConfig.Device : parse.GetValue(device)!,
             };
-            return Train(chosen, parse.GetValue(output)!, parse.GetValue(dataDir), parse.GetValue(resume), parse.GetValue(strict));
+            return Train(chosen, parse.GetValue(output)!, parse.GetValue(dataDir), parse.GetValue(resume), parse.GetValue(strict), parse.GetValue(epochs));
         });
         return command;
     }
@@ -98,13 +98,14 @@ public static class TrainCommand
         }
     }
 
-    private static int Train(TrainingConfig config, string outDir, string? dataDir, bool resume, bool strict)
+    /// <summary>A resumed run keeps its saved config; only --epochs may extend it.</summary>
+    private static int Train(TrainingConfig config, string outDir, string? dataDir, bool resume, bool strict, int? epochs)
     {
         config.Validate();
         var modelPath = Path.Combine(outDir, Trainer.ModelFileName);
         var saved = resume ? ModelFile.Load(modelPath) : null;
         if (saved is not null)
-            config = saved.Header.Training;
+            config = saved.Header.Training with { Epochs = epochs ?? saved.Header.Training.Epochs };
         var data = Datasets.Load(config.Dataset, DataLocation.Resolve(dataDir), new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")), strict);
         using var device = ComputeDevice.Open(config.Device);
         AnsiConsole.MarkupLine($"Training [bold]{config.Preset}[/] with [bold]{config.Loss.ToString().ToLowerInvariant()}[/] loss on {Markup.Escape(data.Train.Name)}, device {Markup.Escape(device.ToString())}.");
@@ -127,19 +128,18 @@ public static class TrainCommand
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                     .Start(context =>
                     {
-                        var console = new TrainingConsole(context, config.Epochs);
+                        // The history files follow every evaluation, so a crash loses no more than the model does.
+                        var console = new TrainingConsole(context, config.Epochs, () => WriteHistory(outDir, trainer!.History, config, device));
                         trainer = new Trainer(device, config, data, outDir, console, saved);
                         outcome = trainer.Run(cancel.Token);
                     });
             }
             finally
             {
-                if (trainer is not null)
-                {
-                    WriteHistory(outDir, trainer.History, config, device);
-                    trainer.Dispose();
-                }
+                trainer?.Dispose();
             }
+            if (File.Exists(Path.Combine(outDir, "history.csv")))
+                AnsiConsole.MarkupLine($"History: {Markup.Escape(Path.Combine(outDir, "history.csv"))}, {Markup.Escape(Path.Combine(outDir, "history.png"))}");
             AnsiConsole.MarkupLine($"Model: {Markup.Escape(modelPath)}");
             return outcome == TrainingOutcome.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
         }
@@ -156,6 +156,5 @@ public static class TrainCommand
         HistoryCsv.Write(Path.Combine(outDir, "history.csv"), history);
         HistoryPlot.Save(Path.Combine(outDir, "history.png"), history,
             $"{config.Preset} tower, {config.Loss.ToString().ToLowerInvariant()} loss, {device.Name}");
-        AnsiConsole.MarkupLine($"History: {Markup.Escape(Path.Combine(outDir, "history.csv"))}, {Markup.Escape(Path.Combine(outDir, "history.png"))}");
     }
 }

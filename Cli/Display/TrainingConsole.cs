@@ -3,8 +3,8 @@ using Spectre.Console;
 
 namespace IlgpuSiamese.Cli.Display;
 
-/// <summary>Draws a training run: a progress bar per epoch with pairs/s and ETA, a table row per evaluation.</summary>
-public sealed class TrainingConsole(ProgressContext context, int epochs) : ITrainingObserver
+/// <summary>Draws a training run: a progress bar per epoch with pairs/s and ETA, a line per evaluation.</summary>
+public sealed class TrainingConsole(ProgressContext context, int epochs, Action afterEvaluation) : ITrainingObserver
 {
     private ProgressTask? task;
     private int taskEpoch = -1;
@@ -23,8 +23,11 @@ public sealed class TrainingConsole(ProgressContext context, int epochs) : ITrai
         task.Description = $"epoch {epoch + 1}/{epochs} [grey]{pairsPerSecond,7:0} pairs/s[/]";
     }
 
-    public void Evaluated(EpochRecord r) =>
+    public void Evaluated(EpochRecord r)
+    {
         AnsiConsole.MarkupLine(
             $"epoch {r.Epoch,6:0.###}  train loss {r.TrainLoss:0.0000} acc {r.TrainAccuracy:0.0000}  " +
             $"val loss {r.ValLoss:0.0000} acc [bold]{r.ValAccuracy:0.0000}[/] auc {r.ValAuc:0.0000}  {r.Seconds,7:0.0} s");
+        afterEvaluation();
+    }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Tests.Support;
 using IlgpuSiamese.Training.Data;
@@ -94,7 +93,7 @@ public class ImageFolderTests
         Assert.That(log.Items, Has.Some.Contains("inverted"));
     }
 
-    [TestCase("garbage.png", "not a PNG, JPEG or BMP image")]
+    [TestCase("garbage.png", "not a PNG, JPEG, BMP, GIF or WebP image")]
     [TestCase("truncated.png", "unreadable image")]
     [TestCase("bomb.bmp", "20000x20000 pixels is more than the 64 megapixels allowed; refused before decoding")]
     public void BadImageIsSkippedWithAWarningOrFailsWhenStrict(string file, string why)
@@ -106,7 +105,7 @@ public class ImageFolderTests
         {
             "garbage.png" => "hello, not an image"u8.ToArray(),
             "truncated.png" => File.ReadAllBytes(temp["set/a/img00.png"])[..60],
-            _ => BmpHeader(20_000, 20_000),
+            _ => TestImages.BmpHeader(20_000, 20_000),
         });
         var log = new Recorder<string>();
 
@@ -125,20 +124,5 @@ public class ImageFolderTests
         File.WriteAllBytes(temp["flat/x.png"], []);
         var error = Assert.Throws<UserInputException>(() => ImageFolder.Load(temp["flat"], 28, strict: false))!;
         Assert.That(error.Message, Does.StartWith(temp["flat"]).And.Contain("one subfolder of images per class"));
-    }
-
-    /// <summary>A BMP file header and info header that claim width x height 24-bit pixels, with no pixel data.</summary>
-    private static byte[] BmpHeader(int width, int height)
-    {
-        var bytes = new byte[54];
-        "BM"u8.CopyTo(bytes);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(2), bytes.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(10), 54);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(14), 40);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(18), width);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(22), height);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(26), 1);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(28), 24);
-        return bytes;
     }
 }

@@ -46,6 +46,10 @@ public class TrainerTests(string deviceId) : BackendFixture(deviceId)
         Assert.That(first.History.Select(Figures), Is.EqualTo(second.History.Select(Figures)), "same seed, same device: same history");
         Assert.That(first.Weights, Is.EqualTo(second.Weights).AsCollection, "and the same weights");
         Assert.That(first.History[^1].ValAccuracy, Is.GreaterThan(0.8), "the synthetic classes are learnable");
+        var fit = ValidationSplit.Of(SyntheticDigits.Create().Train).Fit.Count;
+        var perEpoch = loss == LossKind.Triplet ? fit : 2 * fit;
+        Assert.That(first.History[0].Step, Is.EqualTo((perEpoch + config.BatchSize - 1) / config.BatchSize),
+            "an epoch covers every pair (a positive and a negative per image) or every triplet once");
         Assert.That(File.Exists(Path.Combine(folder["a"], Trainer.ModelFileName)), "a model is saved");
     }
 

@@ -3,18 +3,16 @@ using IlgpuSiamese.Kernels;
 namespace IlgpuSiamese.Training.Data;
 
 /// <summary>
-/// A folder with one subfolder of PNG, JPEG or BMP images per class (like torchvision's ImageFolder;
-/// subfolders of a class folder are searched too). Class names are the subfolder names in ordinal order.
-/// With train/ and test/ subfolders, each holding the class folders, those are the split; otherwise the
-/// images of each class, in ordinal path order, go to Test every 6th (the 6th, 12th, ...) and to Train
-/// the rest. Images become grayscale size x size (stretched); when the images' borders are light on
-/// average, every image is inverted, so that 0 is the background as in MNIST.
+/// A folder with one subfolder of images (PNG, JPEG, BMP, GIF, WebP) per class (like torchvision's
+/// ImageFolder; subfolders of a class folder are searched too). Class names are the subfolder names in
+/// ordinal order. With train/ and test/ subfolders, each holding the class folders, those are the split;
+/// otherwise the images of each class, in ordinal path order, go to Test every 6th (the 6th, 12th, ...)
+/// and to Train the rest. Images become grayscale size x size (stretched); when the images' borders are
+/// light on average, every image is inverted, so that 0 is the background as in MNIST.
 /// </summary>
 public static class ImageFolder
 {
     public const int TestEvery = 6;
-
-    private static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp"];
 
     public static DatasetSplit Load(string root, int size, bool strict, IProgress<string>? log = null, IProgress<DataProgress>? progress = null)
     {
@@ -68,10 +66,9 @@ public static class ImageFolder
             var classFolder = Path.Combine(folder, classes[label]);
             if (!Directory.Exists(classFolder))
                 continue;
-            var files = Directory.EnumerateFiles(classFolder, "*", SearchOption.AllDirectories)
-                .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList();
+            var files = GrayImages.FilesIn(classFolder);
             if (files.Count == 0)
-                log?.Report($"warning: class folder {classFolder} has no PNG, JPEG or BMP images");
+                log?.Report($"warning: class folder {classFolder} has no PNG, JPEG, BMP, GIF or WebP images");
             images.AddRange(files.Select(f => (f, label)));
         }
         return images;
@@ -96,22 +93,11 @@ public static class ImageFolder
 
     private static void InvertIfDarkOnLight(byte[]?[] images, int size, IProgress<string>? log)
     {
-        long sum = 0, count = 0;
-        foreach (var image in images.OfType<byte[]>())
-        {
-            for (var k = 0; k < size; k++)
-            {
-                sum += image[k] + image[(size - 1) * size + k] + image[k * size] + image[k * size + size - 1];
-                count += 4;
-            }
-        }
-        if (count == 0 || sum <= 127 * count)
+        var read = images.OfType<byte[]>().ToList();
+        if (read.Count == 0 || read.Average(image => GrayImages.BorderMean(image, size, size)) <= 127)
             return;
-        foreach (var image in images.OfType<byte[]>())
-        {
-            for (var k = 0; k < image.Length; k++)
-                image[k] = (byte)(255 - image[k]);
-        }
+        foreach (var image in read)
+            GrayImages.Invert(image);
         log?.Report("the images are dark on a light background: inverted to light on dark, as MNIST is");
     }
 

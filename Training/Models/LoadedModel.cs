@@ -1,3 +1,4 @@
+using ILGPU.Runtime;
 using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
@@ -17,6 +18,8 @@ public sealed class LoadedModel : IDisposable
     {
         Path = path;
         Saved = ModelFile.Load(path);
+        if (Input.Channels != 1)
+            throw new UserInputException($"{path}: the model takes {Input} inputs; images are fed to it as one grayscale channel (1x{Input.Height}x{Input.Width}).");
         // Evaluation runs only pairs: a triplet-trained model needs two branches, not three.
         var config = Header.Network;
         Network = new SiameseNetwork(device, config, maxBatch, seed: 0);
@@ -40,6 +43,35 @@ public sealed class LoadedModel : IDisposable
     public PairOutputs Run(DeviceImages images, PairSet pairs) => PairEvaluator.Run(Network, images, pairs);
 
     public float[] Similarities(PairOutputs outputs) => Scoring.Similarities(Header.Network.Loss, outputs, Header.DistanceScale);
+
+    /// <summary>The similarity of each pair of <paramref name="images"/>.</summary>
+    public float[] Similarities(LabelledImages images, PairSet pairs)
+    {
+        RequireInput(images);
+        using var onDevice = new DeviceImages(Network.Device, images, Network.MaxBatch);
+        return Similarities(Run(onDevice, pairs));
+    }
+
+    /// <summary>Every image's embedding, image-major (Count x EmbeddingSize): the tower alone, a full batch per launch.</summary>
+    public float[] Embeddings(LabelledImages images)
+    {
+        RequireInput(images);
+        using var onDevice = new DeviceImages(Network.Device, images, Network.MaxBatch);
+        var size = Network.EmbeddingSize;
+        var embeddings = new float[images.Count * size];
+        int[][] indices = [new int[Network.MaxBatch]];
+        for (var start = 0; start < images.Count; start += Network.MaxBatch)
+        {
+            var n = Math.Min(Network.MaxBatch, images.Count - start);
+            for (var i = 0; i < n; i++)
+                indices[0][i] = start + i;
+            onDevice.Load(Network.Branches, indices, n);
+            Network.ForwardEmbeddings(n);
+            Network.Device.Synchronize();
+            Network.Branches[0].Embedding(n).CopyToCPU(embeddings.AsSpan(start * size, n * size));
+        }
+        return embeddings;
+    }
 
     public void Dispose() => Network.Dispose();
 }

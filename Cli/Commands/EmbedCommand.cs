@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Training;
+using IlgpuSiamese.Training.Data;
+using IlgpuSiamese.Training.Models;
+using Spectre.Console;
+
+namespace IlgpuSiamese.Cli.Commands;
+
+/// <summary><c>siamese embed --dir FOLDER --out embeddings.csv</c>: every image's embedding under a model, one CSV row each.</summary>
+public static class EmbedCommand
+{
+    public static Command Create()
+    {
+        var dir = new Option<string>("--dir") { Description = "The images to embed: this folder and its subfolders (PNG, JPEG, BMP, GIF, WebP).", Required = true };
+        var output = new Option<string>("--out") { Description = "The CSV to write: path, then e0..e{F-1}.", Required = true };
+        var model = ModelOption.Create();
+        var invert = CommonOptions.Invert();
+        var device = CommonOptions.Device();
+        var command = new Command("embed", "Write the embedding of every image in a folder to a CSV (the tower's output, preprocessed as compare does).")
+        {
+            dir, output, model, invert, device,
+        };
+        command.SetAction(parse =>
+        {
+            var folder = parse.GetRequiredValue(dir);
+            if (!Directory.Exists(folder))
+                throw new UserInputException($"{folder}: no such folder");
+            var files = GrayImages.FilesIn(folder);
+            if (files.Count == 0)
+                throw new UserInputException($"{folder}: no images found ({string.Join(", ", GrayImages.Extensions)})");
+            var path = CommonOptions.OutputFile(parse.GetRequiredValue(output), "--out");
+            using var computeDevice = ComputeDevice.Open(parse.GetValue(device)!);
+            using var loaded = new LoadedModel(ModelOption.Resolve(parse.GetValue(model)), computeDevice);
+            var images = GrayImages.ReadFitted(folder, files, loaded.Input.Height, loaded.Input.Width, parse.GetValue(invert));
+            var embeddings = loaded.Embeddings(images);
+            var size = loaded.Network.EmbeddingSize;
+            AtomicFile.WriteText(path, Csv(files, embeddings, size));
+            AnsiConsole.MarkupLine($"wrote {Markup.Escape(path)}: {files.Count} image{(files.Count == 1 ? "" : "s")}, {size} values each");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string Csv(IReadOnlyList<string> files, float[] embeddings, int size)
+    {
+        var text = new StringBuilder(Training.Data.Csv.Line(Enumerable.Range(0, size).Select(k => $"e{k}").Prepend("path"))).Append('\n');
+        for (var i = 0; i < files.Count; i++)
+        {
+            var values = embeddings.AsSpan(i * size, size).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture));
+            text.Append(Training.Data.Csv.Line(values.Prepend(files[i]))).Append('\n');
+        }
+        return text.ToString();
+    }
+}

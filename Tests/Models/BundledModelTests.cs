@@ -1,0 +1,51 @@
+using IlgpuSiamese.Cli;
+using IlgpuSiamese.Tests.Support;
+using IlgpuSiamese.Training.Data;
+using IlgpuSiamese.Training.Metrics;
+using IlgpuSiamese.Training.Models;
+
+namespace IlgpuSiamese.Tests.Models;
+
+/// <summary>
+/// The bundled model (models/mnist.siamese, committed with the repository) on the committed samples/ digits.
+/// SIAMESE_TEST_MODEL points the test at another model file. A missing model fails: a fresh clone must have one.
+/// </summary>
+public class BundledModelTests
+{
+    public const string ModelVariable = "SIAMESE_TEST_MODEL";
+
+    [Test]
+    public void SameDigitPairsScoreHigherThanDifferentDigitPairs()
+    {
+        var root = RepositoryRoot();
+        var path = Environment.GetEnvironmentVariable(ModelVariable) is { Length: > 0 } chosen ? chosen : Path.Combine(root, ModelOption.BundledModel);
+        if (!File.Exists(path))
+            Assert.Fail($"{path} is missing: the bundled model must be committed (or set {ModelVariable} to a model file to test)");
+        var files = GrayImages.FilesIn(Path.Combine(root, "samples"));
+        var digits = files.Select(f => Path.GetFileName(f).Split('_')[0]).ToArray();
+        using var model = new LoadedModel(path, Backends.Open("cpu:0"));
+        var images = GrayImages.ReadFitted("samples", files, model.Input.Height, model.Input.Width, InvertMode.Auto);
+        var pairs = (from i in Enumerable.Range(0, files.Count) from j in Enumerable.Range(i + 1, files.Count - i - 1) select (i, j)).ToArray();
+        var labels = pairs.Select(p => digits[p.i] == digits[p.j] ? 1f : 0f).ToArray();
+
+        var scores = model.Similarities(images, new PairSet(pairs.Select(p => p.i).ToArray(), pairs.Select(p => p.j).ToArray(), labels));
+
+        var same = scores.Where((_, p) => labels[p] == 1f).ToList();
+        var different = scores.Where((_, p) => labels[p] == 0f).ToList();
+        Assert.That(same, Has.Count.GreaterThanOrEqualTo(3), "samples/ holds several same-digit pairs");
+        var auc = PairMetrics.Auc(scores, labels);
+        TestContext.Out.WriteLine($"{path}: same-digit mean {same.Average():0.000} (min {same.Min():0.000}), different-digit mean {different.Average():0.000} (max {different.Max():0.000}), AUC {auc:0.000}");
+        Assert.That(same.Average(), Is.GreaterThan(different.Average() + 0.2), "mean similarity, same digits vs different digits");
+        Assert.That(auc, Is.GreaterThan(0.9), "same-digit pairs rank above different-digit pairs");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "IlgpuSiamese.sln")))
+                return folder.FullName;
+        }
+        throw new InvalidOperationException("IlgpuSiamese.sln not found above the test folder");
+    }
+}
