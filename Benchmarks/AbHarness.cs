@@ -9,15 +9,14 @@ namespace IlgpuSiamese.Benchmarks;
 
 /// <summary>
 /// The same-process A/B harness of docs/performance.md: two variants of a kernel option timed in turns.
-/// <c>dotnet run -c Release --project Benchmarks -- [ab] &lt;device&gt; &lt;flat|keras|ops&gt; [repetitions] [order|pack]</c>.
+/// <c>dotnet run -c Release --project Benchmarks -- ab &lt;device&gt; &lt;flat|keras|ops&gt; [repetitions] [order|pack]</c>.
 /// </summary>
 public static class AbHarness
 {
     public static int Run(string[] args)
     {
-        // Moved here from Program.cs as it was. A/B harness for docs/performance.md: variants run interleaved in one process (the machine is shared, so
-        // only same-process ratios mean anything); each figure is the median of the repetitions.
-        //   dotnet run -c Release --project Benchmarks -- <device> <flat|keras|ops> [repetitions] [order|pack]
+        // Variants run interleaved in one process (the machine is shared, so only same-process ratios mean
+        // anything); each figure is the median of the repetitions.
         var deviceId = args.Length > 0 ? args[0] : "opencl:0";
         var what = args.Length > 1 ? args[1] : "flat";
         var repetitions = args.Length > 2 ? int.Parse(args[2]) : 5;
