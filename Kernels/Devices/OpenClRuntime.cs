@@ -24,9 +24,10 @@ public static class OpenClRuntime
         if (Interlocked.Exchange(ref resolverInstalled, 1) == 1)
             return;
         // PoCL installs a process-wide SIGFPE handler that turns .NET's integer division by zero
-        // into silence; keep .NET's behaviour unless the user chose otherwise.
-        if (Environment.GetEnvironmentVariable("POCL_SIGFPE_HANDLER") is null)
-            Environment.SetEnvironmentVariable("POCL_SIGFPE_HANDLER", "0");
+        // into silence; keep .NET's behaviour unless the user chose otherwise. PoCL reads the native
+        // environment, which .NET's Environment.SetEnvironmentVariable does not change on Unix.
+        if (Environment.GetEnvironmentVariable("POCL_SIGFPE_HANDLER") is null && !OperatingSystem.IsWindows())
+            _ = SetNativeEnvironment("POCL_SIGFPE_HANDLER", "0", overwrite: 0);
         AssemblyLoadContext.Default.ResolvingUnmanagedDll += (_, name) =>
         {
             if (name != "OpenCL")
@@ -39,6 +40,9 @@ public static class OpenClRuntime
             return IntPtr.Zero;
         };
     }
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetNativeEnvironment(string name, string value, int overwrite);
 
     /// <summary>
     /// ILGPU 1.5.3 refuses any OpenCL device that does not report the generic address space.
