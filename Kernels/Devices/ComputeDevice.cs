@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -11,7 +12,8 @@ namespace IlgpuSiamese.Kernels.Devices;
 public sealed class ComputeDevice : IDisposable
 {
     private readonly DeviceCatalog catalog;
-    private readonly ConcurrentDictionary<Type, object> launchers = new();
+    private readonly ConcurrentDictionary<Type, object> ops = new();
+    private readonly ConcurrentDictionary<MethodInfo, Delegate> loaded = new();
 
     public DeviceInfo Info { get; }
     public Accelerator Accelerator { get; }
@@ -87,9 +89,15 @@ public sealed class ComputeDevice : IDisposable
         return new KernelConfig(groups, size);
     }
 
-    /// <summary>The launcher object of one operation, created (and its kernels loaded) on first use.</summary>
-    public T Kernels<T>(Func<ComputeDevice, T> load) where T : class =>
-        (T)launchers.GetOrAdd(typeof(T), _ => load(this));
+    /// <summary>The object of one operation on this device (with its scratch buffers), created on first use.</summary>
+    public T Op<T>(Func<ComputeDevice, T> create) where T : class =>
+        (T)ops.GetOrAdd(typeof(T), _ => create(this));
+
+    /// <summary>The launcher of one kernel on this device, loaded on its first use: <see cref="KernelRunner"/>.</summary>
+    internal TLauncher Loaded<TKernel, TLauncher>(TKernel kernel, Func<Accelerator, TKernel, TLauncher> load)
+        where TKernel : Delegate where TLauncher : Delegate =>
+        (TLauncher)loaded.GetOrAdd(kernel.Method, static (_, state) => state.load(state.accelerator, state.kernel),
+            (accelerator: Accelerator, kernel, load));
 
     private long bytesAllocated;
     private readonly List<(WeakReference<MemoryBuffer> Buffer, long Bytes)> liveBuffers = [];

@@ -1,6 +1,5 @@
 using ILGPU;
 using ILGPU.Algorithms;
-using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Kernels.Ops;
@@ -35,7 +34,7 @@ public readonly struct AdamShape(int length, float beta1, float beta2, float eps
 /// Keras' Adam, one step over a block of parameters: m = β1·m + (1-β1)·g, v = β2·v + (1-β2)·g²,
 /// w -= α·m / (sqrt(v) + ε). Updates w, m and v in place; reads the accumulated gradient g.
 /// </summary>
-public static class Adam
+public static class AdamKernels
 {
     // w, m, v, g: (L)
     public static void AdamUpdate(ArrayView<float> weight, ArrayView<float> m, ArrayView<float> v, ArrayView<float> gradient,
@@ -53,20 +52,16 @@ public static class Adam
     }
 }
 
-/// <summary>The Adam kernel loaded on one device.</summary>
-public sealed class AdamLaunchers
+/// <summary>The Adam update on one device.</summary>
+public sealed class Adam
 {
     private readonly ComputeDevice device;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamShape> update;
 
-    private AdamLaunchers(ComputeDevice device)
-    {
-        this.device = device;
-        update = device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamShape>(Adam.AdamUpdate);
-    }
+    private Adam(ComputeDevice device) => this.device = device;
 
-    public static AdamLaunchers On(ComputeDevice device) => device.Kernels(static d => new AdamLaunchers(d));
+    public static Adam On(ComputeDevice device) => device.Op(static d => new Adam(d));
 
+    // w, m, v, g: (L)
     public void Update(ArrayView<float> weight, ArrayView<float> m, ArrayView<float> v, ArrayView<float> gradient, AdamShape s) =>
-        update(device.Launch(s.Length), weight, m, v, gradient, s);
+        device.Run(AdamKernels.AdamUpdate, device.Launch(s.Length), weight, m, v, gradient, s);
 }

@@ -1,6 +1,5 @@
 using ILGPU;
 using ILGPU.Algorithms;
-using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Kernels.Ops;
@@ -18,7 +17,7 @@ public readonly struct ContrastiveShape(int batch, float margin)
 /// per-pair loss; the training loss is its mean, so the backward includes the 1/N.
 /// Gradient rule: dDistance is an activation gradient, assigned (=).
 /// </summary>
-public static class ContrastiveLoss
+public static class ContrastiveLossKernels
 {
     // d, y: (N)  loss: (N)
     public static void ContrastiveLossForward(ArrayView<float> loss, ArrayView<float> distance, ArrayView<float> label,
@@ -47,26 +46,20 @@ public static class ContrastiveLoss
     }
 }
 
-/// <summary>The contrastive loss kernels loaded on one device.</summary>
-public sealed class ContrastiveLossLaunchers
+/// <summary>The contrastive loss on one device.</summary>
+public sealed class ContrastiveLoss
 {
     private readonly ComputeDevice device;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape> forward;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape> backwardInput;
 
-    private ContrastiveLossLaunchers(ComputeDevice device)
-    {
-        this.device = device;
-        var a = device.Accelerator;
-        forward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(ContrastiveLoss.ContrastiveLossForward);
-        backwardInput = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(ContrastiveLoss.ContrastiveLossBackwardInput);
-    }
+    private ContrastiveLoss(ComputeDevice device) => this.device = device;
 
-    public static ContrastiveLossLaunchers On(ComputeDevice device) => device.Kernels(static d => new ContrastiveLossLaunchers(d));
+    public static ContrastiveLoss On(ComputeDevice device) => device.Op(static d => new ContrastiveLoss(d));
 
+    // d, y, loss: (N)
     public void Forward(ArrayView<float> loss, ArrayView<float> distance, ArrayView<float> label, ContrastiveShape s) =>
-        forward(device.Launch(s.Batch), loss, distance, label, s);
+        device.Run(ContrastiveLossKernels.ContrastiveLossForward, device.Launch(s.Batch), loss, distance, label, s);
 
-    public void BackwardInput(ArrayView<float> dDistance, ArrayView<float> distance, ArrayView<float> label, ContrastiveShape s) =>
-        backwardInput(device.Launch(s.Batch), dDistance, distance, label, s);
+    // d, y, dd: (N)
+    public void Backward(ArrayView<float> dDistance, ArrayView<float> distance, ArrayView<float> label, ContrastiveShape s) =>
+        device.Run(ContrastiveLossKernels.ContrastiveLossBackwardInput, device.Launch(s.Batch), dDistance, distance, label, s);
 }

@@ -1,5 +1,4 @@
 using ILGPU;
-using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Kernels.Ops;
@@ -55,7 +54,7 @@ public static class DropoutMask
 /// Inverted dropout: y[i] = x[i] / (1 - rate) where the element is kept, else 0; rate 0 is the identity.
 /// The backward recomputes the same mask from (seed, step, i). Gradient rule: dInput is assigned (=).
 /// </summary>
-public static class Dropout
+public static class DropoutKernels
 {
     // x: (L)  y: (L)
     public static void DropoutForward(ArrayView<float> output, ArrayView<float> input, DropoutShape s)
@@ -72,26 +71,20 @@ public static class Dropout
     }
 }
 
-/// <summary>The dropout kernels loaded on one device.</summary>
-public sealed class DropoutLaunchers
+/// <summary>Inverted dropout on one device.</summary>
+public sealed class Dropout
 {
     private readonly ComputeDevice device;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, DropoutShape> forward;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, DropoutShape> backwardInput;
 
-    private DropoutLaunchers(ComputeDevice device)
-    {
-        this.device = device;
-        var a = device.Accelerator;
-        forward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, DropoutShape>(Dropout.DropoutForward);
-        backwardInput = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, DropoutShape>(Dropout.DropoutBackwardInput);
-    }
+    private Dropout(ComputeDevice device) => this.device = device;
 
-    public static DropoutLaunchers On(ComputeDevice device) => device.Kernels(static d => new DropoutLaunchers(d));
+    public static Dropout On(ComputeDevice device) => device.Op(static d => new Dropout(d));
 
+    // x, y: (L)
     public void Forward(ArrayView<float> output, ArrayView<float> input, DropoutShape s) =>
-        forward(device.Launch(s.Length), output, input, s);
+        device.Run(DropoutKernels.DropoutForward, device.Launch(s.Length), output, input, s);
 
-    public void BackwardInput(ArrayView<float> dInput, ArrayView<float> dOutput, DropoutShape s) =>
-        backwardInput(device.Launch(s.Length), dInput, dOutput, s);
+    // dy, dx: (L)
+    public void Backward(ArrayView<float> dInput, ArrayView<float> dOutput, DropoutShape s) =>
+        device.Run(DropoutKernels.DropoutBackwardInput, device.Launch(s.Length), dInput, dOutput, s);
 }

@@ -1,6 +1,5 @@
 using ILGPU;
 using ILGPU.Algorithms;
-using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Kernels.Ops;
@@ -22,7 +21,7 @@ public readonly struct EuclideanDistanceShape(int batch, int features)
 /// clamp test is bit-for-bit the forward's (comparing the stored d with sqrt(floor) would depend on how
 /// each backend rounds sqrt); that costs F multiply-adds per item, nothing next to the towers.
 /// </summary>
-public static class EuclideanDistance
+public static class EuclideanDistanceKernels
 {
     /// <summary>The floor on the squared distance (Keras' epsilon, 1e-7 in float32).</summary>
     public const float SquaredDistanceFloor = 1e-7f;
@@ -67,27 +66,21 @@ public static class EuclideanDistance
     }
 }
 
-/// <summary>The Euclidean distance kernels loaded on one device.</summary>
-public sealed class EuclideanDistanceLaunchers
+/// <summary>The pair distance on one device.</summary>
+public sealed class EuclideanDistance
 {
     private readonly ComputeDevice device;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, EuclideanDistanceShape> forward;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, EuclideanDistanceShape> backward;
 
-    private EuclideanDistanceLaunchers(ComputeDevice device)
-    {
-        this.device = device;
-        var a = device.Accelerator;
-        forward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, EuclideanDistanceShape>(EuclideanDistance.EuclideanDistanceForward);
-        backward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, EuclideanDistanceShape>(EuclideanDistance.EuclideanDistanceBackward);
-    }
+    private EuclideanDistance(ComputeDevice device) => this.device = device;
 
-    public static EuclideanDistanceLaunchers On(ComputeDevice device) => device.Kernels(static d => new EuclideanDistanceLaunchers(d));
+    public static EuclideanDistance On(ComputeDevice device) => device.Op(static d => new EuclideanDistance(d));
 
+    // a, b: (N, F)  d: (N)
     public void Forward(ArrayView<float> distance, ArrayView<float> a, ArrayView<float> b, EuclideanDistanceShape s) =>
-        forward(device.Launch(s.Batch), distance, a, b, s);
+        device.Run(EuclideanDistanceKernels.EuclideanDistanceForward, device.Launch(s.Batch), distance, a, b, s);
 
+    // dd, d: (N)  a, b: (N, F)  da, db: (N, F)
     public void Backward(ArrayView<float> dA, ArrayView<float> dB, ArrayView<float> dDistance, ArrayView<float> distance,
         ArrayView<float> a, ArrayView<float> b, EuclideanDistanceShape s) =>
-        backward(device.Launch(s.InputLength), dA, dB, dDistance, distance, a, b, s);
+        device.Run(EuclideanDistanceKernels.EuclideanDistanceBackward, device.Launch(s.InputLength), dA, dB, dDistance, distance, a, b, s);
 }

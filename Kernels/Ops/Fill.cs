@@ -1,5 +1,4 @@
 using ILGPU;
-using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Kernels.Ops;
@@ -8,7 +7,7 @@ namespace IlgpuSiamese.Kernels.Ops;
 /// Sets every element of a buffer to one value. Parameter gradients accumulate (+=), so each step starts by
 /// zeroing them with this kernel (a kernel, not a byte-wise MemSet, so any float value can be written).
 /// </summary>
-public static class Fill
+public static class FillKernels
 {
     // y: (L)
     public static void FillConstant(ArrayView<float> output, float value, int length)
@@ -18,25 +17,20 @@ public static class Fill
     }
 }
 
-/// <summary>The fill kernel loaded on one device.</summary>
-public sealed class FillLaunchers
+/// <summary>Filling a buffer on one device.</summary>
+public sealed class Fill
 {
     private readonly ComputeDevice device;
-    private readonly Action<KernelConfig, ArrayView<float>, float, int> fillConstant;
 
-    private FillLaunchers(ComputeDevice device)
-    {
-        this.device = device;
-        fillConstant = device.Accelerator.LoadStreamKernel<ArrayView<float>, float, int>(Ops.Fill.FillConstant);
-    }
+    private Fill(ComputeDevice device) => this.device = device;
 
-    public static FillLaunchers On(ComputeDevice device) => device.Kernels(static d => new FillLaunchers(d));
+    public static Fill On(ComputeDevice device) => device.Op(static d => new Fill(d));
 
-    public void Zero(ArrayView<float> output) => Fill(output, 0f);
+    public void Zero(ArrayView<float> output) => Constant(output, 0f);
 
-    public void Fill(ArrayView<float> output, float value)
+    public void Constant(ArrayView<float> output, float value)
     {
         var length = checked((int)output.Length);
-        fillConstant(device.Launch(length), output, value, length);
+        device.Run(FillKernels.FillConstant, device.Launch(length), output, value, length);
     }
 }

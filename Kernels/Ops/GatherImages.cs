@@ -1,5 +1,4 @@
 using ILGPU;
-using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Kernels.Ops;
@@ -17,7 +16,7 @@ public readonly struct GatherImagesShape(int batch, int pixels)
 /// Builds a training batch on the device from the whole dataset, uploaded once as bytes:
 /// batch[n, p] = images[indices[n], p] / 255. Each step then uploads only the indices.
 /// </summary>
-public static class GatherImages
+public static class GatherImagesKernels
 {
     // images: (Count, P) u8  indices: (N)  batch: (N, P)
     public static void GatherImagesForward(ArrayView<float> batch, ArrayView<byte> images, ArrayView<int> indices, GatherImagesShape s)
@@ -31,19 +30,16 @@ public static class GatherImages
     }
 }
 
-public sealed class GatherImagesLaunchers
+/// <summary>Gathering a batch of images on one device.</summary>
+public sealed class GatherImages
 {
     private readonly ComputeDevice device;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<byte>, ArrayView<int>, GatherImagesShape> forward;
 
-    private GatherImagesLaunchers(ComputeDevice device)
-    {
-        this.device = device;
-        forward = device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<byte>, ArrayView<int>, GatherImagesShape>(GatherImages.GatherImagesForward);
-    }
+    private GatherImages(ComputeDevice device) => this.device = device;
 
-    public static GatherImagesLaunchers On(ComputeDevice device) => device.Kernels(static d => new GatherImagesLaunchers(d));
+    public static GatherImages On(ComputeDevice device) => device.Op(static d => new GatherImages(d));
 
+    // images: (Count, P) u8  indices: (N)  batch: (N, P)
     public void Forward(ArrayView<float> batch, ArrayView<byte> images, ArrayView<int> indices, GatherImagesShape s) =>
-        forward(device.Launch(s.OutputLength), batch, images, indices, s);
+        device.Run(GatherImagesKernels.GatherImagesForward, device.Launch(s.OutputLength), batch, images, indices, s);
 }

@@ -29,8 +29,7 @@ public enum GemmEpilogue
 /// with leading dimension Ldb. What happens to each element of C is the <see cref="GemmEpilogue"/>.
 /// </summary>
 public readonly struct GemmShape(int m, int n, int k, int aRowStride, int aColStride, int ldb, GemmEpilogue epilogue,
-    int cRowStride, int cColStride, bool relu = false, int biasRowStep = 0, int biasColStep = 0, int area = 1,
-    GemmTileOrder tileOrder = GemmTileOrder.RowsFastest, bool aPacked = false)
+    int cRowStride, int cColStride, bool relu = false, int biasRowStep = 0, int biasColStep = 0, int area = 1)
 {
     public readonly int M = m;
     public readonly int N = n;
@@ -45,13 +44,6 @@ public readonly struct GemmShape(int m, int n, int k, int aRowStride, int aColSt
     public readonly int BiasRowStep = biasRowStep;
     public readonly int BiasColStep = biasColStep;
     public readonly int Area = area;
-    public readonly int RowsFastest = tileOrder == GemmTileOrder.RowsFastest ? 1 : 0;
-
-    /// <summary>1: A is not read through the strides but is already packed by <see cref="Gemm.GemmPackA"/>.</summary>
-    public readonly int APacked = aPacked ? 1 : 0;
-
-    /// <summary>Floats of A packed into RowTiles panels of K×4 (rows past M repeat row M-1).</summary>
-    public long PackedALength => (long)RowTiles * TileRows * K;
 
     public const int TileRows = 4;
     public const int TileColumns = 16;
@@ -59,25 +51,6 @@ public readonly struct GemmShape(int m, int n, int k, int aRowStride, int aColSt
     public int RowTiles => (M + TileRows - 1) / TileRows;
     public int ColumnTiles => (N + TileColumns - 1) / TileColumns;
     public int Tiles => RowTiles * ColumnTiles;
-
-    /// <summary>The same product with its tiles walked in another order (the results are bit-identical).</summary>
-    public GemmShape WithTileOrder(GemmTileOrder order) => new(M, N, K, ARowStride, AColStride, Ldb, (GemmEpilogue)Epilogue,
-        CRowStride, CColStride, Relu != 0, BiasRowStep, BiasColStep, Area, order, APacked != 0);
-
-    /// <summary>The same product reading A from its packed panels.</summary>
-    public GemmShape WithPackedA() => new(M, N, K, ARowStride, AColStride, Ldb, (GemmEpilogue)Epilogue,
-        CRowStride, CColStride, Relu != 0, BiasRowStep, BiasColStep, Area, RowsFastest != 0 ? GemmTileOrder.RowsFastest : GemmTileOrder.ColumnsFastest, true);
-}
-
-/// <summary>
-/// Which tiles consecutive work items take. Only speed depends on it: every element's k loop is the same.
-/// RowsFastest: the row tiles of one column panel of B run back to back, so that panel (K×16 floats) is
-/// read from memory once and then from cache; ColumnsFastest re-streams all of B once per row tile.
-/// </summary>
-public enum GemmTileOrder
-{
-    RowsFastest = 0,
-    ColumnsFastest = 1,
 }
 
 /// <summary>Sixteen consecutive floats held in registers: one row of a GEMM's register tile.</summary>
@@ -107,50 +80,33 @@ public struct Row16
 /// k it loads 4 scalars of A and 16 consecutive floats of B and does 64 multiply-adds with them. The 16
 /// independent accumulators in straight-line code are what a CPU OpenCL compiler (PoCL/LLVM) turns into
 /// one 16-lane vector multiply-add per row; on a GPU each work item is simply a thread with a big tile.
+/// Consecutive work items take the row tiles of one column panel of B (K×16 floats), so that panel is read
+/// from memory once and then from cache (measured 1.2× on the flat tower's step: docs/optimisation-log.md).
 /// Tiles whose 16 columns run past N take a second loop with clamped (never out-of-range) loads; the
 /// extra columns are computed and dropped.
 /// </summary>
-public static class Gemm
+public static class GemmKernels
 {
     // a: (M, K) through strides  b: (K, N) row-major, ldb  c: see GemmEpilogue
     public static void GemmTiled(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s)
     {
-        var columnTiles = s.ColumnTiles;
         var rowTiles = s.RowTiles;
         for (var t = GridStride.Start; t < s.Tiles; t += GridStride.Step)
         {
-            var fast = s.RowsFastest != 0 ? rowTiles : columnTiles;
-            var major = t / fast;
-            var minor = t - major * fast;
-            var r0 = (s.RowsFastest != 0 ? minor : major) * GemmShape.TileRows;
-            var c0 = (s.RowsFastest != 0 ? major : minor) * GemmShape.TileColumns;
-            // A unpacked: row i at (r0+i)·ARowStride (clamped to the last row), k at k·AColStride. Packed
-            // (GemmPackA): tile r0/4 is a K×4 panel, so the 4 values of one k are adjacent.
+            var columnTile = t / rowTiles;
+            var r0 = (t - columnTile * rowTiles) * GemmShape.TileRows;
+            var c0 = columnTile * GemmShape.TileColumns;
+            // Row i of the tile at (r0+i)·ARowStride, clamped to the last row; k at k·AColStride.
             var lastRow = s.M - 1;
-            var packed = s.APacked != 0;
-            var aStep = packed ? GemmShape.TileRows : s.AColStride;
-            var panel = r0 * s.K;
-            var a0 = packed ? panel : (r0 < lastRow ? r0 : lastRow) * s.ARowStride;
-            var a1 = packed ? panel + 1 : (r0 + 1 < lastRow ? r0 + 1 : lastRow) * s.ARowStride;
-            var a2 = packed ? panel + 2 : (r0 + 2 < lastRow ? r0 + 2 : lastRow) * s.ARowStride;
-            var a3 = packed ? panel + 3 : (r0 + 3 < lastRow ? r0 + 3 : lastRow) * s.ARowStride;
+            var a0 = (r0 < lastRow ? r0 : lastRow) * s.ARowStride;
+            var a1 = (r0 + 1 < lastRow ? r0 + 1 : lastRow) * s.ARowStride;
+            var a2 = (r0 + 2 < lastRow ? r0 + 2 : lastRow) * s.ARowStride;
+            var a3 = (r0 + 3 < lastRow ? r0 + 3 : lastRow) * s.ARowStride;
             var acc0 = default(Row16);
             var acc1 = default(Row16);
             var acc2 = default(Row16);
             var acc3 = default(Row16);
-            if (c0 + GemmShape.TileColumns <= s.N && packed)
-            {
-                for (var k = 0; k < s.K; k++)
-                {
-                    var ak = panel + k * GemmShape.TileRows;
-                    var bk = Load(b, k * s.Ldb + c0);
-                    acc0 = Fma(acc0, a[ak], bk);
-                    acc1 = Fma(acc1, a[ak + 1], bk);
-                    acc2 = Fma(acc2, a[ak + 2], bk);
-                    acc3 = Fma(acc3, a[ak + 3], bk);
-                }
-            }
-            else if (c0 + GemmShape.TileColumns <= s.N)
+            if (c0 + GemmShape.TileColumns <= s.N)
             {
                 for (var k = 0; k < s.K; k++)
                 {
@@ -166,7 +122,7 @@ public static class Gemm
             {
                 for (var k = 0; k < s.K; k++)
                 {
-                    var ak = k * aStep;
+                    var ak = k * s.AColStride;
                     var bk = LoadClamped(b, k * s.Ldb, c0, s.N - 1);
                     acc0 = Fma(acc0, a[a0 + ak], bk);
                     acc1 = Fma(acc1, a[a1 + ak], bk);
@@ -181,18 +137,14 @@ public static class Gemm
         }
     }
 
-    // a: (M, K) through strides  packed: (RowTiles, K, 4)   packed[(t·K + k)·4 + i] = a[min(4t+i, M-1), k]
-    // One work item per padded row (no division per element); the writes are 4 apart, the reads follow A.
-    public static void GemmPackA(ArrayView<float> packed, ArrayView<float> a, GemmShape s)
+    // x: (R, C)  y: (C, R)   y[j,i] = x[i,j]; walked in y's order (contiguous writes)
+    public static void TransposeMatrix(ArrayView<float> output, ArrayView<float> input, TransposeShape s)
     {
-        var rows = s.RowTiles * GemmShape.TileRows;
-        for (var r = GridStride.Start; r < rows; r += GridStride.Step)
+        for (var i = GridStride.Start; i < s.Length; i += GridStride.Step)
         {
-            var tile = r / GemmShape.TileRows;
-            var target = tile * s.K * GemmShape.TileRows + r - tile * GemmShape.TileRows;
-            var source = (r < s.M ? r : s.M - 1) * s.ARowStride;
-            for (var k = 0; k < s.K; k++)
-                packed[target + k * GemmShape.TileRows] = a[source + k * s.AColStride];
+            var j = i / s.Rows;
+            var r = i - j * s.Rows;
+            output[i] = input[r * s.Columns + j];
         }
     }
 
@@ -321,66 +273,19 @@ public readonly struct TransposeShape(int rows, int columns)
     public int Length => Rows * Columns;
 }
 
-public static class Transpose
-{
-    // x: (R, C)  y: (C, R)   y[j,i] = x[i,j]; walked in y's order (contiguous writes)
-    public static void TransposeMatrix(ArrayView<float> output, ArrayView<float> input, TransposeShape s)
-    {
-        for (var i = GridStride.Start; i < s.Length; i += GridStride.Step)
-        {
-            var j = i / s.Rows;
-            var r = i - j * s.Rows;
-            output[i] = input[r * s.Columns + j];
-        }
-    }
-}
-
-/// <summary>The GEMM and transpose kernels loaded on one device.</summary>
-public sealed class GemmLaunchers
+/// <summary>The matrix product and transpose as the convolution and dense ops call them.</summary>
+public sealed class Gemm
 {
     private readonly ComputeDevice device;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape> tiled;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, TransposeShape> transpose;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, GemmShape> packA;
-    private readonly ScratchBuffer panels;
 
-    private GemmLaunchers(ComputeDevice device)
-    {
-        this.device = device;
-        var a = device.Accelerator;
-        tiled = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape>(Gemm.GemmTiled);
-        transpose = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, TransposeShape>(Transpose.TransposeMatrix);
-        packA = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, GemmShape>(Gemm.GemmPackA);
-        panels = new ScratchBuffer(device);
-    }
+    private Gemm(ComputeDevice device) => this.device = device;
 
-    public static GemmLaunchers On(ComputeDevice device) => device.Kernels(static d => new GemmLaunchers(d));
+    public static Gemm On(ComputeDevice device) => device.Op(static d => new Gemm(d));
 
     /// <summary>C from A·B as <paramref name="s"/> says; <paramref name="bias"/> is read only by the bias epilogues (pass any view otherwise).</summary>
-    public void Run(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s)
-    {
-        if (TileOrder is { } order)
-            s = s.WithTileOrder(order);
-        if (PackA && s.APacked == 0)
-        {
-            var packed = panels.Get(s.PackedALength);
-            packA(device.Launch(s.RowTiles * GemmShape.TileRows), packed, a, s);
-            a = packed;
-            s = s.WithPackedA();
-        }
-        tiled(device.LaunchTiles(s.Tiles), c, a, b, bias, s);
-    }
+    public void Run(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s) =>
+        device.Run(GemmKernels.GemmTiled, device.LaunchTiles(s.Tiles), c, a, b, bias, s);
 
-    /// <summary>
-    /// Whether <see cref="Run"/> first packs A into K×4 panels (<see cref="Gemm.GemmPackA"/>, into a scratch
-    /// buffer this launcher owns), so the four A values of one k are adjacent. Off by default: PoCL's LLVM still
-    /// loads the four adjacent values with a gather, so packing only adds a pass (docs/performance.md, #8).
-    /// </summary>
-    public bool PackA { get; set; }
-
-    /// <summary>Forces one tile order on every product this device runs (benchmarks compare them); null keeps each shape's own.</summary>
-    public GemmTileOrder? TileOrder { get; set; }
-
-    public void TransposeMatrix(ArrayView<float> output, ArrayView<float> input, TransposeShape s) =>
-        transpose(device.Launch(s.Length), output, input, s);
+    public void Transpose(ArrayView<float> output, ArrayView<float> input, TransposeShape s) =>
+        device.Run(GemmKernels.TransposeMatrix, device.Launch(s.Length), output, input, s);
 }

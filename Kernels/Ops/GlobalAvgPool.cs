@@ -1,5 +1,4 @@
 using ILGPU;
-using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Kernels.Ops;
@@ -21,7 +20,7 @@ public readonly struct GlobalAvgPoolShape(int batch, int channels, int height, i
 /// Global average pooling: y[n,c] = (1/HW) Σ_h Σ_w x[n,c,h,w], summed by one thread in row-major order
 /// (a fixed order, so every backend repeats its bits). Gradient rule: dInput is assigned (=).
 /// </summary>
-public static class GlobalAvgPool
+public static class GlobalAvgPoolKernels
 {
     // x: (N, C, H, W)  y: (N, C)
     public static void GlobalAvgPoolForward(ArrayView<float> output, ArrayView<float> input, GlobalAvgPoolShape s)
@@ -46,26 +45,20 @@ public static class GlobalAvgPool
     }
 }
 
-/// <summary>The global-average-pooling kernels loaded on one device.</summary>
-public sealed class GlobalAvgPoolLaunchers
+/// <summary>Global average pooling on one device.</summary>
+public sealed class GlobalAvgPool
 {
     private readonly ComputeDevice device;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, GlobalAvgPoolShape> forward;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, GlobalAvgPoolShape> backwardInput;
 
-    private GlobalAvgPoolLaunchers(ComputeDevice device)
-    {
-        this.device = device;
-        var a = device.Accelerator;
-        forward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, GlobalAvgPoolShape>(GlobalAvgPool.GlobalAvgPoolForward);
-        backwardInput = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, GlobalAvgPoolShape>(GlobalAvgPool.GlobalAvgPoolBackwardInput);
-    }
+    private GlobalAvgPool(ComputeDevice device) => this.device = device;
 
-    public static GlobalAvgPoolLaunchers On(ComputeDevice device) => device.Kernels(static d => new GlobalAvgPoolLaunchers(d));
+    public static GlobalAvgPool On(ComputeDevice device) => device.Op(static d => new GlobalAvgPool(d));
 
+    // x: (N, C, H, W)  y: (N, C)
     public void Forward(ArrayView<float> output, ArrayView<float> input, GlobalAvgPoolShape s) =>
-        forward(device.Launch(s.OutputLength), output, input, s);
+        device.Run(GlobalAvgPoolKernels.GlobalAvgPoolForward, device.Launch(s.OutputLength), output, input, s);
 
-    public void BackwardInput(ArrayView<float> dInput, ArrayView<float> dOutput, GlobalAvgPoolShape s) =>
-        backwardInput(device.Launch(s.InputLength), dInput, dOutput, s);
+    // dy: (N, C)  dx: (N, C, H, W)
+    public void Backward(ArrayView<float> dInput, ArrayView<float> dOutput, GlobalAvgPoolShape s) =>
+        device.Run(GlobalAvgPoolKernels.GlobalAvgPoolBackwardInput, device.Launch(s.InputLength), dInput, dOutput, s);
 }

@@ -1,5 +1,4 @@
 using ILGPU;
-using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Kernels.Ops;
@@ -24,7 +23,7 @@ public readonly struct MaxPool2dShape(int batch, int channels, int height, int w
 /// window order on ties), which is all the backward needs.
 /// Gradient rule: dInput is assigned (=) everywhere, zero where an element is no window's maximum.
 /// </summary>
-public static class MaxPool2d
+public static class MaxPool2dKernels
 {
     // Each work item handles one row (of outputs forward, of inputs backward): integer divisions cost tens
     // of cycles on a CPU, so they are paid per row, not per element.
@@ -79,26 +78,20 @@ public static class MaxPool2d
     }
 }
 
-/// <summary>The max-pooling kernels loaded on one device.</summary>
-public sealed class MaxPool2dLaunchers
+/// <summary>Max pooling on one device.</summary>
+public sealed class MaxPool2d
 {
     private readonly ComputeDevice device;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, MaxPool2dShape> forward;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, MaxPool2dShape> backwardInput;
 
-    private MaxPool2dLaunchers(ComputeDevice device)
-    {
-        this.device = device;
-        var a = device.Accelerator;
-        forward = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, MaxPool2dShape>(MaxPool2d.MaxPool2dForward);
-        backwardInput = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, MaxPool2dShape>(MaxPool2d.MaxPool2dBackwardInput);
-    }
+    private MaxPool2d(ComputeDevice device) => this.device = device;
 
-    public static MaxPool2dLaunchers On(ComputeDevice device) => device.Kernels(static d => new MaxPool2dLaunchers(d));
+    public static MaxPool2d On(ComputeDevice device) => device.Op(static d => new MaxPool2d(d));
 
+    // x: (N, C, H, W)  y, argmax: (N, C, H/2, W/2)
     public void Forward(ArrayView<float> output, ArrayView<int> argmax, ArrayView<float> input, MaxPool2dShape s) =>
-        forward(device.Launch((long)s.Batch * s.Channels * s.OutHeight), output, argmax, input, s);
+        device.Run(MaxPool2dKernels.MaxPool2dForward, device.Launch((long)s.Batch * s.Channels * s.OutHeight), output, argmax, input, s);
 
-    public void BackwardInput(ArrayView<float> dInput, ArrayView<float> dOutput, ArrayView<int> argmax, MaxPool2dShape s) =>
-        backwardInput(device.Launch((long)s.Batch * s.Channels * s.Height), dInput, dOutput, argmax, s);
+    // dy, argmax: (N, C, H/2, W/2)  dx: (N, C, H, W)
+    public void Backward(ArrayView<float> dInput, ArrayView<float> dOutput, ArrayView<int> argmax, MaxPool2dShape s) =>
+        device.Run(MaxPool2dKernels.MaxPool2dBackwardInput, device.Launch((long)s.Batch * s.Channels * s.Height), dInput, dOutput, argmax, s);
 }

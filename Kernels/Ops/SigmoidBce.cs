@@ -1,6 +1,5 @@
 using ILGPU;
 using ILGPU.Algorithms;
-using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Kernels.Ops;
@@ -18,7 +17,7 @@ public readonly struct SigmoidBceShape(int batch)
 /// training loss is its mean, so every backward uses dL/dz[n] = (p[n] - y[n]) / N.
 /// Gradient rule: dHeadWeight and dHeadBias accumulate (+=); dDistance is assigned (=).
 /// </summary>
-public static class SigmoidBce
+public static class SigmoidBceKernels
 {
     // d, y: (N)  w, b: (1)  p, loss: (N)
     public static void SigmoidBceForward(ArrayView<float> probability, ArrayView<float> loss, ArrayView<float> distance,
@@ -45,66 +44,45 @@ public static class SigmoidBce
             dDistance[n] = headWeight[0] * LogitGradient(probability, label, n, s);
     }
 
-    // p, d, y: (N)  dw: (1)   dw += Σ_n dz[n] d[n]
-    public static void SigmoidBceBackwardWeight(ArrayView<float> dHeadWeight, ArrayView<float> probability,
-        ArrayView<float> distance, ArrayView<float> label, SigmoidBceShape s)
+    // p, d, y: (N)  dw, db: (1)   dw += Σ_n dz[n] d[n],  db += Σ_n dz[n]  (one work item: a fixed order)
+    public static void SigmoidBceBackwardParameters(ArrayView<float> dHeadWeight, ArrayView<float> dHeadBias,
+        ArrayView<float> probability, ArrayView<float> distance, ArrayView<float> label, SigmoidBceShape s)
     {
         for (var i = GridStride.Start; i < 1; i += GridStride.Step)
         {
-            var sum = 0f;
+            var weightSum = 0f;
+            var biasSum = 0f;
             for (var n = 0; n < s.Batch; n++)
-                sum += LogitGradient(probability, label, n, s) * distance[n];
-            dHeadWeight[0] += sum;
-        }
-    }
-
-    // p, y: (N)  db: (1)   db += Σ_n dz[n]
-    public static void SigmoidBceBackwardBias(ArrayView<float> dHeadBias, ArrayView<float> probability, ArrayView<float> label,
-        SigmoidBceShape s)
-    {
-        for (var i = GridStride.Start; i < 1; i += GridStride.Step)
-        {
-            var sum = 0f;
-            for (var n = 0; n < s.Batch; n++)
-                sum += LogitGradient(probability, label, n, s);
-            dHeadBias[0] += sum;
+            {
+                var dz = LogitGradient(probability, label, n, s);
+                weightSum += dz * distance[n];
+                biasSum += dz;
+            }
+            dHeadWeight[0] += weightSum;
+            dHeadBias[0] += biasSum;
         }
     }
 }
 
-/// <summary>The sigmoid + binary cross-entropy head kernels loaded on one device.</summary>
-public sealed class SigmoidBceLaunchers
+/// <summary>The sigmoid + binary cross-entropy head on one device.</summary>
+public sealed class SigmoidBce
 {
     private readonly ComputeDevice device;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape> forward;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape> backwardInput;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape> backwardWeight;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape> backwardBias;
 
-    private SigmoidBceLaunchers(ComputeDevice device)
-    {
-        this.device = device;
-        var a = device.Accelerator;
-        forward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape>(SigmoidBce.SigmoidBceForward);
-        backwardInput = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape>(SigmoidBce.SigmoidBceBackwardInput);
-        backwardWeight = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape>(SigmoidBce.SigmoidBceBackwardWeight);
-        backwardBias = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, SigmoidBceShape>(SigmoidBce.SigmoidBceBackwardBias);
-    }
+    private SigmoidBce(ComputeDevice device) => this.device = device;
 
-    public static SigmoidBceLaunchers On(ComputeDevice device) => device.Kernels(static d => new SigmoidBceLaunchers(d));
+    public static SigmoidBce On(ComputeDevice device) => device.Op(static d => new SigmoidBce(d));
 
+    // d, y: (N)  w, b: (1)  p, loss: (N)
     public void Forward(ArrayView<float> probability, ArrayView<float> loss, ArrayView<float> distance, ArrayView<float> label,
         ArrayView<float> headWeight, ArrayView<float> headBias, SigmoidBceShape s) =>
-        forward(device.Launch(s.Batch), probability, loss, distance, label, headWeight, headBias, s);
+        device.Run(SigmoidBceKernels.SigmoidBceForward, device.Launch(s.Batch), probability, loss, distance, label, headWeight, headBias, s);
 
-    public void BackwardInput(ArrayView<float> dDistance, ArrayView<float> probability, ArrayView<float> label,
-        ArrayView<float> headWeight, SigmoidBceShape s) =>
-        backwardInput(device.Launch(s.Batch), dDistance, probability, label, headWeight, s);
-
-    public void BackwardWeight(ArrayView<float> dHeadWeight, ArrayView<float> probability, ArrayView<float> distance,
-        ArrayView<float> label, SigmoidBceShape s) =>
-        backwardWeight(device.Launch(1), dHeadWeight, probability, distance, label, s);
-
-    public void BackwardBias(ArrayView<float> dHeadBias, ArrayView<float> probability, ArrayView<float> label, SigmoidBceShape s) =>
-        backwardBias(device.Launch(1), dHeadBias, probability, label, s);
+    // p, d, y: (N)  w: (1)  dd: (N)  dw, db: (1); dz = (p - y) / N
+    public void Backward(ArrayView<float> dDistance, ArrayView<float> dHeadWeight, ArrayView<float> dHeadBias,
+        ArrayView<float> probability, ArrayView<float> distance, ArrayView<float> label, ArrayView<float> headWeight, SigmoidBceShape s)
+    {
+        device.Run(SigmoidBceKernels.SigmoidBceBackwardInput, device.Launch(s.Batch), dDistance, probability, label, headWeight, s);
+        device.Run(SigmoidBceKernels.SigmoidBceBackwardParameters, device.Launch(1), dHeadWeight, dHeadBias, probability, distance, label, s);
+    }
 }

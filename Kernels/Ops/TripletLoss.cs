@@ -1,6 +1,5 @@
 using ILGPU;
 using ILGPU.Algorithms;
-using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Kernels.Ops;
@@ -25,7 +24,7 @@ public readonly struct TripletShape(int batch, int features, float margin)
 /// and the writes stay coalesced on a GPU. A row whose hinge is inactive gets 0 everywhere; a distance under
 /// the floor contributes nothing.
 /// </summary>
-public static class TripletLoss
+public static class TripletLossKernels
 {
     // a, p, q: (N, F)  loss: (N)
     public static void TripletLossForward(ArrayView<float> loss, ArrayView<float> anchor, ArrayView<float> positive,
@@ -33,8 +32,8 @@ public static class TripletLoss
     {
         for (var n = GridStride.Start; n < s.Batch; n += GridStride.Step)
         {
-            var dap = EuclideanDistance.FromSquared(EuclideanDistance.SquaredDistance(anchor, positive, n, s.Features));
-            var dan = EuclideanDistance.FromSquared(EuclideanDistance.SquaredDistance(anchor, negative, n, s.Features));
+            var dap = EuclideanDistanceKernels.FromSquared(EuclideanDistanceKernels.SquaredDistance(anchor, positive, n, s.Features));
+            var dan = EuclideanDistanceKernels.FromSquared(EuclideanDistanceKernels.SquaredDistance(anchor, negative, n, s.Features));
             loss[n] = Clamp.AtLeast(dap - dan + s.Margin, 0f);
         }
     }
@@ -47,18 +46,18 @@ public static class TripletLoss
         for (var i = GridStride.Start; i < s.InputLength; i += GridStride.Step)
         {
             var n = i / s.Features;
-            var sap = EuclideanDistance.SquaredDistance(anchor, positive, n, s.Features);
-            var san = EuclideanDistance.SquaredDistance(anchor, negative, n, s.Features);
-            var dap = EuclideanDistance.FromSquared(sap);
-            var dan = EuclideanDistance.FromSquared(san);
+            var sap = EuclideanDistanceKernels.SquaredDistance(anchor, positive, n, s.Features);
+            var san = EuclideanDistanceKernels.SquaredDistance(anchor, negative, n, s.Features);
+            var dap = EuclideanDistanceKernels.FromSquared(sap);
+            var dan = EuclideanDistanceKernels.FromSquared(san);
             var toPositive = 0f;
             var toNegative = 0f;
             if (dap - dan + s.Margin > 0f)
             {
                 var h = 1f / s.Batch;
-                if (sap >= EuclideanDistance.SquaredDistanceFloor)
+                if (sap >= EuclideanDistanceKernels.SquaredDistanceFloor)
                     toPositive = h * (anchor[i] - positive[i]) / dap;
-                if (san >= EuclideanDistance.SquaredDistanceFloor)
+                if (san >= EuclideanDistanceKernels.SquaredDistanceFloor)
                     toNegative = h * (anchor[i] - negative[i]) / dan;
             }
             dAnchor[i] = toPositive - toNegative;
@@ -68,28 +67,22 @@ public static class TripletLoss
     }
 }
 
-/// <summary>The triplet loss kernels loaded on one device.</summary>
-public sealed class TripletLossLaunchers
+/// <summary>The triplet loss on one device.</summary>
+public sealed class TripletLoss
 {
     private readonly ComputeDevice device;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TripletShape> forward;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TripletShape> backwardInput;
 
-    private TripletLossLaunchers(ComputeDevice device)
-    {
-        this.device = device;
-        var a = device.Accelerator;
-        forward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TripletShape>(TripletLoss.TripletLossForward);
-        backwardInput = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TripletShape>(TripletLoss.TripletLossBackwardInput);
-    }
+    private TripletLoss(ComputeDevice device) => this.device = device;
 
-    public static TripletLossLaunchers On(ComputeDevice device) => device.Kernels(static d => new TripletLossLaunchers(d));
+    public static TripletLoss On(ComputeDevice device) => device.Op(static d => new TripletLoss(d));
 
+    // a, p, q: (N, F)  loss: (N)
     public void Forward(ArrayView<float> loss, ArrayView<float> anchor, ArrayView<float> positive, ArrayView<float> negative,
         TripletShape s) =>
-        forward(device.Launch(s.Batch), loss, anchor, positive, negative, s);
+        device.Run(TripletLossKernels.TripletLossForward, device.Launch(s.Batch), loss, anchor, positive, negative, s);
 
-    public void BackwardInput(ArrayView<float> dAnchor, ArrayView<float> dPositive, ArrayView<float> dNegative,
+    // a, p, q, da, dp, dq: (N, F)
+    public void Backward(ArrayView<float> dAnchor, ArrayView<float> dPositive, ArrayView<float> dNegative,
         ArrayView<float> anchor, ArrayView<float> positive, ArrayView<float> negative, TripletShape s) =>
-        backwardInput(device.Launch(s.InputLength), dAnchor, dPositive, dNegative, anchor, positive, negative, s);
+        device.Run(TripletLossKernels.TripletLossBackwardInput, device.Launch(s.InputLength), dAnchor, dPositive, dNegative, anchor, positive, negative, s);
 }
