@@ -5,7 +5,7 @@ namespace IlgpuSiamese.Kernels.Reference;
 /// <summary>The float64 answer key for <see cref="EuclideanDistance"/>; same floor (the float32 constant, widened).</summary>
 public static class EuclideanDistanceReference
 {
-    public const double SquaredDistanceFloor = EuclideanDistance.SquaredDistanceFloor;
+    public const double SquaredDistanceFloor = EuclideanDistanceKernels.SquaredDistanceFloor;
 
     public static double SquaredDistance(double[] a, double[] b, int n, int features)
     {
