@@ -5,8 +5,8 @@ namespace IlgpuSiamese.Network;
 
 /// <summary>
 /// One tower: an ordered list of layers over parameters registered once in a <see cref="ParameterBlock"/>.
-/// Every branch runs the same layer objects on its own <see cref="Branch"/> activations, one launch per
-/// layer for the whole batch.
+/// Both twins (or all three images of a triplet) run through it as one batch of images, one launch per
+/// layer op for the whole batch.
 /// </summary>
 public sealed class Tower
 {
@@ -40,20 +40,20 @@ public sealed class Tower
         Layers = layers;
     }
 
-    public Branch CreateBranch(int maxBatch, int index) => new(device, Layers, Spec.Input, maxBatch, index);
+    public Activations CreateActivations(int maxImages) => new(device, Layers, Spec.Input, maxImages);
 
-    public void Forward(Branch branch, int batch, int step, bool training)
+    public void Forward(Activations activations, int images, int step, bool training)
     {
-        var pass = new Pass(batch, step, branch.Index, training);
+        var pass = new Pass(images, step, training);
         for (var i = 0; i < Layers.Count; i++)
-            Layers[i].Forward(branch.For(i, batch), pass);
+            Layers[i].Forward(activations.For(i, images), pass);
     }
 
-    /// <summary>Backward from the gradient already in <see cref="Branch.EmbeddingGradient"/>; parameter gradients add up.</summary>
-    public void Backward(Branch branch, int batch, int step)
+    /// <summary>Backward from the gradient already in <see cref="Activations.EmbeddingGradients"/>; parameter gradients add up.</summary>
+    public void Backward(Activations activations, int images, int step)
     {
-        var pass = new Pass(batch, step, branch.Index, Training: true);
+        var pass = new Pass(images, step, Training: true);
         for (var i = Layers.Count - 1; i >= 0; i--)
-            Layers[i].Backward(branch.For(i, batch), pass);
+            Layers[i].Backward(activations.For(i, images), pass);
     }
 }

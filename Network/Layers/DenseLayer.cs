@@ -3,10 +3,10 @@ using IlgpuSiamese.Kernels.Ops;
 
 namespace IlgpuSiamese.Network.Layers;
 
-/// <summary>Dense over the flattened (C, H, W) input (NCHW is already flat), optional fused ReLU.</summary>
+/// <summary>Dense over the flattened (C, H, W) input (NCHW is already flat), optional fused ReLU (<see cref="Dense"/>).</summary>
 public sealed class DenseLayer : Layer
 {
-    private readonly DenseLaunchers kernels;
+    private readonly Dense dense;
     private readonly Parameter weight, bias;
     private readonly DenseSpec spec;
 
@@ -14,21 +14,15 @@ public sealed class DenseLayer : Layer
         : base(input, new TensorShape(spec.Units, 1, 1))
     {
         this.spec = spec;
-        kernels = DenseLaunchers.On(device);
+        dense = Dense.On(device);
         weight = parameters.AddWeight($"{name}.weight", spec.Units * input.Length, input.Length, spec.Units);
         bias = parameters.AddBias($"{name}.bias", spec.Units);
     }
 
-    private DenseShape Shape(int batch) => new(batch, Input.Length, spec.Units, spec.Relu);
+    private DenseShape Shape(Pass pass) => new(pass.Images, Input.Length, spec.Units, spec.Relu);
 
-    public override void Forward(LayerBuffers b, Pass pass) => kernels.Forward(b.Output, b.Input, weight.Value, bias.Value, Shape(pass.Batch));
+    public override void Forward(LayerBuffers b, Pass pass) => dense.Forward(b.Output, b.Input, weight.Value, bias.Value, Shape(pass));
 
-    public override void Backward(LayerBuffers b, Pass pass)
-    {
-        var s = Shape(pass.Batch);
-        kernels.BackwardWeight(weight.Gradient, b.DOutput, b.Output, b.Input, s);
-        kernels.BackwardBias(bias.Gradient, b.DOutput, b.Output, s);
-        if (b.DInput.Length > 0)
-            kernels.BackwardInput(b.DInput, b.DOutput, b.Output, weight.Value, s);
-    }
+    public override void Backward(LayerBuffers b, Pass pass) =>
+        dense.Backward(b.DInput, weight.Gradient, bias.Gradient, b.DOutput, b.Input, b.Output, weight.Value, Shape(pass));
 }

@@ -7,15 +7,15 @@ namespace IlgpuSiamese.Network.Layers;
 public sealed class GlobalAvgPoolLayer(ComputeDevice device, TensorShape input)
     : Layer(input, new TensorShape(input.Channels, 1, 1))
 {
-    private readonly GlobalAvgPoolLaunchers kernels = GlobalAvgPoolLaunchers.On(device);
+    private readonly GlobalAvgPool pool = GlobalAvgPool.On(device);
 
-    private GlobalAvgPoolShape Shape(int batch) => new(batch, Input.Channels, Input.Height, Input.Width);
+    private GlobalAvgPoolShape Shape(Pass pass) => new(pass.Images, Input.Channels, Input.Height, Input.Width);
 
-    public override void Forward(LayerBuffers b, Pass pass) => kernels.Forward(b.Output, b.Input, Shape(pass.Batch));
+    public override void Forward(LayerBuffers b, Pass pass) => pool.Forward(b.Output, b.Input, Shape(pass));
 
     public override void Backward(LayerBuffers b, Pass pass)
     {
         if (b.DInput.Length > 0)
-            kernels.BackwardInput(b.DInput, b.DOutput, Shape(pass.Batch));
+            pool.Backward(b.DInput, b.DOutput, Shape(pass));
     }
 }

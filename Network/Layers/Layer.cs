@@ -2,12 +2,12 @@ using ILGPU;
 
 namespace IlgpuSiamese.Network.Layers;
 
-/// <summary>Which pass is running: the batch size, the optimiser step and branch (for dropout's key), and whether training.</summary>
-public readonly record struct Pass(int Batch, int Step, int Branch, bool Training);
+/// <summary>Which pass is running: how many images (both twins together), the optimiser step (dropout's key), and whether training.</summary>
+public readonly record struct Pass(int Images, int Step, bool Training);
 
 /// <summary>
-/// The buffers of one layer in one branch. A layer owns none of them (so both twin branches share the
-/// layer object and its parameters); the branch owns them. DInput is empty for the first layer.
+/// The buffers of one layer for one pass. A layer owns none of them (so one layer object serves every
+/// image of the batch, both twins alike); <see cref="Activations"/> owns them. DInput is empty for the first layer.
 /// </summary>
 public readonly record struct LayerBuffers(
     ArrayView<float> Input,
@@ -17,8 +17,9 @@ public readonly record struct LayerBuffers(
     ArrayView<float> DOutput);
 
 /// <summary>
-/// One operation of a tower. Forward writes Output; Backward assigns DInput and adds into its
-/// parameters' gradients (+=), which is what sums a shared weight's gradient over both branches.
+/// One operation of a tower, tied to its parameters. Forward writes Output; Backward assigns DInput and
+/// adds into its parameters' gradients (+=). The twins run as one batch, so the shared weights' gradient
+/// sums both twins inside the op's own weight-gradient product.
 /// </summary>
 public abstract class Layer(TensorShape input, TensorShape output)
 {

@@ -7,17 +7,17 @@ namespace IlgpuSiamese.Network.Layers;
 public sealed class MaxPoolLayer(ComputeDevice device, TensorShape input)
     : Layer(input, input with { Height = input.Height / 2, Width = input.Width / 2 })
 {
-    private readonly MaxPool2dLaunchers kernels = MaxPool2dLaunchers.On(device);
+    private readonly MaxPool2d pool = MaxPool2d.On(device);
 
     public override int IndicesPerImage => Output.Length;
 
-    private MaxPool2dShape Shape(int batch) => new(batch, Input.Channels, Input.Height, Input.Width);
+    private MaxPool2dShape Shape(Pass pass) => new(pass.Images, Input.Channels, Input.Height, Input.Width);
 
-    public override void Forward(LayerBuffers b, Pass pass) => kernels.Forward(b.Output, b.Indices, b.Input, Shape(pass.Batch));
+    public override void Forward(LayerBuffers b, Pass pass) => pool.Forward(b.Output, b.Indices, b.Input, Shape(pass));
 
     public override void Backward(LayerBuffers b, Pass pass)
     {
         if (b.DInput.Length > 0)
-            kernels.BackwardInput(b.DInput, b.DOutput, b.Indices, Shape(pass.Batch));
+            pool.Backward(b.DInput, b.DOutput, b.Indices, Shape(pass));
     }
 }

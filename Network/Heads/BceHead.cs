@@ -1,0 +1,61 @@
+using ILGPU;
+using ILGPU.Runtime;
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Kernels.Ops;
+
+namespace IlgpuSiamese.Network.Heads;
+
+/// <summary>
+/// The original head: p = sigmoid(w·d + b), a Dense 1→1 on the distance, with binary cross-entropy
+/// (<see cref="SigmoidBce"/>). Its probability is its similarity.
+/// </summary>
+public sealed class BceHead : PairHead
+{
+    private readonly SigmoidBce bce;
+    private readonly Parameter weight, bias;
+    private readonly ArrayView<float> probabilities;
+
+    public BceHead(ComputeDevice device, ParameterBlock parameters, int maxExamples, int embeddingSize) : base(device, maxExamples, embeddingSize)
+    {
+        bce = SigmoidBce.On(device);
+        // A positive head weight makes the gradient pull same-class pairs apart until the towers collapse
+        // under the distance floor (FACTS.md: "stuck at 50%"); start it negative.
+        weight = parameters.AddWeight("head.weight", 1, 1, 1, nonPositive: true);
+        bias = parameters.AddBias("head.bias", 1);
+        probabilities = Floats(maxExamples);
+    }
+
+    public ArrayView<float> Probabilities(int pairs) => probabilities.SubView(0, pairs);
+
+    protected override void ForwardLoss(int pairs) =>
+        bce.Forward(Probabilities(pairs), Losses(pairs), Distances(pairs), Labels(pairs), weight.Value, bias.Value, new SigmoidBceShape(pairs));
+
+    protected override void BackwardLoss(ArrayView<float> dDistance, int pairs) =>
+        bce.Backward(dDistance, weight.Gradient, bias.Gradient, Probabilities(pairs), Distances(pairs), Labels(pairs), weight.Value,
+            new SigmoidBceShape(pairs));
+
+    public override void ReadPairs(PairOutputs outputs, int start, int pairs)
+    {
+        Distances(pairs).CopyToCPU(outputs.Distances.AsSpan(start, pairs));
+        Probabilities(pairs).CopyToCPU(outputs.Probabilities.AsSpan(start, pairs));
+        Losses(pairs).CopyToCPU(outputs.Losses.AsSpan(start, pairs));
+    }
+
+    /// <summary>Right when p ≥ 0.5 exactly for same-class pairs.</summary>
+    public override long CountCorrect(int examples, float[] hostLabels, Decision decision)
+    {
+        var p = OnHost(Probabilities(examples));
+        long correct = 0;
+        for (var i = 0; i < examples; i++)
+            correct += (p[i] >= 0.5f) == (hostLabels[i] > 0.5f) ? 1 : 0;
+        return correct;
+    }
+
+    public override Decision InitialDecision => new(0.5, 1.0);
+
+    /// <summary>The probability cut that is best on validation pairs.</summary>
+    public override Decision Calibrate(PairOutputs validation, Func<float[], float[], double> bestThreshold, Decision current) =>
+        current with { Threshold = bestThreshold(validation.Probabilities, validation.Labels) };
+
+    public override float Similarity(float distance, float probability, Decision decision) => probability;
+}

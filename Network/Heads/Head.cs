@@ -1,0 +1,105 @@
+using ILGPU;
+using ILGPU.Runtime;
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Kernels.Ops;
+
+namespace IlgpuSiamese.Network.Heads;
+
+/// <summary>
+/// What sits on the towers: what one training example is (a pair or a triplet), its loss, its backward, and
+/// how its outputs become a similarity and a decision. Chosen once, by <see cref="Create"/>; nothing else
+/// asks which loss a network has. Embeddings arrive as one batch: block b of an n-example batch is rows
+/// [b·n, (b+1)·n). The loss written per example is unscaled; every backward is that of the batch mean.
+/// </summary>
+public abstract class Head : IDisposable
+{
+    private readonly List<IDisposable> owned = [];
+    private readonly ArrayView<float> labels, distances, losses;
+    private readonly float[] host;
+
+    protected ComputeDevice Device { get; }
+    protected int EmbeddingSize { get; }
+    protected EuclideanDistance Euclidean { get; }
+
+    protected Head(ComputeDevice device, int maxExamples, int embeddingSize)
+    {
+        Device = device;
+        EmbeddingSize = embeddingSize;
+        Euclidean = EuclideanDistance.On(device);
+        labels = Floats(maxExamples);
+        distances = Floats(maxExamples);
+        losses = Floats(maxExamples);
+        host = new float[maxExamples];
+    }
+
+    /// <summary>The head for <paramref name="config"/>, its parameters (if any) registered in <paramref name="parameters"/>.</summary>
+    public static Head Create(ComputeDevice device, NetworkConfig config, ParameterBlock parameters, int maxExamples, int embeddingSize) =>
+        config.Loss switch
+        {
+            LossKind.Bce => new BceHead(device, parameters, maxExamples, embeddingSize),
+            LossKind.Contrastive => new ContrastiveHead(device, maxExamples, embeddingSize, config.Margin),
+            LossKind.Triplet => new TripletHead(device, maxExamples, embeddingSize, config.Margin),
+            var other => throw new NotSupportedException($"loss {other} is not supported"),
+        };
+
+    /// <summary>Images per training example: 2 for a pair, 3 for a triplet (anchor, positive, negative).</summary>
+    public abstract int ImagesPerExample { get; }
+
+    /// <summary>1 for same class, 0 otherwise; only pair heads read them.</summary>
+    public ArrayView<float> Labels(int examples) => labels.SubView(0, examples);
+
+    public ArrayView<float> Distances(int pairs) => distances.SubView(0, pairs);
+
+    public ArrayView<float> Losses(int examples) => losses.SubView(0, examples);
+
+    /// <summary>The training forward: the per-example loss into <see cref="Losses"/>.</summary>
+    public abstract void Forward(ArrayView<float> embeddings, int examples);
+
+    /// <summary>dLoss/dEmbedding (of the batch mean) into <paramref name="dEmbeddings"/>; head parameters' gradients add up.</summary>
+    public abstract void Backward(ArrayView<float> dEmbeddings, ArrayView<float> embeddings, int examples);
+
+    /// <summary>Scoring pairs (blocks 0 and 1): distances, and what the head needs to turn them into similarities.</summary>
+    public abstract void ForwardPairs(ArrayView<float> embeddings, int pairs);
+
+    /// <summary>Copies the outputs of the last <see cref="ForwardPairs"/> into <paramref name="outputs"/> from <paramref name="start"/>.</summary>
+    public abstract void ReadPairs(PairOutputs outputs, int start, int pairs);
+
+    /// <summary>How many examples of the last training <see cref="Forward"/> were decided right under <paramref name="decision"/>.</summary>
+    public abstract long CountCorrect(int examples, float[] hostLabels, Decision decision);
+
+    /// <summary>The decision that is best on <paramref name="validation"/>; <paramref name="bestThreshold"/> finds the accuracy-maximising cut of a score.</summary>
+    public abstract Decision Calibrate(PairOutputs validation, Func<float[], float[], double> bestThreshold, Decision current);
+
+    /// <summary>A pair's similarity in [0, 1] from its head outputs.</summary>
+    public abstract float Similarity(float distance, float probability, Decision decision);
+
+    /// <summary>The first decision, before any calibration.</summary>
+    public abstract Decision InitialDecision { get; }
+
+    protected ArrayView<float> Block(ArrayView<float> rows, int block, int examples) =>
+        rows.SubView((long)block * examples * EmbeddingSize, (long)examples * EmbeddingSize);
+
+    protected void ForwardDistances(ArrayView<float> embeddings, int pairs) =>
+        Euclidean.Forward(Distances(pairs), Block(embeddings, 0, pairs), Block(embeddings, 1, pairs), new EuclideanDistanceShape(pairs, EmbeddingSize));
+
+    protected ArrayView<float> Floats(int length)
+    {
+        var buffer = Device.Allocate(length);
+        owned.Add(buffer);
+        return buffer.View;
+    }
+
+    /// <summary>A device vector on the host, in an array reused by every call (nothing allocates per step).</summary>
+    protected ReadOnlySpan<float> OnHost(ArrayView<float> view)
+    {
+        var span = host.AsSpan(0, (int)view.Length);
+        view.CopyToCPU(span);
+        return span;
+    }
+
+    public void Dispose()
+    {
+        foreach (var buffer in owned)
+            buffer.Dispose();
+    }
+}

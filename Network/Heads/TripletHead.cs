@@ -1,0 +1,58 @@
+using ILGPU;
+using ILGPU.Runtime;
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Kernels.Ops;
+
+namespace IlgpuSiamese.Network.Heads;
+
+/// <summary>
+/// Triplet loss max(d(a,p) - d(a,n) + m, 0) on (anchor, positive, negative) (<see cref="TripletLoss"/>).
+/// Pairs are scored by distance, as by the contrastive head.
+/// </summary>
+public sealed class TripletHead(ComputeDevice device, int maxExamples, int embeddingSize, float margin)
+    : Head(device, maxExamples, embeddingSize)
+{
+    private readonly TripletLoss loss = TripletLoss.On(device);
+
+    public override int ImagesPerExample => 3;
+
+    private TripletShape Shape(int examples) => new(examples, EmbeddingSize, margin);
+
+    public override void Forward(ArrayView<float> embeddings, int examples) =>
+        loss.Forward(Losses(examples), Block(embeddings, 0, examples), Block(embeddings, 1, examples), Block(embeddings, 2, examples),
+            Shape(examples));
+
+    public override void Backward(ArrayView<float> dEmbeddings, ArrayView<float> embeddings, int examples) =>
+        loss.Backward(Block(dEmbeddings, 0, examples), Block(dEmbeddings, 1, examples), Block(dEmbeddings, 2, examples),
+            Block(embeddings, 0, examples), Block(embeddings, 1, examples), Block(embeddings, 2, examples), Shape(examples));
+
+    public override void ForwardPairs(ArrayView<float> embeddings, int pairs) => ForwardDistances(embeddings, pairs);
+
+    /// <summary>A triplet-trained model has no pair loss of its own; report the contrastive loss at its margin.</summary>
+    public override void ReadPairs(PairOutputs outputs, int start, int pairs)
+    {
+        Distances(pairs).CopyToCPU(outputs.Distances.AsSpan(start, pairs));
+        for (var i = start; i < start + pairs; i++)
+        {
+            double d = outputs.Distances[i], y = outputs.Labels[i], gap = Math.Max(margin - d, 0);
+            outputs.Losses[i] = (float)(y * d * d + (1 - y) * gap * gap);
+        }
+    }
+
+    /// <summary>Right when the anchor is nearer its positive than its negative: a loss below the margin.</summary>
+    public override long CountCorrect(int examples, float[] hostLabels, Decision decision)
+    {
+        var losses = OnHost(Losses(examples));
+        long correct = 0;
+        for (var i = 0; i < examples; i++)
+            correct += losses[i] < margin ? 1 : 0;
+        return correct;
+    }
+
+    public override Decision InitialDecision => DistanceDecision.Initial(margin);
+
+    public override Decision Calibrate(PairOutputs validation, Func<float[], float[], double> bestThreshold, Decision current) =>
+        DistanceDecision.Calibrate(validation, bestThreshold);
+
+    public override float Similarity(float distance, float probability, Decision decision) => DistanceDecision.Similarity(distance, decision);
+}
