@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Network.Heads;
 using IlgpuSiamese.Training.Data;
 using IlgpuSiamese.Training.Metrics;
 using IlgpuSiamese.Training.Models;
@@ -28,7 +29,7 @@ public sealed class Trainer : IDisposable
     private readonly List<EpochRecord> history = [];
     private readonly int batchesPerEpoch;
     private TrainingProgress progress = new(0, 0, 0, 0, 0, 0);
-    private double distanceScale, threshold;
+    private Decision decision;
     private double trainingSeconds;
 
     public string ModelPath { get; }
@@ -50,14 +51,14 @@ public sealed class Trainer : IDisposable
         var (fit, validation) = ValidationSplit.Of(data.Train);
         var maxBatch = Math.Max(config.BatchSize, EvaluationBatch);
         network = new SiameseNetwork(device, networkConfig, maxBatch, config.Seed);
-        fitImages = new DeviceImages(device, fit, maxBatch);
-        validationImages = new DeviceImages(device, validation, maxBatch);
-        testImages = new DeviceImages(device, data.Test, maxBatch);
+        var maxImages = network.Activations.MaxImages;
+        fitImages = new DeviceImages(device, fit, maxImages);
+        validationImages = new DeviceImages(device, validation, maxImages);
+        testImages = new DeviceImages(device, data.Test, maxImages);
         validationPairs = PairBuilder.Build(validation, config.Seed + 1);
         testPairs = TestPairs(data.Test, config.Seed, config.TestPairs);
         batchesPerEpoch = (EpochSize(fit) + config.BatchSize - 1) / config.BatchSize;
-        distanceScale = config.Margin / 2.0;
-        threshold = 0.5;
+        decision = network.Head.InitialDecision;
         if (resume is not null)
             Restore(resume, networkConfig);
     }
@@ -65,7 +66,7 @@ public sealed class Trainer : IDisposable
     private int EpochSize(LabelledImages fit)
     {
         // PairBuilder gives each image pairsPerImage positives and as many negatives; triplets, one each.
-        var natural = config.Loss == LossKind.Triplet ? fit.Count : fit.Count * config.PairsPerImage * 2;
+        var natural = TrainsOnTriplets ? fit.Count : fit.Count * config.PairsPerImage * 2;
         return Math.Min(natural, config.TrainPairs ?? int.MaxValue);
     }
 
@@ -88,8 +89,7 @@ public sealed class Trainer : IDisposable
         network.Parameters.SecondMoments.CopyFromCPU(saved.SecondMoments!);
         progress = header.Progress;
         history.AddRange(header.History);
-        threshold = header.Threshold;
-        distanceScale = header.DistanceScale;
+        decision = new Decision(header.Threshold, header.DistanceScale);
         trainingSeconds = history.Count > 0 ? history[^1].Seconds : 0;
         observer.Info(progress.EpochsDone >= config.Epochs
             ? $"{ModelPath} has already finished its {progress.EpochsDone} epochs: nothing to resume (--epochs N extends it)."
@@ -103,11 +103,9 @@ public sealed class Trainer : IDisposable
     {
         var totalSteps = batchesPerEpoch * config.Epochs;
         var batch = config.BatchSize;
-        int[][] indices = Enumerable.Range(0, network.Branches.Count).Select(_ => new int[batch]).ToArray();
+        int[][] indices = Enumerable.Range(0, network.Head.ImagesPerExample).Select(_ => new int[batch]).ToArray();
         var labels = new float[batch];
         var losses = new float[batch];
-        var distances = new float[batch];
-        var probabilities = new float[batch];
         var evaluateEvery = Math.Max(1, batchesPerEpoch / config.EvaluationsPerEpoch);
         for (var epoch = progress.EpochsDone; epoch < config.Epochs; epoch++)
         {
@@ -120,11 +118,8 @@ public sealed class Trainer : IDisposable
                 var n = Math.Min(batch, EpochSize(fitImages.Images) - start);
                 var step = progress.Step + 1;
                 FillBatch(pairs, triplets, start, n, indices, labels);
-                if (triplets is null)
-                    TrainingStep.Pairs(network, fitImages, indices, labels, n, step, config.LearningRateAt(step, totalSteps));
-                else
-                    TrainingStep.Triplets(network, fitImages, indices, n, step, config.LearningRateAt(step, totalSteps));
-                var (lossSum, correct) = StepMetrics(n, losses, distances, probabilities, labels, epoch, step);
+                TrainingStep.Run(network, fitImages, indices, labels, n, step, config.LearningRateAt(step, totalSteps));
+                var (lossSum, correct) = StepMetrics(n, losses, labels, epoch, step);
                 progress = progress with
                 {
                     BatchesDoneInEpoch = b + 1, Step = step, EpochLossSum = progress.EpochLossSum + lossSum,
@@ -162,7 +157,7 @@ public sealed class Trainer : IDisposable
     private (PairSet? Pairs, TripletSet? Triplets) EpochData(int epoch)
     {
         var drawEpoch = config.RedrawPairs ? epoch : 0;
-        return config.Loss == LossKind.Triplet
+        return TrainsOnTriplets
             ? (null, TripletBuilder.Build(fitImages.Images, config.Seed, drawEpoch))
             : (PairBuilder.Build(fitImages.Images, config.Seed, config.PairsPerImage, drawEpoch), null);
     }
@@ -183,13 +178,13 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    /// <summary>
-    /// The step's loss sum and correct count. Training accuracy: BCE p ≥ 0.5; contrastive d ≤ τ (the
-    /// latest validation threshold); triplet d(a,p) &lt; d(a,n), i.e. a loss below the margin.
-    /// </summary>
-    private (double LossSum, long Correct) StepMetrics(int n, float[] losses, float[] distances, float[] probabilities, float[] labels, int epoch, int step)
+    /// <summary>The trainer samples triplets when the head's examples are three images (anchor, positive, negative).</summary>
+    private bool TrainsOnTriplets => network.Head.ImagesPerExample == 3;
+
+    /// <summary>The step's loss sum and how many examples the head decided right (<see cref="Head.CountCorrect"/>).</summary>
+    private (double LossSum, long Correct) StepMetrics(int n, float[] losses, float[] labels, int epoch, int step)
     {
-        network.Losses(n).CopyToCPU(losses.AsSpan(0, n));
+        network.Head.Losses(n).CopyToCPU(losses.AsSpan(0, n));
         double sum = 0;
         for (var i = 0; i < n; i++)
         {
@@ -200,41 +195,23 @@ public sealed class Trainer : IDisposable
                     "Try a lower --lr.");
             sum += losses[i];
         }
-        long correct = 0;
-        switch (config.Loss)
-        {
-            case LossKind.Triplet:
-                for (var i = 0; i < n; i++)
-                    correct += losses[i] < config.Margin ? 1 : 0;
-                break;
-            case LossKind.Bce:
-                network.Probabilities(n).CopyToCPU(probabilities.AsSpan(0, n));
-                for (var i = 0; i < n; i++)
-                    correct += (probabilities[i] >= 0.5f) == (labels[i] > 0.5f) ? 1 : 0;
-                break;
-            default:
-                network.Distances(n).CopyToCPU(distances.AsSpan(0, n));
-                for (var i = 0; i < n; i++)
-                    correct += (distances[i] <= distanceScale) == (labels[i] > 0.5f) ? 1 : 0;
-                break;
-        }
-        return (sum, correct);
+        return (sum, network.Head.CountCorrect(n, labels, decision));
     }
 
     private void Evaluate(double epoch, double pairsPerSecond)
     {
         var validation = PairEvaluator.Run(network, validationImages, validationPairs);
-        ChooseThreshold(validation);
+        decision = network.Head.Calibrate(validation, (scores, labels) => PairMetrics.BestThreshold(scores, labels), decision);
         var test = PairEvaluator.Run(network, testImages, testPairs);
-        var scores = Scores(test);
+        var scores = network.Head.Similarities(test, decision);
         var record = new EpochRecord(
             Math.Round(epoch, 4), progress.Step,
             progress.EpochLossSum / Math.Max(1, progress.EpochPairs),
             (double)progress.EpochCorrect / Math.Max(1, progress.EpochPairs),
             test.MeanLoss,
-            PairMetrics.Accuracy(scores, test.Labels, threshold),
+            PairMetrics.Accuracy(scores, test.Labels, decision.Threshold),
             PairMetrics.Auc(scores, test.Labels),
-            threshold, Math.Round(trainingSeconds, 3), Math.Round(pairsPerSecond, 1));
+            decision.Threshold, Math.Round(trainingSeconds, 3), Math.Round(pairsPerSecond, 1));
         history.Add(record);
         observer.Evaluated(record);
         if (record.ValAuc < 0.55 && test.Distances.Average(d => (double)d) < CollapsedDistance)
@@ -246,26 +223,11 @@ public sealed class Trainer : IDisposable
     /// <summary>A mean test distance below this (10× sqrt of the floor) means the towers map everything to one point.</summary>
     private const double CollapsedDistance = 3.2e-3;
 
-    /// <summary>BCE: the probability cut that is best on validation pairs. Distance heads: the distance τ that is, which maps to similarity 0.5.</summary>
-    private void ChooseThreshold(PairOutputs validation)
-    {
-        if (config.Loss == LossKind.Bce)
-        {
-            threshold = PairMetrics.BestThreshold(validation.Probabilities, validation.Labels);
-            return;
-        }
-        var negated = validation.Distances.Select(Scoring.NegativeDistance).ToArray();
-        distanceScale = Math.Max(1e-6, -PairMetrics.BestThreshold(negated, validation.Labels));
-        threshold = 0.5;
-    }
-
-    private float[] Scores(PairOutputs outputs) => Scoring.Similarities(config.Loss, outputs, distanceScale);
-
     private void SaveCheckpoint()
     {
         device.Synchronize();
         var p = network.Parameters;
-        var header = new ModelHeader(network.Config, p.Length, threshold, distanceScale, config, datasetName, fingerprint,
+        var header = new ModelHeader(network.Config, p.Length, decision.Threshold, decision.DistanceScale, config, datasetName, fingerprint,
             progress, history.ToList(), DateTime.UtcNow);
         ModelFile.Save(ModelPath, new SavedModel(header, p.Download(p.Values), p.Download(p.FirstMoments), p.Download(p.SecondMoments)));
     }

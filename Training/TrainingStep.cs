@@ -5,31 +5,23 @@ namespace IlgpuSiamese.Training;
 
 /// <summary>
 /// One optimiser step on the device, as the trainer runs it and the benchmarks time it: gather the batch's
-/// images into the branches, zero the gradients, forward, backward, one Adam update, synchronize.
-/// The host arrays are the caller's, reused every step: nothing here allocates per step.
+/// images (every example's images as one batch), zero the gradients, forward, backward, one Adam update,
+/// synchronize. The host arrays are the caller's, reused every step: nothing here allocates per step.
 /// </summary>
 public static class TrainingStep
 {
-    /// <summary>A step on pairs: indices[0] and indices[1] name each pair's images, labels are 1 for same class.</summary>
-    public static void Pairs(SiameseNetwork network, DeviceImages images, int[][] indices, float[] labels, int batch, int step,
+    /// <summary>
+    /// A step on <paramref name="examples"/> examples: <c>indices[b]</c> names image b of each example (one list per
+    /// image of an example: 2 for pairs, 3 for triplets); <paramref name="labels"/> are 1 for same class (pairs only).
+    /// </summary>
+    public static void Run(SiameseNetwork network, DeviceImages images, int[][] indices, float[] labels, int examples, int step,
         double learningRate)
     {
-        images.Load(network.Branches, indices, batch);
+        images.Load(network.Activations, indices, examples);
         network.ZeroGradients();
-        network.Labels(batch).CopyFromCPU(labels.AsSpan(0, batch));
-        network.ForwardPairs(batch, step, training: true);
-        network.BackwardPairs(batch, step);
-        network.AdamStep(step, learningRate);
-        network.Device.Synchronize();
-    }
-
-    /// <summary>A step on triplets: indices[0..2] name each triplet's anchor, positive and negative images.</summary>
-    public static void Triplets(SiameseNetwork network, DeviceImages images, int[][] indices, int batch, int step, double learningRate)
-    {
-        images.Load(network.Branches, indices, batch);
-        network.ZeroGradients();
-        network.ForwardTriplets(batch, step);
-        network.BackwardTriplets(batch, step);
+        network.Head.Labels(examples).CopyFromCPU(labels.AsSpan(0, examples));
+        network.Forward(examples, step, training: true);
+        network.Backward(examples, step);
         network.AdamStep(step, learningRate);
         network.Device.Synchronize();
     }

@@ -80,8 +80,8 @@ public static class EvaluateCommand
     {
         var seed = model.Header.Training.Seed;
         var (_, validation) = ValidationSplit.Of(data.Train);
-        using var validationImages = new DeviceImages(device, validation, model.Network.MaxBatch);
-        using var testImages = new DeviceImages(device, data.Test, model.Network.MaxBatch);
+        using var validationImages = new DeviceImages(device, validation, model.Network.Activations.MaxImages);
+        using var testImages = new DeviceImages(device, data.Test, model.Network.Activations.MaxImages);
         var validationPairs = PairBuilder.Build(validation, seed + 1);
         var best = PairMetrics.BestThreshold(model.Similarities(model.Run(validationImages, validationPairs)), validationPairs.Label);
         var test = model.Run(testImages, Trainer.TestPairs(data.Test, seed, testPairCap));

@@ -73,6 +73,14 @@ public abstract class Head : IDisposable
     /// <summary>A pair's similarity in [0, 1] from its head outputs.</summary>
     public abstract float Similarity(float distance, float probability, Decision decision);
 
+    public float[] Similarities(PairOutputs outputs, Decision decision)
+    {
+        var scores = new float[outputs.Distances.Length];
+        for (var i = 0; i < scores.Length; i++)
+            scores[i] = Similarity(outputs.Distances[i], outputs.Probabilities[i], decision);
+        return scores;
+    }
+
     /// <summary>The first decision, before any calibration.</summary>
     public abstract Decision InitialDecision { get; }
 

@@ -69,8 +69,8 @@ public sealed class IlgpuPairEngine : IPairEngine
         network = new SiameseNetwork(device, BenchmarkTowers.Network(tower), maxBatch, seed);
         NetworkBytes = device.BytesInUse - before;
         before = device.BytesInUse;
-        trainImages = new DeviceImages(device, data.Train, maxBatch);
-        testImages = new DeviceImages(device, data.Test, maxBatch);
+        trainImages = new DeviceImages(device, data.Train, network.Activations.MaxImages);
+        testImages = new DeviceImages(device, data.Test, network.Activations.MaxImages);
         ImageBytes = device.BytesInUse - before;
         bytesAfterSetup = device.BytesInUse;
         trainPairs = data.TrainPairs;
@@ -101,8 +101,8 @@ public sealed class IlgpuPairEngine : IPairEngine
             Trainer.FillBatch(trainPairs, null, trainCursor, TrainBatch, indices, labels);
             trainCursor += TrainBatch;
             step++;
-            TrainingStep.Pairs(network, trainImages, indices, labels, TrainBatch, step, BenchmarkTowers.LearningRate);
-            network.Losses(TrainBatch).CopyToCPU(losses.AsSpan(0, TrainBatch));
+            TrainingStep.Run(network, trainImages, indices, labels, TrainBatch, step, BenchmarkTowers.LearningRate);
+            network.Head.Losses(TrainBatch).CopyToCPU(losses.AsSpan(0, TrainBatch));
         }
         if (steps > 0)
             LastMeanLoss = MeanLoss();

@@ -2,6 +2,7 @@ using ILGPU.Runtime;
 using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Network.Heads;
 using IlgpuSiamese.Training.Data;
 
 namespace IlgpuSiamese.Training.Models;
@@ -20,7 +21,6 @@ public sealed class LoadedModel : IDisposable
         Saved = ModelFile.Load(path);
         if (Input.Channels != 1)
             throw new UserInputException($"{path}: the model takes {Input} inputs; images are fed to it as one grayscale channel (1x{Input.Height}x{Input.Width}).");
-        // Evaluation runs only pairs: a triplet-trained model needs two branches, not three.
         var config = Header.Network;
         Network = new SiameseNetwork(device, config, maxBatch, seed: 0);
         if (Network.Parameters.Length != Header.ParameterCount)
@@ -42,13 +42,15 @@ public sealed class LoadedModel : IDisposable
 
     public PairOutputs Run(DeviceImages images, PairSet pairs) => PairEvaluator.Run(Network, images, pairs);
 
-    public float[] Similarities(PairOutputs outputs) => Scoring.Similarities(Header.Network.Loss, outputs, Header.DistanceScale);
+    public Decision Decision => new(Header.Threshold, Header.DistanceScale);
+
+    public float[] Similarities(PairOutputs outputs) => Network.Head.Similarities(outputs, Decision);
 
     /// <summary>The similarity of each pair of <paramref name="images"/>.</summary>
     public float[] Similarities(LabelledImages images, PairSet pairs)
     {
         RequireInput(images);
-        using var onDevice = new DeviceImages(Network.Device, images, Network.MaxBatch);
+        using var onDevice = new DeviceImages(Network.Device, images, Network.Activations.MaxImages);
         return Similarities(Run(onDevice, pairs));
     }
 
@@ -56,19 +58,20 @@ public sealed class LoadedModel : IDisposable
     public float[] Embeddings(LabelledImages images)
     {
         RequireInput(images);
-        using var onDevice = new DeviceImages(Network.Device, images, Network.MaxBatch);
+        var batch = Network.Activations.MaxImages;
+        using var onDevice = new DeviceImages(Network.Device, images, batch);
         var size = Network.EmbeddingSize;
         var embeddings = new float[images.Count * size];
-        int[][] indices = [new int[Network.MaxBatch]];
-        for (var start = 0; start < images.Count; start += Network.MaxBatch)
+        int[][] indices = [new int[batch]];
+        for (var start = 0; start < images.Count; start += batch)
         {
-            var n = Math.Min(Network.MaxBatch, images.Count - start);
+            var n = Math.Min(batch, images.Count - start);
             for (var i = 0; i < n; i++)
                 indices[0][i] = start + i;
-            onDevice.Load(Network.Branches, indices, n);
+            onDevice.Load(Network.Activations, indices, n);
             Network.ForwardEmbeddings(n);
             Network.Device.Synchronize();
-            Network.Branches[0].Embedding(n).CopyToCPU(embeddings.AsSpan(start * size, n * size));
+            Network.Activations.Embeddings(n).CopyToCPU(embeddings.AsSpan(start * size, n * size));
         }
         return embeddings;
     }
