@@ -45,8 +45,8 @@ public sealed class DeviceMemoryTests
         var device = Backends.Open("cpu:0");
         var data = BenchmarkData.CreateSynthetic(seed: 1, imagesPerClass: 4);
         var before = device.BytesInUse;
-        using var images = new DeviceImages(device, data.Train, maxBatch: 8);
-        Assert.That(device.BytesInUse - before, Is.EqualTo(data.Train.Pixels.Length + 8 * 3 * 4));
+        using var images = new DeviceImages(device, data.Train, maxImages: 24);
+        Assert.That(device.BytesInUse - before, Is.EqualTo(data.Train.Pixels.Length + 24 * sizeof(int)));
     }
 
     [Test]

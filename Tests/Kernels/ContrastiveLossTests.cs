@@ -63,13 +63,13 @@ public class ContrastiveLossKernelTests(string deviceId) : BackendFixture(device
         var dd = ContrastiveLossReference.Backward(d, y, s);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = ContrastiveLossLaunchers.On(Device);
+        var launch = ContrastiveLoss.On(Device);
         var dDevice = arrays.Upload(d);
         var yDevice = arrays.Upload(y);
         var lossDevice = arrays.Poisoned(s.Batch);
         var ddDevice = arrays.Poisoned(s.Batch);
         launch.Forward(lossDevice, dDevice, yDevice, s);
-        launch.BackwardInput(ddDevice, dDevice, yDevice, s);
+        launch.Backward(ddDevice, dDevice, yDevice, s);
         Close.Assert("loss", arrays.Read(lossDevice), loss);
         Close.Assert("dDistance", arrays.Read(ddDevice), dd);
     }
@@ -80,7 +80,7 @@ public class ContrastiveLossKernelTests(string deviceId) : BackendFixture(device
         var numbers = new Numbers();
         var s = new ContrastiveShape(batch: 64, margin: 1f);
         using var arrays = new DeviceArrays(Device);
-        var launch = ContrastiveLossLaunchers.On(Device);
+        var launch = ContrastiveLoss.On(Device);
         var d = arrays.Upload(numbers.UniformFloat(s.Batch, 0, 2));
         var y = arrays.Upload(numbers.Labels(s.Batch));
         float[] Run()
@@ -88,7 +88,7 @@ public class ContrastiveLossKernelTests(string deviceId) : BackendFixture(device
             var loss = arrays.Poisoned(s.Batch);
             var dd = arrays.Poisoned(s.Batch);
             launch.Forward(loss, d, y, s);
-            launch.BackwardInput(dd, d, y, s);
+            launch.Backward(dd, d, y, s);
             return arrays.Read(loss).Concat(arrays.Read(dd)).ToArray();
         }
         Assert.That(Run(), Is.EqualTo(Run()).AsCollection);

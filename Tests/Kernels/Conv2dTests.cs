@@ -50,17 +50,12 @@ public class Conv2dReferenceGradientTests
 [TestFixtureSource(typeof(Backends), nameof(Backends.All))]
 public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
 {
-    [TestCase(2, true, 1, Conv2dAlgorithm.Direct)]
-    [TestCase(2, false, 5, Conv2dAlgorithm.Direct)]
-    [TestCase(3, true, 5, Conv2dAlgorithm.Direct)]
-    [TestCase(4, true, 3, Conv2dAlgorithm.Direct)]
-    [TestCase(5, false, 5, Conv2dAlgorithm.Direct)]
-    [TestCase(2, true, 1, Conv2dAlgorithm.Im2ColGemm)]
-    [TestCase(2, false, 5, Conv2dAlgorithm.Im2ColGemm)]
-    [TestCase(3, true, 5, Conv2dAlgorithm.Im2ColGemm)]
-    [TestCase(4, true, 3, Conv2dAlgorithm.Im2ColGemm)]
-    [TestCase(5, false, 5, Conv2dAlgorithm.Im2ColGemm)]
-    public void KernelsMatchReference(int kernel, bool relu, int inChannels, Conv2dAlgorithm algorithm)
+    [TestCase(2, true, 1)]
+    [TestCase(2, false, 5)]
+    [TestCase(3, true, 5)]
+    [TestCase(4, true, 3)]
+    [TestCase(5, false, 5)]
+    public void ForwardAndBackwardMatchReference(int kernel, bool relu, int inChannels)
     {
         var numbers = new Numbers();
         var s = new Conv2dShape(batch: 3, inChannels, height: 7, width: 6, outChannels: 8, kernel, relu);
@@ -74,33 +69,48 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
         var (dx, dw, db) = Conv2dReference.Backward(dy, y, x, w, s);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = Conv2dLaunchers.On(Device);
+        var conv = Conv2d.On(Device);
         var yDevice = arrays.Poisoned(s.OutputLength);
         var dxDevice = arrays.Poisoned(s.InputLength);
         var dwDevice = arrays.Upload(dwBefore);
         var dbDevice = arrays.Upload(dbBefore);
         var xDevice = arrays.Upload(x);
         var wDevice = arrays.Upload(w);
-        var dyDevice = arrays.Upload(dy);
-        launch.Forward(yDevice, xDevice, wDevice, arrays.Upload(b), s, algorithm);
+        conv.Forward(yDevice, xDevice, wDevice, arrays.Upload(b), s);
         Close.Assert("forward", arrays.Read(yDevice), y);
 
         // The backward reads the float32 forward output (for the ReLU mask), as in training.
-        launch.BackwardInput(dxDevice, dyDevice, yDevice, wDevice, s, algorithm);
-        launch.BackwardWeight(dwDevice, dyDevice, yDevice, xDevice, s, algorithm);
-        launch.BackwardBias(dbDevice, dyDevice, yDevice, s);
+        conv.Backward(dxDevice, dwDevice, dbDevice, arrays.Upload(dy), xDevice, yDevice, wDevice, s);
         Close.Assert("dInput", arrays.Read(dxDevice), dx);
         Close.Assert("dWeight (accumulated)", arrays.Read(dwDevice), dw.Zip(dwBefore, (g, before) => g + before).ToArray());
         Close.Assert("dBias (accumulated)", arrays.Read(dbDevice), db.Zip(dbBefore, (g, before) => g + before).ToArray());
     }
 
     [Test]
-    public void TwoLaunchesGiveIdenticalBits([Values] Conv2dAlgorithm algorithm)
+    public void WithoutAnInputGradientOnlyTheParametersGetOne()
+    {
+        var numbers = new Numbers();
+        var s = new Conv2dShape(batch: 2, inChannels: 1, height: 5, width: 5, outChannels: 4, kernel: 3, relu: true);
+        var x = numbers.UniformFloat(s.InputLength);
+        var w = numbers.UniformFloat(s.WeightLength);
+        var dy = numbers.UniformFloat(s.OutputLength);
+        var y = Conv2dReference.Forward(x, w, new double[s.OutChannels], s);
+        var (_, dw, db) = Conv2dReference.Backward(dy, y, x, w, s);
+        using var arrays = new DeviceArrays(Device);
+        var dwDevice = arrays.Upload(new double[s.WeightLength]);
+        var dbDevice = arrays.Upload(new double[s.OutChannels]);
+        Conv2d.On(Device).Backward(ILGPU.ArrayView<float>.Empty, dwDevice, dbDevice, arrays.Upload(dy), arrays.Upload(x), arrays.Upload(y), arrays.Upload(w), s);
+        Close.Assert("dWeight", arrays.Read(dwDevice), dw);
+        Close.Assert("dBias", arrays.Read(dbDevice), db);
+    }
+
+    [Test]
+    public void TwoLaunchesGiveIdenticalBits()
     {
         var numbers = new Numbers();
         var s = new Conv2dShape(batch: 4, inChannels: 8, height: 10, width: 9, outChannels: 16, kernel: 3, relu: true);
         using var arrays = new DeviceArrays(Device);
-        var launch = Conv2dLaunchers.On(Device);
+        var conv = Conv2d.On(Device);
         var x = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var w = arrays.Upload(numbers.UniformFloat(s.WeightLength));
         var b = arrays.Upload(numbers.UniformFloat(s.OutChannels));
@@ -111,17 +121,10 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
             var dx = arrays.Poisoned(s.InputLength);
             var dw = arrays.Upload(new float[s.WeightLength]);
             var db = arrays.Upload(new float[s.OutChannels]);
-            launch.Forward(y, x, w, b, s, algorithm);
-            launch.BackwardInput(dx, dy, y, w, s, algorithm);
-            launch.BackwardWeight(dw, dy, y, x, s, algorithm);
-            launch.BackwardBias(db, dy, y, s);
+            conv.Forward(y, x, w, b, s);
+            conv.Backward(dx, dw, db, dy, x, y, w, s);
             return [.. arrays.Read(y), .. arrays.Read(dx), .. arrays.Read(dw), .. arrays.Read(db)];
         }
         Assert.That(Run(), Is.EqualTo(Run()).AsCollection);
     }
-
-    [Test]
-    public void DefaultAlgorithmIsTheTiledGemm() =>
-        Assert.That((Conv2dLaunchers.On(Device).Algorithm, DenseLaunchers.On(Device).Algorithm),
-            Is.EqualTo((Conv2dAlgorithm.Im2ColGemm, DenseAlgorithm.Gemm)));
 }

@@ -29,7 +29,7 @@ public class DenseReferenceGradientTests
 public class DenseKernelTests(string deviceId) : BackendFixture(deviceId)
 {
     [Test]
-    public void KernelsMatchReference([Values] bool relu, [Values] DenseAlgorithm algorithm)
+    public void ForwardAndBackwardMatchReference([Values] bool relu)
     {
         var numbers = new Numbers();
         var s = new DenseShape(batch: 9, inputs: 37, outputs: 19, relu);
@@ -43,33 +43,30 @@ public class DenseKernelTests(string deviceId) : BackendFixture(deviceId)
         var (dx, dw, db) = DenseReference.Backward(dy, y, x, w, s);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = DenseLaunchers.On(Device);
+        var dense = Dense.On(Device);
         var yDevice = arrays.Poisoned(s.OutputLength);
         var dxDevice = arrays.Poisoned(s.InputLength);
         var dwDevice = arrays.Upload(dwBefore);
         var dbDevice = arrays.Upload(dbBefore);
         var xDevice = arrays.Upload(x);
-        var dyDevice = arrays.Upload(dy);
-        launch.Forward(yDevice, xDevice, arrays.Upload(w), arrays.Upload(b), s, algorithm);
-        var yActual = arrays.Read(yDevice);
-        Close.Assert("forward", yActual, y);
+        var wDevice = arrays.Upload(w);
+        dense.Forward(yDevice, xDevice, wDevice, arrays.Upload(b), s);
+        Close.Assert("forward", arrays.Read(yDevice), y);
 
         // The backward reads the float32 forward output (for the ReLU mask), as in training.
-        launch.BackwardInput(dxDevice, dyDevice, yDevice, arrays.Upload(w), s, algorithm);
-        launch.BackwardWeight(dwDevice, dyDevice, yDevice, xDevice, s, algorithm);
-        launch.BackwardBias(dbDevice, dyDevice, yDevice, s);
+        dense.Backward(dxDevice, dwDevice, dbDevice, arrays.Upload(dy), xDevice, yDevice, wDevice, s);
         Close.Assert("dInput", arrays.Read(dxDevice), dx);
         Close.Assert("dWeight (accumulated)", arrays.Read(dwDevice), dw.Zip(dwBefore, (g, before) => g + before).ToArray());
         Close.Assert("dBias (accumulated)", arrays.Read(dbDevice), db.Zip(dbBefore, (g, before) => g + before).ToArray());
     }
 
     [Test]
-    public void TwoLaunchesGiveIdenticalBits([Values] DenseAlgorithm algorithm)
+    public void TwoLaunchesGiveIdenticalBits()
     {
         var numbers = new Numbers();
         var s = new DenseShape(batch: 16, inputs: 64, outputs: 48, relu: true);
         using var arrays = new DeviceArrays(Device);
-        var launch = DenseLaunchers.On(Device);
+        var dense = Dense.On(Device);
         var x = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var w = arrays.Upload(numbers.UniformFloat(s.WeightLength));
         var b = arrays.Upload(numbers.UniformFloat(s.Outputs));
@@ -77,12 +74,12 @@ public class DenseKernelTests(string deviceId) : BackendFixture(deviceId)
         float[] Run()
         {
             var y = arrays.Poisoned(s.OutputLength);
-            var dw = arrays.Upload(new float[s.WeightLength]);
             var dx = arrays.Poisoned(s.InputLength);
-            launch.Forward(y, x, w, b, s, algorithm);
-            launch.BackwardWeight(dw, dy, y, x, s, algorithm);
-            launch.BackwardInput(dx, dy, y, w, s, algorithm);
-            return [.. arrays.Read(y), .. arrays.Read(dw), .. arrays.Read(dx)];
+            var dw = arrays.Upload(new float[s.WeightLength]);
+            var db = arrays.Upload(new float[s.Outputs]);
+            dense.Forward(y, x, w, b, s);
+            dense.Backward(dx, dw, db, dy, x, y, w, s);
+            return [.. arrays.Read(y), .. arrays.Read(dx), .. arrays.Read(dw), .. arrays.Read(db)];
         }
         Assert.That(Run(), Is.EqualTo(Run()).AsCollection);
     }

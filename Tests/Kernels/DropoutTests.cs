@@ -45,11 +45,11 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
         var dy = numbers.UniformFloat(s.Length);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = DropoutLaunchers.On(Device);
+        var launch = Dropout.On(Device);
         var yDevice = arrays.Poisoned(s.Length);
         var dxDevice = arrays.Poisoned(s.Length);
         launch.Forward(yDevice, arrays.Upload(x), s);
-        launch.BackwardInput(dxDevice, arrays.Upload(dy), s);
+        launch.Backward(dxDevice, arrays.Upload(dy), s);
         Close.Assert("forward", arrays.Read(yDevice), DropoutReference.Forward(x, s));
         Close.Assert("dInput", arrays.Read(dxDevice), DropoutReference.Backward(dy, s));
     }
@@ -112,11 +112,11 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
         var x = Numbers.ToFloat(numbers.UniformFloat(s.Length));
         var dy = Numbers.ToFloat(numbers.UniformFloat(s.Length));
         using var arrays = new DeviceArrays(Device);
-        var launch = DropoutLaunchers.On(Device);
+        var launch = Dropout.On(Device);
         var y = arrays.Poisoned(s.Length);
         var dx = arrays.Poisoned(s.Length);
         launch.Forward(y, arrays.Upload(x), s);
-        launch.BackwardInput(dx, arrays.Upload(dy), s);
+        launch.Backward(dx, arrays.Upload(dy), s);
         Assert.That(arrays.Read(y), Is.EqualTo(x).AsCollection);
         Assert.That(arrays.Read(dx), Is.EqualTo(dy).AsCollection);
     }
@@ -127,7 +127,7 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
         var numbers = new Numbers();
         var s = new DropoutShape(20_011, rate: 0.3f, seed: (uint)numbers.Random.Next(), step: 3);
         using var arrays = new DeviceArrays(Device);
-        var launch = DropoutLaunchers.On(Device);
+        var launch = Dropout.On(Device);
         var x = arrays.Upload(numbers.UniformFloat(s.Length));
         var dy = arrays.Upload(numbers.UniformFloat(s.Length));
         float[] Launch()
@@ -135,7 +135,7 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
             var y = arrays.Poisoned(s.Length);
             var dx = arrays.Poisoned(s.Length);
             launch.Forward(y, x, s);
-            launch.BackwardInput(dx, dy, s);
+            launch.Backward(dx, dy, s);
             return [.. arrays.Read(y), .. arrays.Read(dx)];
         }
         Assert.That(Launch(), Is.EqualTo(Launch()).AsCollection);
@@ -145,11 +145,11 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
     private (float[] Output, float[] DInput) Run(DropoutShape s, Numbers numbers)
     {
         using var arrays = new DeviceArrays(Device);
-        var launch = DropoutLaunchers.On(Device);
+        var launch = Dropout.On(Device);
         var y = arrays.Poisoned(s.Length);
         var dx = arrays.Poisoned(s.Length);
         launch.Forward(y, arrays.Upload(numbers.UniformFloat(s.Length, 0.5, 1.5)), s);
-        launch.BackwardInput(dx, arrays.Upload(numbers.UniformFloat(s.Length, -1.5, -0.5)), s);
+        launch.Backward(dx, arrays.Upload(numbers.UniformFloat(s.Length, -1.5, -0.5)), s);
         return (arrays.Read(y), arrays.Read(dx));
     }
 
@@ -158,7 +158,7 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
     {
         using var arrays = new DeviceArrays(Device);
         var y = arrays.Poisoned(s.Length);
-        DropoutLaunchers.On(Device).Forward(y, arrays.Upload(Enumerable.Repeat(1f, s.Length).ToArray()), s);
+        Dropout.On(Device).Forward(y, arrays.Upload(Enumerable.Repeat(1f, s.Length).ToArray()), s);
         return arrays.Read(y).Select(v => v != 0).ToArray();
     }
 }

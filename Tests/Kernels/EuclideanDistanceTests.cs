@@ -34,7 +34,7 @@ public class EuclideanDistanceReferenceGradientTests
             b[s.Features + k] += 1e-5; // row 1: Σ = 6e-10, under the floor too
         var dd = numbers.Uniform(s.Batch);
         var d = EuclideanDistanceReference.Forward(a, b, s);
-        Assert.That(d, Is.All.EqualTo(Math.Sqrt(EuclideanDistance.SquaredDistanceFloor)));
+        Assert.That(d, Is.All.EqualTo(Math.Sqrt(EuclideanDistanceKernels.SquaredDistanceFloor)));
         var (da, db) = EuclideanDistanceReference.Backward(dd, a, b, s);
         Assert.That(da.Concat(db), Is.All.EqualTo(0.0));
         double Loss() => GradientCheck.Dot(dd, EuclideanDistanceReference.Forward(a, b, s));
@@ -62,7 +62,7 @@ public class EuclideanDistanceKernelTests(string deviceId) : BackendFixture(devi
         var (da, db) = EuclideanDistanceReference.Backward(dd, a, b, s);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = EuclideanDistanceLaunchers.On(Device);
+        var launch = EuclideanDistance.On(Device);
         var aDevice = arrays.Upload(a);
         var bDevice = arrays.Upload(b);
         var dDevice = arrays.Poisoned(s.Batch);
@@ -90,7 +90,7 @@ public class EuclideanDistanceKernelTests(string deviceId) : BackendFixture(devi
         var numbers = new Numbers();
         var s = new EuclideanDistanceShape(batch: 64, features: 48);
         using var arrays = new DeviceArrays(Device);
-        var launch = EuclideanDistanceLaunchers.On(Device);
+        var launch = EuclideanDistance.On(Device);
         var a = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var b = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var dd = arrays.Upload(numbers.UniformFloat(s.Batch));

@@ -36,11 +36,11 @@ public class GlobalAvgPoolKernelTests(string deviceId) : BackendFixture(deviceId
         var dx = GlobalAvgPoolReference.Backward(dy, s);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = GlobalAvgPoolLaunchers.On(Device);
+        var launch = GlobalAvgPool.On(Device);
         var yDevice = arrays.Poisoned(s.OutputLength);
         var dxDevice = arrays.Poisoned(s.InputLength);
         launch.Forward(yDevice, arrays.Upload(x), s);
-        launch.BackwardInput(dxDevice, arrays.Upload(dy), s);
+        launch.Backward(dxDevice, arrays.Upload(dy), s);
         Close.Assert("forward", arrays.Read(yDevice), y);
         Close.Assert("dInput", arrays.Read(dxDevice), dx);
     }
@@ -51,7 +51,7 @@ public class GlobalAvgPoolKernelTests(string deviceId) : BackendFixture(deviceId
         var numbers = new Numbers();
         var s = new GlobalAvgPoolShape(batch: 16, channels: 64, height: 7, width: 7);
         using var arrays = new DeviceArrays(Device);
-        var launch = GlobalAvgPoolLaunchers.On(Device);
+        var launch = GlobalAvgPool.On(Device);
         var x = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var dy = arrays.Upload(numbers.UniformFloat(s.OutputLength));
         float[] Run()
@@ -59,7 +59,7 @@ public class GlobalAvgPoolKernelTests(string deviceId) : BackendFixture(deviceId
             var y = arrays.Poisoned(s.OutputLength);
             var dx = arrays.Poisoned(s.InputLength);
             launch.Forward(y, x, s);
-            launch.BackwardInput(dx, dy, s);
+            launch.Backward(dx, dy, s);
             return [.. arrays.Read(y), .. arrays.Read(dx)];
         }
         Assert.That(Run(), Is.EqualTo(Run()).AsCollection);

@@ -75,7 +75,7 @@ public class SigmoidBceKernelTests(string deviceId) : BackendFixture(deviceId)
         var (dd, dw, db) = SigmoidBceReference.Backward(p, d, y, w, s);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = SigmoidBceLaunchers.On(Device);
+        var launch = SigmoidBce.On(Device);
         var dDevice = arrays.Upload(d);
         var yDevice = arrays.Upload(y);
         var wDevice = arrays.Upload([w]);
@@ -93,9 +93,7 @@ public class SigmoidBceKernelTests(string deviceId) : BackendFixture(deviceId)
         Close.Assert("loss", lossActual, loss);
 
         // The backward reads the float32 probability the forward kept, as in training.
-        launch.BackwardInput(ddDevice, pDevice, yDevice, wDevice, s);
-        launch.BackwardWeight(dwDevice, pDevice, dDevice, yDevice, s);
-        launch.BackwardBias(dbDevice, pDevice, yDevice, s);
+        launch.Backward(ddDevice, dwDevice, dbDevice, pDevice, dDevice, yDevice, wDevice, s);
         Close.Assert("dDistance", arrays.Read(ddDevice), dd);
         Close.Assert("dHeadWeight (accumulated)", arrays.Read(dwDevice), [dw + dwBefore[0]]);
         Close.Assert("dHeadBias (accumulated)", arrays.Read(dbDevice), [db + dbBefore[0]]);
@@ -128,7 +126,7 @@ public class SigmoidBceKernelTests(string deviceId) : BackendFixture(deviceId)
         var numbers = new Numbers();
         var s = new SigmoidBceShape(batch: 64);
         using var arrays = new DeviceArrays(Device);
-        var launch = SigmoidBceLaunchers.On(Device);
+        var launch = SigmoidBce.On(Device);
         var d = arrays.Upload(numbers.UniformFloat(s.Batch, 0, 3));
         var y = arrays.Upload(numbers.Labels(s.Batch));
         var w = arrays.Upload(numbers.UniformFloat(1, -2, 2));
@@ -141,9 +139,7 @@ public class SigmoidBceKernelTests(string deviceId) : BackendFixture(deviceId)
             var dw = arrays.Upload(new float[1]);
             var db = arrays.Upload(new float[1]);
             launch.Forward(p, loss, d, y, w, b, s);
-            launch.BackwardInput(dd, p, y, w, s);
-            launch.BackwardWeight(dw, p, d, y, s);
-            launch.BackwardBias(db, p, y, s);
+            launch.Backward(dd, dw, db, p, d, y, w, s);
             return arrays.Read(p).Concat(arrays.Read(loss)).Concat(arrays.Read(dd))
                 .Concat(arrays.Read(dw)).Concat(arrays.Read(db)).ToArray();
         }

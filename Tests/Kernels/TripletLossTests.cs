@@ -71,7 +71,7 @@ public class TripletLossKernelTests(string deviceId) : BackendFixture(deviceId)
         var (da, dp, dq) = TripletLossReference.Backward(a, p, q, s);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = TripletLossLaunchers.On(Device);
+        var launch = TripletLoss.On(Device);
         var aDevice = arrays.Upload(a);
         var pDevice = arrays.Upload(p);
         var qDevice = arrays.Upload(q);
@@ -80,7 +80,7 @@ public class TripletLossKernelTests(string deviceId) : BackendFixture(deviceId)
         var dpDevice = arrays.Poisoned(s.InputLength);
         var dqDevice = arrays.Poisoned(s.InputLength);
         launch.Forward(lossDevice, aDevice, pDevice, qDevice, s);
-        launch.BackwardInput(daDevice, dpDevice, dqDevice, aDevice, pDevice, qDevice, s);
+        launch.Backward(daDevice, dpDevice, dqDevice, aDevice, pDevice, qDevice, s);
         Close.Assert("loss", arrays.Read(lossDevice), loss);
         var daActual = arrays.Read(daDevice);
         var dpActual = arrays.Read(dpDevice);
@@ -102,7 +102,7 @@ public class TripletLossKernelTests(string deviceId) : BackendFixture(deviceId)
         var numbers = new Numbers();
         var s = new TripletShape(batch: 64, features: 48, margin: 1f);
         using var arrays = new DeviceArrays(Device);
-        var launch = TripletLossLaunchers.On(Device);
+        var launch = TripletLoss.On(Device);
         var a = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var p = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var q = arrays.Upload(numbers.UniformFloat(s.InputLength));
@@ -113,7 +113,7 @@ public class TripletLossKernelTests(string deviceId) : BackendFixture(deviceId)
             var dp = arrays.Poisoned(s.InputLength);
             var dq = arrays.Poisoned(s.InputLength);
             launch.Forward(loss, a, p, q, s);
-            launch.BackwardInput(da, dp, dq, a, p, q, s);
+            launch.Backward(da, dp, dq, a, p, q, s);
             return arrays.Read(loss).Concat(arrays.Read(da)).Concat(arrays.Read(dp)).Concat(arrays.Read(dq)).ToArray();
         }
         Assert.That(Run(), Is.EqualTo(Run()).AsCollection);

@@ -12,11 +12,16 @@ namespace IlgpuSiamese.Tests.Network;
 /// </summary>
 public static class ReferenceNetwork
 {
-    public static double MeanLoss(NetworkConfig config, double[] theta, double[][] inputs, double[] labels, int batch, int seed, int step, bool training)
+    /// <summary>
+    /// The mean loss of <paramref name="batch"/> examples whose images are laid out as the device lays them
+    /// out: one tower pass over blocks·batch images, block b (rows [b·batch, (b+1)·batch)) the b-th image of each example.
+    /// </summary>
+    public static double MeanLoss(NetworkConfig config, double[] theta, double[] images, double[] labels, int batch, int seed, int step, bool training)
     {
-        var embeddings = inputs.Select((x, branch) => Tower(config.Tower, theta, x, batch, seed, step, branch, training, out _)).ToArray();
-        Tower(config.Tower, theta, inputs[0], batch, seed, step, 0, training, out var offset);
-        var features = embeddings[0].Length / batch;
+        var blocks = config.Loss == LossKind.Triplet ? 3 : 2;
+        var all = Tower(config.Tower, theta, images, blocks * batch, seed, step, training, out var offset);
+        var features = all.Length / (blocks * batch);
+        var embeddings = Enumerable.Range(0, blocks).Select(b => all.AsSpan(b * batch * features, batch * features).ToArray()).ToArray();
         if (config.Loss == LossKind.Triplet)
             return TripletLossReference.Forward(embeddings[0], embeddings[1], embeddings[2], new TripletShape(batch, features, config.Margin)).Average();
         var distance = EuclideanDistanceReference.Forward(embeddings[0], embeddings[1], new EuclideanDistanceShape(batch, features));
@@ -25,7 +30,7 @@ public static class ReferenceNetwork
             : ContrastiveLossReference.Forward(distance, labels, new ContrastiveShape(batch, config.Margin)).Average();
     }
 
-    private static double[] Tower(TowerSpec spec, double[] theta, double[] x, int batch, int seed, int step, int branch, bool training, out int offset)
+    private static double[] Tower(TowerSpec spec, double[] theta, double[] x, int batch, int seed, int step, bool training, out int offset)
     {
         offset = 0;
         var shape = spec.Input;
@@ -43,7 +48,7 @@ public static class ReferenceNetwork
                     shape = shape with { Height = shape.Height / 2, Width = shape.Width / 2 };
                     break;
                 case DropoutSpec dropout:
-                    x = DropoutReference.Forward(x, new DropoutShape(x.Length, training ? dropout.Rate : 0f, DropoutLayer.MaskSeed(seed, layer, branch), step));
+                    x = DropoutReference.Forward(x, new DropoutShape(x.Length, training ? dropout.Rate : 0f, DropoutLayer.MaskSeed(seed, layer), step));
                     break;
                 case GlobalAvgPoolSpec:
                     x = GlobalAvgPoolReference.Forward(x, new GlobalAvgPoolShape(batch, shape.Channels, shape.Height, shape.Width));

@@ -11,7 +11,7 @@ public static class TestModels
     public static string Untrained(string path, NetworkConfig? network = null)
     {
         network ??= new TrainingConfig().Network();
-        using var built = new SiameseNetwork(Backends.Open("cpu:0"), network, maxBatch: 1, seed: 5);
+        using var built = new SiameseNetwork(Backends.Open("cpu:0"), network, maxExamples: 1, seed: 5);
         return Write(path, network, built.Parameters.InitialValues(seed: 5));
     }
 
