@@ -22,7 +22,7 @@ public class LoadedModelTests(string deviceId) : BackendFixture(deviceId)
         var pairs = new PairSet([0, 3, 9, 5], [1, 7, 2, 5], new float[4]);
 
         var embeddings = batchesOfFour.Embeddings(images);
-        using var onDevice = new DeviceImages(Device, images, 4);
+        using var onDevice = new DeviceImages(Device, images, batchesOfFour.Network.Activations.MaxImages);
         var distances = batchesOfFour.Run(onDevice, pairs).Distances;
 
         Assert.That(embeddings, Is.EqualTo(oneBatch.Embeddings(images)).Within(1e-5f));
