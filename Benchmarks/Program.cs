@@ -1,31 +1,14 @@
 using IlgpuSiamese.Benchmarks;
 using IlgpuSiamese.Benchmarks.EndToEnd;
-using IlgpuSiamese.Kernels.Devices;
 
 // dotnet run -c Release --project Benchmarks -- kernels [--device D] [--out-of-process] [BenchmarkDotNet args]
 // dotnet run -c Release --project Benchmarks -- e2e [--device D] [--tower T] [--json] [--repetitions N] ...
-// dotnet run -c Release --project Benchmarks -- [ab] <device> <flat|keras|ops> [repetitions] [order|pack]
 return args.FirstOrDefault() switch
 {
     "kernels" => KernelsCommand.Run(args[1..]),
     "e2e" => EndToEndCommand.Run(args[1..]),
-    "ab" => AbHarness.Run(args[1..]),
-    { } first when IsDevice(first) => AbHarness.Run(args),
     _ => Usage(),
 };
-
-static bool IsDevice(string text)
-{
-    try
-    {
-        DeviceRequest.Parse(text);
-        return true;
-    }
-    catch (FormatException)
-    {
-        return false;
-    }
-}
 
 static int Usage()
 {
@@ -41,8 +24,6 @@ static int Usage()
                          [--seconds 1] [--warmup 3] [--threads 2] [--data-dir DIR] [--seed 42]
               training and inference pairs/s of this engine and of TorchSharp-cpu, side by side, with ratios
               (--device none: TorchSharp alone). Sets OMP_WAIT_POLICY=PASSIVE unless set (see docs/performance.md).
-          Benchmarks [ab] <device> <flat|keras|ops> [repetitions] [order|pack]
-              the A/B harness of docs/performance.md: two variants of a GEMM option, timed in turns.
         """);
     return 2;
 }
