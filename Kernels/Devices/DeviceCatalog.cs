@@ -29,7 +29,7 @@ public sealed class DeviceCatalog : IDisposable
         var flatMemoryCpuDevices = new HashSet<CLDevice>();
         Context = Context.Create(builder =>
         {
-            builder.Optimize(OptimizationLevel.O2).EnableAlgorithms();
+            builder.Optimize(OptimizationLevel.O2).EnableAlgorithms().EnableFusedMultiplyAdd();
             builder.CPU(CpuDeviceForThisMachine());
             TryAdd(notes, "CUDA", () => builder.Cuda());
             TryAdd(notes, "OpenCL", () => builder.OpenCL(device =>

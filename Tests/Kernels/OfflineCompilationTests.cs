@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using ILGPU;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.OpenCL;
@@ -7,6 +8,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
 using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Kernels.Ops;
 
 namespace IlgpuSiamese.Tests.Kernels;
 
@@ -29,7 +31,7 @@ public class OfflineCompilationTests
             .Select(m => new TestCaseData(m).SetArgDisplayNames($"{m.DeclaringType!.Name}.{m.Name}"));
 
     [OneTimeSetUp]
-    public void CreateContext() => context = Context.Create(b => b.Optimize(OptimizationLevel.O2).EnableAlgorithms());
+    public void CreateContext() => context = Context.Create(b => b.Optimize(OptimizationLevel.O2).EnableAlgorithms().EnableFusedMultiplyAdd());
 
     [OneTimeTearDown]
     public void DisposeContext() => context.Dispose();
@@ -42,23 +44,53 @@ public class OfflineCompilationTests
     {
         foreach (var architecture in new[] { CudaArchitecture.SM_60, CudaArchitecture.SM_90 })
         {
-            using var backend = new PTXBackend(context, new CudaCapabilityContext(architecture), architecture,
-                CudaInstructionSet.ISA_80, nvvmAPI: null);
-            var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), KernelSpecialization.Empty);
             // ILGPU targets the lowest architecture that has every capability the kernel uses, so the
             // sm_90 build may say .target sm_60: valid PTX for the H200 either way.
-            Assert.That(compiled.PTXAssembly, Does.Contain(".entry").And.Contain(".target sm_"), $"{kernel.Name} for {architecture}");
+            Assert.That(Ptx(kernel, architecture), Does.Contain(".entry").And.Contain(".target sm_"), $"{kernel.Name} for {architecture}");
         }
     }
 
     [TestCaseSource(nameof(AllKernels))]
     public void CompilesToOpenClC(MethodInfo kernel)
     {
+        var source = OpenClC(kernel);
+        Assert.That(source, Does.Contain("kernel"), kernel.Name);
+        Assert.That(source, Does.Not.Contain("atomic"), $"{kernel.Name} must not use atomics (PoCL 3.1 cannot compile them)");
+    }
+
+    /// <summary>
+    /// GEMM's 64 multiply-adds per k, in both of its k loops, are fused (FusedMultiplyAdd): the OpenCL C
+    /// calls fma and the PTX has fma.rn.f32, never a separate multiply and add for them.
+    /// </summary>
+    [Test]
+    public void GemmTiledUsesFusedMultiplyAdd()
+    {
+        var kernel = typeof(GemmKernels).GetMethod(nameof(GemmKernels.GemmTiled))!;
+        const int perLoop = GemmShape.TileRows * GemmShape.TileColumns;
+        // ILGPU writes a call as " fma (var1, var2, var3)".
+        Assert.That(Regex.Count(OpenClC(kernel), @"\bfma\s*\("), Is.GreaterThanOrEqualTo(2 * perLoop), "OpenCL C");
+        foreach (var architecture in new[] { CudaArchitecture.SM_60, CudaArchitecture.SM_90 })
+        {
+            var ptx = Ptx(kernel, architecture);
+            Assert.That(Regex.Count(ptx, @"\bfma\.rn\.f32\b"), Is.GreaterThanOrEqualTo(2 * perLoop), $"PTX for {architecture}");
+            Assert.That(ptx, Does.Not.Contain("mul.f32").And.Not.Contain("mul.rn.f32"), $"PTX for {architecture}: an unfused product");
+        }
+    }
+
+    private static string Ptx(MethodInfo kernel, CudaArchitecture architecture)
+    {
+        using var backend = new PTXBackend(context, new CudaCapabilityContext(architecture), architecture,
+            CudaInstructionSet.ISA_80, nvvmAPI: null);
+        return ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), KernelSpecialization.Empty))
+            .PTXAssembly;
+    }
+
+    private static string OpenClC(MethodInfo kernel)
+    {
         var capabilities = (CLCapabilityContext)Activator.CreateInstance(typeof(CLCapabilityContext), CLDeviceCapabilities())!;
         using var backend = new CLBackend(context, capabilities, CLDeviceVendor.Other, CLCVersion.CL20);
-        var compiled = (CLCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), KernelSpecialization.Empty);
-        Assert.That(compiled.Source, Does.Contain("kernel"), kernel.Name);
-        Assert.That(compiled.Source, Does.Not.Contain("atomic"), $"{kernel.Name} must not use atomics (PoCL 3.1 cannot compile them)");
+        return ((CLCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), KernelSpecialization.Empty))
+            .Source;
     }
 
     /// <summary>A generic OpenCL 2.0 device: generic address space, no optional extensions.</summary>
