@@ -106,6 +106,9 @@ public class SiameseNetworkTests(string deviceId) : BackendFixture(deviceId)
     /// reference network. The per-operation references already match finite differences to 1e-6;
     /// here the tolerance (rtol 1e-2, atol 1e-3 of the largest gradient) covers float32 through the
     /// whole chain, where a pre-activation within float32 rounding of a ReLU kink can flip its mask.
+    /// Probes within h of a kink in float64 are skipped (<see cref="GradientCheck.AtKink"/>), at most a
+    /// quarter; a random draw whose towers are dead (every ReLU unit of a layer off for every image, so
+    /// the gradient is exactly 0) is drawn again, at most 5 times.
     /// </summary>
     [TestCaseSource(nameof(Cases))]
     public void GradientMatchesFiniteDifferencesOfTheWholeLoss(int config)
@@ -113,20 +116,27 @@ public class SiameseNetworkTests(string deviceId) : BackendFixture(deviceId)
         const int batch = 4, step = 5;
         var numbers = new Numbers();
         using var network = new SiameseNetwork(Device, Configs[config], batch, Seed);
-        var inputs = LoadInputs(network, numbers, batch);
-        var labels = LoadLabels(network, batch);
         var p = network.Parameters;
-        // Random biases too: the zero-initialised ones would put every pre-activation of an all-zero
-        // input patch exactly on ReLU's kink, where a finite difference straddles it.
-        var theta = numbers.UniformFloat(p.Length, -0.5, 0.5);
-        p.Upload(Numbers.ToFloat(theta));
-        ForwardBackward(network, batch, step);
-        var gradient = p.Download(p.Gradients);
-        double Loss() => ReferenceNetwork.MeanLoss(network.Config, theta, inputs, labels, batch, Seed, step, training: true);
+        double[] inputs = [], labels = [], theta = [];
+        float[] gradient = [];
+        for (var draw = 0; draw < 5 && !gradient.Any(g => g != 0); draw++)
+        {
+            inputs = LoadInputs(network, numbers, batch);
+            labels = LoadLabels(network, batch);
+            // Random biases too: the zero-initialised ones would put every pre-activation of an all-zero
+            // input patch exactly on ReLU's kink, where a finite difference straddles it.
+            theta = numbers.UniformFloat(p.Length, -0.5, 0.5);
+            p.Upload(Numbers.ToFloat(theta));
+            ForwardBackward(network, batch, step);
+            gradient = p.Download(p.Gradients);
+        }
         var scale = gradient.Max(Math.Abs);
-        Assert.That(scale, Is.GreaterThan(0), "the loss has a gradient");
+        Assert.That(scale, Is.GreaterThan(0), "the loss has a gradient in one of 5 random draws");
+        double Loss() => ReferenceNetwork.MeanLoss(network.Config, theta, inputs, labels, batch, Seed, step, training: true);
         var probes = Enumerable.Range(0, 40).Select(_ => numbers.Random.Next(theta.Length))
-            .Concat(p.Parameters.Select(x => x.Offset)).Distinct();
+            .Concat(p.Parameters.Select(x => x.Offset)).Distinct().ToList();
+        var centre = Loss();
+        var atKinks = 0;
         foreach (var j in probes)
         {
             var saved = theta[j];
@@ -136,11 +146,17 @@ public class SiameseNetworkTests(string deviceId) : BackendFixture(deviceId)
             theta[j] = saved - h;
             var minus = Loss();
             theta[j] = saved;
+            if (GradientCheck.AtKink(centre, plus, minus, h))
+            {
+                atKinks++;
+                continue;
+            }
             var numeric = (plus - minus) / (2 * h);
             var name = p.Parameters.First(x => j >= x.Offset && j < x.Offset + x.Length).Name;
             Assert.That(Math.Abs(gradient[j] - numeric), Is.LessThanOrEqualTo(1e-3 * scale + 1e-2 * Math.Abs(numeric)),
                 $"{name}[{j - p.Parameters.First(x => x.Name == name).Offset}]: device {gradient[j]:g9}, finite difference {numeric:g9}");
         }
+        Assert.That(atKinks, Is.LessThanOrEqualTo(probes.Count / 4), "probes within h of a kink");
     }
 
     [TestCaseSource(nameof(Cases))]

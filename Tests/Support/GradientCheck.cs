@@ -31,8 +31,7 @@ public static class GradientCheck
             parameter[j] = saved - Step;
             var minus = loss();
             parameter[j] = saved;
-            double right = (plus - centre) / Step, left = (centre - minus) / Step;
-            if (Math.Abs(right - left) > KinkTolerance * Math.Max(Math.Max(Math.Abs(right), Math.Abs(left)), Floor))
+            if (AtKink(centre, plus, minus, Step))
             {
                 atKinks++;
                 continue;
@@ -43,6 +42,13 @@ public static class GradientCheck
                 $"{what}[{j}]: analytic {analytic[j]:g12}, finite difference {numeric:g12}");
         }
         NUnit.Framework.Assert.That(atKinks, Is.LessThanOrEqualTo(indices.Count / 4), $"{what}: probes within h of a kink");
+    }
+
+    /// <summary>Whether L is not smooth within ±h of the probe: its one-sided difference quotients disagree.</summary>
+    public static bool AtKink(double centre, double plus, double minus, double h)
+    {
+        double right = (plus - centre) / h, left = (centre - minus) / h;
+        return Math.Abs(right - left) > KinkTolerance * Math.Max(Math.Max(Math.Abs(right), Math.Abs(left)), Floor);
     }
 
     /// <summary>The scalar Σ dOut·y that turns a vector-valued forward into a loss for the probes.</summary>
