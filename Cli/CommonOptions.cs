@@ -39,6 +39,13 @@ public static class CommonOptions
         DefaultValueFactory = _ => InvertMode.Auto,
     };
 
+    public static Option<ImagePreparation?> Prepare() => new("--prepare")
+    {
+        HelpName = "mnist|fit|stretch",
+        Description = "How images become the model's inputs: mnist (ink cropped, fitted to 20x20, centred by mass in 28x28, as MNIST was made), " +
+                      "fit (the whole image fitted keeping its aspect, padded), stretch. Default: what the model file records.",
+    };
+
     /// <summary>The full path of a file to write, once its folder is known to exist.</summary>
     public static string OutputFile(string path, string option)
     {

@@ -25,6 +25,7 @@ public sealed class Trainer : IDisposable
     private readonly DeviceImages fitImages, validationImages, testImages;
     private readonly PairSet validationPairs, testPairs;
     private readonly string datasetName, fingerprint;
+    private readonly ImagePreparation preparation;
     private readonly List<EpochRecord> history = [];
     private readonly int batchesPerEpoch;
     private TrainingProgress progress = new(0, 0, 0, 0, 0, 0);
@@ -44,6 +45,7 @@ public sealed class Trainer : IDisposable
         ModelPath = Path.Combine(outDir, ModelFileName);
         datasetName = data.Train.Name;
         fingerprint = DatasetFingerprint.Of(data);
+        preparation = data.Preparation;
         var networkConfig = config.Network();
         if (data.Train.Height != networkConfig.Tower.Input.Height || data.Train.Width != networkConfig.Tower.Input.Width)
             throw new Kernels.UserInputException($"{data.Train.Name}: images are {data.Train.Height}x{data.Train.Width}, the tower takes {networkConfig.Tower.Input.Height}x{networkConfig.Tower.Input.Width}.");
@@ -266,7 +268,7 @@ public sealed class Trainer : IDisposable
         device.Synchronize();
         var p = network.Parameters;
         var header = new ModelHeader(network.Config, p.Length, threshold, distanceScale, config, datasetName, fingerprint,
-            progress, history.ToList(), DateTime.UtcNow);
+            progress, history.ToList(), DateTime.UtcNow, preparation);
         ModelFile.Save(ModelPath, new SavedModel(header, p.Download(p.Values), p.Download(p.FirstMoments), p.Download(p.SecondMoments)));
     }
 

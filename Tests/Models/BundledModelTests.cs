@@ -24,7 +24,7 @@ public class BundledModelTests
         var files = GrayImages.FilesIn(Path.Combine(root, "samples"));
         var digits = files.Select(f => Path.GetFileName(f).Split('_')[0]).ToArray();
         using var model = new LoadedModel(path, Backends.Open("cpu:0"));
-        var images = GrayImages.ReadFitted("samples", files, model.Input.Height, model.Input.Width, InvertMode.Auto);
+        var images = GrayImages.Read("samples", files, model.Input.Height, model.Input.Width, model.Header.InputPreparation, InvertMode.Auto);
         var pairs = (from i in Enumerable.Range(0, files.Count) from j in Enumerable.Range(i + 1, files.Count - i - 1) select (i, j)).ToArray();
         var labels = pairs.Select(p => digits[p.i] == digits[p.j] ? 1f : 0f).ToArray();
 
