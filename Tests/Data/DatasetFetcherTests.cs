@@ -33,7 +33,7 @@ public class DatasetFetcherTests
     public void DeleteFiles() => temp.Dispose();
 
     private KnownDataset Tiny(params IDataSource[] sources) => new(
-        "tiny", "Tiny", ["a", "b", "c"],
+        "tiny", "Tiny", ["a", "b", "c"], ImagePreparation.Mnist,
         IdxFiles.Pinned(IdxFiles.TrainImages, raw[IdxFiles.TrainImages]),
         IdxFiles.Pinned(IdxFiles.TrainLabels, raw[IdxFiles.TrainLabels]),
         IdxFiles.Pinned(IdxFiles.TestImages, raw[IdxFiles.TestImages]),
