@@ -57,17 +57,18 @@ public sealed class Trainer : IDisposable
         testImages = new DeviceImages(device, data.Test, maxBatch);
         validationPairs = PairBuilder.Build(validation, config.Seed + 1);
         testPairs = TestPairs(data.Test, config.Seed, config.TestPairs);
-        batchesPerEpoch = (EpochSize(fit) + config.BatchSize - 1) / config.BatchSize;
+        batchesPerEpoch = (PairsPerEpoch(config, fit.Count) + config.BatchSize - 1) / config.BatchSize;
         distanceScale = config.Margin / 2.0;
         threshold = 0.5;
         if (resume is not null)
             Restore(resume, networkConfig);
     }
 
-    private int EpochSize(LabelledImages fit)
+    /// <summary>The pairs (or triplets) an epoch trains on, from <paramref name="fitImages"/> training images.</summary>
+    public static int PairsPerEpoch(TrainingConfig config, int fitImages)
     {
         // PairBuilder gives each image pairsPerImage positives and as many negatives; triplets, one each.
-        var natural = config.Loss == LossKind.Triplet ? fit.Count : fit.Count * config.PairsPerImage * 2;
+        var natural = config.Loss == LossKind.Triplet ? fitImages : fitImages * config.PairsPerImage * 2;
         return Math.Min(natural, config.TrainPairs ?? int.MaxValue);
     }
 
@@ -119,7 +120,7 @@ public sealed class Trainer : IDisposable
             for (var b = progress.BatchesDoneInEpoch; b < batchesPerEpoch; b++)
             {
                 var start = b * batch;
-                var n = Math.Min(batch, EpochSize(fitImages.Images) - start);
+                var n = Math.Min(batch, PairsPerEpoch(config, fitImages.Images.Count) - start);
                 var step = progress.Step + 1;
                 FillBatch(pairs, triplets, start, n, indices, labels);
                 if (triplets is null)
