@@ -53,9 +53,9 @@ public static class CompareCommand
             var modelPath = ModelOption.Resolve(parse.GetValue(model));
             using var computeDevice = ComputeDevice.Open(parse.GetValue(device)!);
             using var loaded = new LoadedModel(modelPath, computeDevice);
-            var fitted = GrayImages.Read("images", filePairs.Files, loaded.Input.Height, loaded.Input.Width,
+            var prepared = GrayImages.Read("images", filePairs.Files, loaded.Input.Height, loaded.Input.Width,
                 parse.GetValue(prepare) ?? loaded.Header.InputPreparation, parse.GetValue(invert));
-            var scores = loaded.Similarities(fitted, filePairs.Pairs);
+            var scores = loaded.Similarities(prepared, filePairs.Pairs);
             var threshold = loaded.Header.Threshold;
             var compared = Enumerable.Range(0, scores.Length)
                 .Select(p => new Compared(filePairs.First(p), filePairs.Second(p), scores[p], scores[p] >= threshold)).ToList();
@@ -63,7 +63,7 @@ public static class CompareCommand
             if (figure is not null)
             {
                 var source = list is not null ? $"{Path.GetFileName(list)}: {compared.Count} pairs" : $"{folder}: {compared.Count} random pairs, seed {parse.GetValue(seed)}";
-                AtomicFile.Write(figure, ComparisonFigure.Png(fitted, filePairs.Pairs, compared, threshold, $"{source}, model {Path.GetFileName(modelPath)}"));
+                AtomicFile.Write(figure, ComparisonFigure.Png(prepared, filePairs.Pairs, compared, threshold, $"{source}, model {Path.GetFileName(modelPath)}"));
             }
             if (table is not null)
                 AtomicFile.WriteText(table, Csv(compared));
