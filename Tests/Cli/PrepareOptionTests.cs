@@ -1,9 +1,10 @@
+using System.Text.Json;
 using IlgpuSiamese.Cli;
 using IlgpuSiamese.Tests.Support;
 
 namespace IlgpuSiamese.Tests.Cli;
 
-/// <summary>compare and embed prepare images as the model file says (MNIST-style for an MNIST model); --prepare overrides it.</summary>
+/// <summary>embed and evaluate prepare images as the model file says (MNIST-style for an MNIST model); --prepare overrides it.</summary>
 public class PrepareOptionTests
 {
     private TempFolder temp = null!;
@@ -40,5 +41,29 @@ public class PrepareOptionTests
         Assert.That(byDefault[1], Is.EqualTo(byDefault[0]), "MNIST-style: both become the same 20x20 square centred in 28x28");
         Assert.That(fitted[1], Is.Not.EqualTo(fitted[0]), "fitted whole, the far square shrinks");
         Assert.That(Embeddings("--prepare", "mnist"), Is.EqualTo(byDefault));
+    }
+
+    [Test]
+    public void EvaluatePreparesAnImageFolderAsTheModelSaysUnlessToldOtherwise()
+    {
+        // Two classes of 30 squares on canvases of many widths: light squares, and darker ones.
+        for (var i = 0; i < 30; i++)
+        {
+            Directory.CreateDirectory(temp["folder/light"]);
+            Directory.CreateDirectory(temp["folder/dark"]);
+            TestImages.Square(temp[$"folder/light/{i:00}.png"], 28 + 9 * i, 28, background: 0, square: 250);
+            TestImages.Square(temp[$"folder/dark/{i:00}.png"], 28, 28 + 9 * i, background: 0, square: 120);
+        }
+        double Loss(params string[] extra)
+        {
+            var result = CliRunner.Run(["evaluate", "--dataset", temp["folder"], "--model", model, "--device", "cpu", "--json", .. extra]);
+            Assert.That(result.Code, Is.EqualTo(ExitCodes.Ok), result.Error);
+            return JsonDocument.Parse(result.Out).RootElement.GetProperty("loss").GetDouble();
+        }
+
+        var byDefault = Loss();
+
+        Assert.That(Loss("--prepare", "mnist"), Is.EqualTo(byDefault), "the model records mnist");
+        Assert.That(Loss("--prepare", "stretch"), Is.Not.EqualTo(byDefault));
     }
 }
