@@ -35,7 +35,7 @@ public static class CommonOptions
     public static Option<InvertMode> Invert() => new("--invert")
     {
         HelpName = "auto|yes|no",
-        Description = "Invert images to MNIST's light-on-dark: auto (when an image's border is light on average), yes or no.",
+        Description = "Invert images to MNIST's light-on-dark: auto (when an image's border is lighter than the middle of its darkest and lightest pixel), yes or no.",
         DefaultValueFactory = _ => InvertMode.Auto,
     };
 
