@@ -35,8 +35,15 @@ public static class CommonOptions
     public static Option<InvertMode> Invert() => new("--invert")
     {
         HelpName = "auto|yes|no",
-        Description = "Invert images to MNIST's light-on-dark: auto (when an image's border is light on average), yes or no.",
+        Description = "Invert images to MNIST's light-on-dark: auto (when an image's border is lighter than the middle of its darkest and lightest pixel), yes or no.",
         DefaultValueFactory = _ => InvertMode.Auto,
+    };
+
+    public static Option<ImagePreparation?> Prepare() => new("--prepare")
+    {
+        HelpName = "mnist|fit|stretch",
+        Description = "How images become the model's inputs: mnist (ink cropped, fitted to 20x20, centred by mass in 28x28, as MNIST was made), " +
+                      "fit (the whole image fitted keeping its aspect, padded), stretch. Default: what the model file records.",
     };
 
     /// <summary>The full path of a file to write, once its folder is known to exist.</summary>

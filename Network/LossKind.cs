@@ -11,5 +11,11 @@ public enum LossKind
     Triplet,
 }
 
+public static class LossKindExtensions
+{
+    /// <summary>Images in one training example of this loss: a pair, or a triplet (anchor, positive, negative).</summary>
+    public static int ImagesPerExample(this LossKind loss) => loss == LossKind.Triplet ? 3 : 2;
+}
+
 /// <summary>Everything that fixes a network's shape and loss; saved in the model file.</summary>
 public sealed record NetworkConfig(TowerSpec Tower, LossKind Loss, float Margin);

@@ -26,6 +26,7 @@ public sealed class Trainer : IDisposable
     private readonly DeviceImages fitImages, validationImages, testImages;
     private readonly PairSet validationPairs, testPairs;
     private readonly string datasetName, fingerprint;
+    private readonly ImagePreparation preparation;
     private readonly List<EpochRecord> history = [];
     private readonly int batchesPerEpoch;
     private TrainingProgress progress = new(0, 0, 0, 0, 0, 0);
@@ -45,6 +46,7 @@ public sealed class Trainer : IDisposable
         ModelPath = Path.Combine(outDir, ModelFileName);
         datasetName = data.Train.Name;
         fingerprint = DatasetFingerprint.Of(data);
+        preparation = data.Preparation;
         var networkConfig = config.Network();
         if (data.Train.Height != networkConfig.Tower.Input.Height || data.Train.Width != networkConfig.Tower.Input.Width)
             throw new Kernels.UserInputException($"{data.Train.Name}: images are {data.Train.Height}x{data.Train.Width}, the tower takes {networkConfig.Tower.Input.Height}x{networkConfig.Tower.Input.Width}.");
@@ -57,16 +59,17 @@ public sealed class Trainer : IDisposable
         testImages = new DeviceImages(device, data.Test, maxImages);
         validationPairs = PairBuilder.Build(validation, config.Seed + 1);
         testPairs = TestPairs(data.Test, config.Seed, config.TestPairs);
-        batchesPerEpoch = (EpochSize(fit) + config.BatchSize - 1) / config.BatchSize;
+        batchesPerEpoch = (PairsPerEpoch(config, fit.Count) + config.BatchSize - 1) / config.BatchSize;
         decision = network.Head.InitialDecision;
         if (resume is not null)
             Restore(resume, networkConfig);
     }
 
-    private int EpochSize(LabelledImages fit)
+    /// <summary>The pairs (or triplets) an epoch trains on, from <paramref name="fitImages"/> training images.</summary>
+    public static int PairsPerEpoch(TrainingConfig config, int fitImages)
     {
         // PairBuilder gives each image pairsPerImage positives and as many negatives; triplets, one each.
-        var natural = TrainsOnTriplets ? fit.Count : fit.Count * config.PairsPerImage * 2;
+        var natural = config.Loss.ImagesPerExample() == 3 ? fitImages : fitImages * config.PairsPerImage * 2;
         return Math.Min(natural, config.TrainPairs ?? int.MaxValue);
     }
 
@@ -115,7 +118,7 @@ public sealed class Trainer : IDisposable
             for (var b = progress.BatchesDoneInEpoch; b < batchesPerEpoch; b++)
             {
                 var start = b * batch;
-                var n = Math.Min(batch, EpochSize(fitImages.Images) - start);
+                var n = Math.Min(batch, PairsPerEpoch(config, fitImages.Images.Count) - start);
                 var step = progress.Step + 1;
                 FillBatch(pairs, triplets, start, n, indices, labels);
                 TrainingStep.Run(network, fitImages, indices, labels, n, step, config.LearningRateAt(step, totalSteps));
@@ -228,7 +231,7 @@ public sealed class Trainer : IDisposable
         device.Synchronize();
         var p = network.Parameters;
         var header = new ModelHeader(network.Config, p.Length, decision.Threshold, decision.DistanceScale, config, datasetName, fingerprint,
-            progress, history.ToList(), DateTime.UtcNow);
+            progress, history.ToList(), DateTime.UtcNow, preparation);
         ModelFile.Save(ModelPath, new SavedModel(header, p.Download(p.Values), p.Download(p.FirstMoments), p.Download(p.SecondMoments)));
     }
 

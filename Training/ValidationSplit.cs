@@ -13,13 +13,22 @@ public static class ValidationSplit
 
     public static (LabelledImages Fit, LabelledImages Validation) Of(LabelledImages train)
     {
+        var held = HeldOut(train);
+        var validation = Enumerable.Range(0, train.Count).Where(i => held[i]).ToArray();
+        var fit = Enumerable.Range(0, train.Count).Where(i => !held[i]).ToArray();
+        return (Subset(train, fit, train.Name), Subset(train, validation, $"{train.Name} (validation)"));
+    }
+
+    /// <summary>How many training images are left to fit the network on.</summary>
+    public static int FitCount(LabelledImages train) => HeldOut(train).Count(h => !h);
+
+    private static bool[] HeldOut(LabelledImages train)
+    {
         var seenOfClass = new int[train.ClassCount];
         var held = new bool[train.Count];
         for (var i = 0; i < train.Count; i++)
             held[i] = ++seenOfClass[train.Labels[i]] % Every == 0;
-        var validation = Enumerable.Range(0, train.Count).Where(i => held[i]).ToArray();
-        var fit = Enumerable.Range(0, train.Count).Where(i => !held[i]).ToArray();
-        return (Subset(train, fit, train.Name), Subset(train, validation, $"{train.Name} (validation)"));
+        return held;
     }
 
     private static LabelledImages Subset(LabelledImages source, int[] indices, string name)

@@ -32,13 +32,14 @@ public static class CompareCommand
         var seed = CommonOptions.Seed();
         seed.Description = "With --dir: the seed of the random pairs.";
         var invert = CommonOptions.Invert();
+        var prepare = CommonOptions.Prepare();
         var output = new Option<string?>("--out") { Description = $"Write a PNG figure of the pairs (at most {MaxFigurePairs}) with their similarity." };
         var csv = new Option<string?>("--csv") { Description = "Write the similarities to this CSV file." };
         var json = CommonOptions.Json();
         var device = CommonOptions.Device();
         var command = new Command("compare", "The similarity (0..1) of two images, of a list of pairs, or of random pairs from a folder, and same/different at the model's threshold.")
         {
-            images, model, pairs, dir, count, seed, invert, output, csv, json, device,
+            images, model, pairs, dir, count, seed, invert, prepare, output, csv, json, device,
         };
         command.SetAction(parse =>
         {
@@ -52,8 +53,9 @@ public static class CompareCommand
             var modelPath = ModelOption.Resolve(parse.GetValue(model));
             using var computeDevice = ComputeDevice.Open(parse.GetValue(device)!);
             using var loaded = new LoadedModel(modelPath, computeDevice);
-            var fitted = GrayImages.ReadFitted("images", filePairs.Files, loaded.Input.Height, loaded.Input.Width, parse.GetValue(invert));
-            var scores = loaded.Similarities(fitted, filePairs.Pairs);
+            var prepared = GrayImages.Read("images", filePairs.Files, loaded.Input.Height, loaded.Input.Width,
+                parse.GetValue(prepare) ?? loaded.Header.InputPreparation, parse.GetValue(invert));
+            var scores = loaded.Similarities(prepared, filePairs.Pairs);
             var threshold = loaded.Header.Threshold;
             var compared = Enumerable.Range(0, scores.Length)
                 .Select(p => new Compared(filePairs.First(p), filePairs.Second(p), scores[p], scores[p] >= threshold)).ToList();
@@ -61,7 +63,7 @@ public static class CompareCommand
             if (figure is not null)
             {
                 var source = list is not null ? $"{Path.GetFileName(list)}: {compared.Count} pairs" : $"{folder}: {compared.Count} random pairs, seed {parse.GetValue(seed)}";
-                AtomicFile.Write(figure, ComparisonFigure.Png(fitted, filePairs.Pairs, compared, threshold, $"{source}, model {Path.GetFileName(modelPath)}"));
+                AtomicFile.Write(figure, ComparisonFigure.Png(prepared, filePairs.Pairs, compared, threshold, $"{source}, model {Path.GetFileName(modelPath)}"));
             }
             if (table is not null)
                 AtomicFile.WriteText(table, Csv(compared));

@@ -19,10 +19,11 @@ public static class EmbedCommand
         var output = new Option<string>("--out") { Description = "The CSV to write: path, then e0..e{F-1}.", Required = true };
         var model = ModelOption.Create();
         var invert = CommonOptions.Invert();
+        var prepare = CommonOptions.Prepare();
         var device = CommonOptions.Device();
         var command = new Command("embed", "Write the embedding of every image in a folder to a CSV (the tower's output, preprocessed as compare does).")
         {
-            dir, output, model, invert, device,
+            dir, output, model, invert, prepare, device,
         };
         command.SetAction(parse =>
         {
@@ -35,7 +36,8 @@ public static class EmbedCommand
             var path = CommonOptions.OutputFile(parse.GetRequiredValue(output), "--out");
             using var computeDevice = ComputeDevice.Open(parse.GetValue(device)!);
             using var loaded = new LoadedModel(ModelOption.Resolve(parse.GetValue(model)), computeDevice);
-            var images = GrayImages.ReadFitted(folder, files, loaded.Input.Height, loaded.Input.Width, parse.GetValue(invert));
+            var images = GrayImages.Read(folder, files, loaded.Input.Height, loaded.Input.Width,
+                parse.GetValue(prepare) ?? loaded.Header.InputPreparation, parse.GetValue(invert));
             var embeddings = loaded.Embeddings(images);
             var size = loaded.Network.EmbeddingSize;
             AtomicFile.WriteText(path, Csv(files, embeddings, size));

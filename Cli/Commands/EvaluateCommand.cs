@@ -27,11 +27,13 @@ public static class EvaluateCommand
         var oneShot = new Option<int?>("--oneshot") { Description = "Also N-way one-shot accuracy on the test images (Koch et al. 2015): e.g. 10 on MNIST." };
         var trials = new Option<int>("--trials") { Description = "One-shot trials.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the one-shot trials.", DefaultValueFactory = _ => 42 };
+        var prepare = CommonOptions.Prepare();
+        prepare.Description = "How an image-folder dataset's images become inputs: mnist, fit or stretch. Default: what the model file records.";
         var json = CommonOptions.Json();
         var device = CommonOptions.Device();
         var command = new Command("evaluate", "Evaluate a model on the test pairs: accuracy, ROC AUC, EER, threshold, confusion matrix; with --oneshot N, N-way one-shot accuracy.")
         {
-            model, dataset, dataDir, testPairs, roc, oneShot, trials, seed, json, device,
+            model, dataset, dataDir, testPairs, roc, oneShot, trials, seed, prepare, json, device,
         };
         command.SetAction(parse =>
         {
@@ -41,7 +43,8 @@ public static class EvaluateCommand
             var header = loaded.Header;
             var asJson = parse.GetValue(json);
             var log = new Progress<string>(m => { if (!asJson) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"); });
-            var data = Datasets.Load(parse.GetValue(dataset) ?? header.Training.Dataset, DataLocation.Resolve(parse.GetValue(dataDir)), log);
+            var data = Datasets.Load(parse.GetValue(dataset) ?? header.Training.Dataset, DataLocation.Resolve(parse.GetValue(dataDir)), log,
+                imageFolderPreparation: parse.GetValue(prepare) ?? header.InputPreparation);
             loaded.RequireInput(data.Test);
             var (ways, trialCount, trialSeed) = (parse.GetValue(oneShot), parse.GetValue(trials), parse.GetValue(seed));
             var oneShotPairs = ways is { } n ? OneShot.Trials(data.Test, n, trialCount, trialSeed) : null;

@@ -109,6 +109,8 @@ public static class TrainCommand
         var data = Datasets.Load(config.Dataset, DataLocation.Resolve(dataDir), new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")), strict);
         using var device = ComputeDevice.Open(config.Device);
         AnsiConsole.MarkupLine($"Training [bold]{config.Preset}[/] with [bold]{config.Loss.ToString().ToLowerInvariant()}[/] loss on {Markup.Escape(data.Train.Name)}, device {Markup.Escape(device.ToString())}.");
+        if (CpuAcceleratorWarning.For(config, device.Kind, data.Train, data.Test, saved?.Header.Progress.EpochsDone ?? 0) is { } warning)
+            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(warning)}[/]");
         Directory.CreateDirectory(outDir);
         AtomicFile.WriteText(Path.Combine(outDir, "config.json"), JsonSerializer.Serialize(config, ConfigJson));
         using var cancel = new CancellationTokenSource();

@@ -33,7 +33,7 @@ public class DatasetFetcherTests
     public void DeleteFiles() => temp.Dispose();
 
     private KnownDataset Tiny(params IDataSource[] sources) => new(
-        "tiny", "Tiny", ["a", "b", "c"],
+        "tiny", "Tiny", ["a", "b", "c"], ImagePreparation.Mnist,
         IdxFiles.Pinned(IdxFiles.TrainImages, raw[IdxFiles.TrainImages]),
         IdxFiles.Pinned(IdxFiles.TrainLabels, raw[IdxFiles.TrainLabels]),
         IdxFiles.Pinned(IdxFiles.TestImages, raw[IdxFiles.TestImages]),
@@ -57,7 +57,7 @@ public class DatasetFetcherTests
         Assert.That(server.Requests, Is.EquivalentTo(raw.Keys.Select(n => $"/{n}.gz")));
         Assert.That(Directory.GetFileSystemEntries(location.Directory), Is.EqualTo(new[] { folder }), "no staging folder left");
         Assert.That(log.Items, Has.Some.Contains("first use").And.Some.Contains("SHA-256 verified"));
-        var split = IdxFolder.Load(folder, "tiny", ["a", "b", "c"], size: 6);
+        var split = IdxFolder.Load(folder, "tiny", ["a", "b", "c"], size: 6, ImagePreparation.Mnist);
         Assert.That((split.Train.Count, split.Test.Count), Is.EqualTo((15, 6)));
     }
 

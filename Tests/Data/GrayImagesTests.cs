@@ -6,7 +6,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace IlgpuSiamese.Tests.Data;
 
-/// <summary>Images prepared for a model: grayscale, fitted keeping the aspect ratio, padded with 0, inverted to light-on-dark.</summary>
+/// <summary>Images prepared for a model (fit): grayscale, fitted keeping the aspect ratio, padded with 0, inverted to light-on-dark.</summary>
 public class GrayImagesTests
 {
     private TempFolder temp = null!;
@@ -27,7 +27,7 @@ public class GrayImagesTests
         var expected = new byte[28 * 28];
         written.CopyPixelDataTo(expected);
 
-        Assert.That(GrayImages.ReadFitted(path, 28, 28, InvertMode.Auto), Is.EqualTo(expected));
+        Assert.That(GrayImages.Read(path, 28, 28, ImagePreparation.Fit, InvertMode.Auto), Is.EqualTo(expected));
     }
 
     [TestCase(InvertMode.Auto, 0, 255)]
@@ -37,7 +37,7 @@ public class GrayImagesTests
     {
         var path = TestImages.Square(temp["paper.png"], 28, 28, background: 255, square: 0);
 
-        var image = GrayImages.ReadFitted(path, 28, 28, invert);
+        var image = GrayImages.Read(path, 28, 28, ImagePreparation.Fit, invert);
 
         Assert.That((At(image, 0, 0), At(image, 14, 14)), Is.EqualTo(((byte)background, (byte)square)));
     }
@@ -47,7 +47,7 @@ public class GrayImagesTests
     {
         var path = TestImages.Square(temp["digit.png"], 28, 28, background: 0, square: 200);
 
-        var image = GrayImages.ReadFitted(path, 28, 28, InvertMode.Yes);
+        var image = GrayImages.Read(path, 28, 28, ImagePreparation.Fit, InvertMode.Yes);
 
         Assert.That((At(image, 0, 0), At(image, 14, 14)), Is.EqualTo(((byte)255, (byte)55)));
     }
@@ -60,7 +60,7 @@ public class GrayImagesTests
     {
         var path = TestImages.Square(temp["flat.png"], width, height, background: 200, square: 200);
 
-        var image = GrayImages.ReadFitted(path, 28, 28, InvertMode.No);
+        var image = GrayImages.Read(path, 28, 28, ImagePreparation.Fit, InvertMode.No);
 
         for (var y = 0; y < 28; y++)
         for (var x = 0; x < 28; x++)
@@ -75,7 +75,7 @@ public class GrayImagesTests
     {
         var path = TestImages.Square(temp["wide-paper.png"], 84, 42, background: 255, square: 0);
 
-        var image = GrayImages.ReadFitted(path, 28, 28, InvertMode.Auto);
+        var image = GrayImages.Read(path, 28, 28, ImagePreparation.Fit, InvertMode.Auto);
 
         Assert.That(At(image, 0, 14), Is.EqualTo(0), "padding");
         Assert.That(At(image, 8, 0), Is.EqualTo(0).Within(2), "the inverted background");
@@ -90,7 +90,7 @@ public class GrayImagesTests
         using (var colour = new Image<Rgb24>(10, 10, new Rgb24((byte)r, (byte)g, (byte)b)))
             colour.Save(temp["colour.png"]);
 
-        var image = GrayImages.ReadFitted(temp["colour.png"], 28, 28, InvertMode.No);
+        var image = GrayImages.Read(temp["colour.png"], 28, 28, ImagePreparation.Fit, InvertMode.No);
 
         Assert.That(At(image, 14, 14), Is.EqualTo(gray).Within(1));
     }
@@ -106,7 +106,7 @@ public class GrayImagesTests
             drawing.Save(temp["ink.png"]);
         }
 
-        var image = GrayImages.ReadFitted(temp["ink.png"], 28, 28, InvertMode.Auto);
+        var image = GrayImages.Read(temp["ink.png"], 28, 28, ImagePreparation.Fit, InvertMode.Auto);
 
         Assert.That((At(image, 0, 0), At(image, 14, 14)), Is.EqualTo(((byte)0, (byte)255)), "black ink on a transparent sheet reads as a light digit on dark");
     }
@@ -120,7 +120,7 @@ public class GrayImagesTests
     {
         var path = TestImages.Square(temp[$"digit.{extension}"], 40, 40, background: 0, square: 255);
 
-        var image = GrayImages.ReadFitted(path, 28, 28, InvertMode.Auto);
+        var image = GrayImages.Read(path, 28, 28, ImagePreparation.Fit, InvertMode.Auto);
 
         Assert.That((At(image, 1, 1), At(image, 14, 14)), Is.EqualTo(((byte)0, (byte)255)).Using<(byte, byte)>((a, b) =>
             Math.Abs(a.Item1 - b.Item1) <= 16 && Math.Abs(a.Item2 - b.Item2) <= 16));
@@ -133,7 +133,7 @@ public class GrayImagesTests
     {
         var path = TestImages.Bad(temp.Path, kind);
 
-        var error = Assert.Throws<UserInputException>(() => GrayImages.ReadFitted(path, 28, 28, InvertMode.Auto))!;
+        var error = Assert.Throws<UserInputException>(() => GrayImages.Read(path, 28, 28, ImagePreparation.Fit, InvertMode.Auto))!;
 
         Assert.That(error.Message, Does.StartWith($"{path}: {why}"));
     }
@@ -141,7 +141,7 @@ public class GrayImagesTests
     [Test]
     public void AMissingFileIsRefusedByName()
     {
-        var error = Assert.Throws<UserInputException>(() => GrayImages.ReadFitted(temp["none.png"], 28, 28, InvertMode.Auto))!;
+        var error = Assert.Throws<UserInputException>(() => GrayImages.Read(temp["none.png"], 28, 28, ImagePreparation.Fit, InvertMode.Auto))!;
         Assert.That(error.Message, Is.EqualTo($"{temp["none.png"]}: no such image file"));
     }
 }

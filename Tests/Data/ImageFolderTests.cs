@@ -93,6 +93,26 @@ public class ImageFolderTests
         Assert.That(log.Items, Has.Some.Contains("inverted"));
     }
 
+    [Test]
+    public void MnistStyleEachImagesInkIsInvertedCroppedAndFittedTo20()
+    {
+        WriteClass(temp["paper/a"], 0, 6, darkOnLight: true);
+        WriteClass(temp["paper/b"], 1, 6, darkOnLight: true);
+
+        var split = ImageFolder.Load(temp["paper"], size: 28, strict: true, preparation: ImagePreparation.Mnist);
+
+        Assert.That(split.Preparation, Is.EqualTo(ImagePreparation.Mnist));
+        for (var i = 0; i < split.Train.Count; i++)
+        {
+            var image = split.Train.Image(i).ToArray();
+            var ink = Enumerable.Range(0, 28 * 28).Where(k => image[k] > 0).ToList();
+            var (height, width) = (ink.Max(k => k / 28) - ink.Min(k => k / 28) + 1, ink.Max(k => k % 28) - ink.Min(k => k % 28) + 1);
+            Assert.That(image[0], Is.EqualTo(0), $"the paper of image {i}");
+            Assert.That(image[14 * 28 + 14], Is.GreaterThan(200), $"the ink of image {i}, levelled to 255 less JPEG's ripples");
+            Assert.That(Math.Max(height, width), Is.EqualTo(20), $"the longer side of image {i}'s ink");
+        }
+    }
+
     [TestCase("garbage.png", "not a PNG, JPEG, BMP, GIF or WebP image")]
     [TestCase("truncated.png", "unreadable image")]
     [TestCase("bomb.bmp", "20000x20000 pixels is more than the 64 megapixels allowed; refused before decoding")]

@@ -27,6 +27,6 @@ public static class SyntheticDigits
             }
             return new LabelledImages(name, 28, 28, pixels, labels, Enumerable.Range(0, classes).Select(c => c.ToString()).ToList());
         }
-        return new DatasetSplit(Make("synthetic", trainPerClass), Make("synthetic (test)", testPerClass));
+        return new DatasetSplit(Make("synthetic", trainPerClass), Make("synthetic (test)", testPerClass), ImagePreparation.Mnist);
     }
 }

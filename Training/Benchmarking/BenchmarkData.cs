@@ -49,7 +49,7 @@ public sealed class BenchmarkData
     {
         var train = SyntheticImages("synthetic", seed, imagesPerClass);
         var test = SyntheticImages("synthetic-test", seed + 1, Math.Max(2, imagesPerClass / 6));
-        return FromSplit(new DatasetSplit(train, test), seed, true, source);
+        return FromSplit(new DatasetSplit(train, test, ImagePreparation.Mnist), seed, true, source);
     }
 
     private static BenchmarkData FromSplit(DatasetSplit split, int seed, bool synthetic, string source) => new()

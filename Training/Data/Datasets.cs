@@ -2,16 +2,20 @@ using IlgpuSiamese.Kernels;
 
 namespace IlgpuSiamese.Training.Data;
 
-/// <summary>Loads a dataset by name (mnist, fashion-mnist: fetched on first use) or by folder (IDX files or one image subfolder per class).</summary>
+/// <summary>
+/// Loads a dataset by name (mnist, fashion-mnist: fetched on first use) or by folder (IDX files or one image subfolder
+/// per class). An image folder is prepared as <paramref name="imageFolderPreparation"/> says (default: stretched);
+/// a folder of IDX files holds digits made as MNIST's were.
+/// </summary>
 public static class Datasets
 {
     public static DatasetSplit Load(string dataset, DataLocation location, IProgress<string>? log = null, bool strict = false, int size = 28,
-        IProgress<DataProgress>? progress = null)
+        IProgress<DataProgress>? progress = null, ImagePreparation? imageFolderPreparation = null)
     {
         if (size < 1 || size > IdxReader.MaxSide)
             throw new UserInputException($"image size {size} is outside 1..{IdxReader.MaxSide}");
         if (KnownDataset.Find(dataset) is { } known)
-            return IdxFolder.Load(DatasetFetcher.Ensure(known, location, log, progress), known.Name, known.ClassNames, size);
+            return IdxFolder.Load(DatasetFetcher.Ensure(known, location, log, progress), known.Name, known.ClassNames, size, known.Preparation);
 
         var path = Path.GetFullPath(dataset);
         if (File.Exists(path))
@@ -19,6 +23,8 @@ public static class Datasets
         if (!Directory.Exists(path))
             throw new UserInputException($"unknown dataset '{dataset}': use {string.Join(", ", KnownDataset.All.Select(d => d.Name))}, a folder of IDX files, or an image folder with one subfolder per class");
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(path));
-        return IdxFolder.Holds(path) ? IdxFolder.Load(path, name, classNames: null, size) : ImageFolder.Load(path, size, strict, log, progress);
+        return IdxFolder.Holds(path)
+            ? IdxFolder.Load(path, name, classNames: null, size, ImagePreparation.Mnist)
+            : ImageFolder.Load(path, size, strict, log, progress, imageFolderPreparation ?? ImagePreparation.Stretch);
     }
 }

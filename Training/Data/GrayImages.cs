@@ -20,8 +20,8 @@ public enum InvertMode
 
 /// <summary>
 /// Decodes PNG, JPEG, BMP, GIF and WebP files to grayscale byte images (ImageSharp): colour becomes its
-/// luminance, transparency is laid over white. Stretches them (datasets) or fits them keeping the aspect
-/// ratio (images to compare), and resizes byte images.
+/// luminance, transparency is laid over white. Prepares them as a model's inputs (<see cref="ImagePreparation"/>:
+/// MNIST-style, fitted keeping the aspect ratio, or stretched), and resizes byte images.
 /// </summary>
 public static class GrayImages
 {
@@ -39,50 +39,58 @@ public static class GrayImages
     public static List<string> FilesIn(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(IsImageFile).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The image at <paramref name="path"/> stretched to size x size grayscale bytes, or null and why it could not be read.</summary>
-    public static byte[]? TryRead(string path, int size, out string whyNot)
+    /// <summary>The image at <paramref name="path"/> prepared as <see cref="Read(string, int, int, ImagePreparation, InvertMode)"/> does, or null and why it could not be read.</summary>
+    public static byte[]? TryRead(string path, int height, int width, ImagePreparation preparation, InvertMode invert, out string whyNot)
     {
         using var image = TryDecode(path, out whyNot);
-        return image is null ? null : Square(image, size);
+        return image is null ? null : Prepare(image, height, width, preparation, invert);
     }
 
     /// <summary>
-    /// The image at <paramref name="path"/> as height x width light-on-dark bytes: scaled to fit keeping its
-    /// aspect ratio, inverted as <paramref name="invert"/> says, centred and padded with 0.
+    /// The image at <paramref name="path"/> as height x width light-on-dark bytes, prepared as <paramref name="preparation"/>
+    /// says and inverted as <paramref name="invert"/> says (auto: when it is dark on light, see <see cref="IsDarkOnLight"/>).
     /// </summary>
-    public static byte[] ReadFitted(string path, int height, int width, InvertMode invert)
-    {
-        using var image = TryDecode(path, out var whyNot) ?? throw new UserInputException($"{path}: {whyNot}");
-        var scale = Math.Min((double)width / image.Width, (double)height / image.Height);
-        var w = Math.Clamp((int)Math.Round(image.Width * scale), 1, width);
-        var h = Math.Clamp((int)Math.Round(image.Height * scale), 1, height);
-        if (w != image.Width || h != image.Height)
-            image.Mutate(x => x.Resize(w, h));
-        var content = new byte[w * h];
-        image.CopyPixelDataTo(content);
-        if (invert == InvertMode.Yes || (invert == InvertMode.Auto && BorderMean(content, h, w) > 127))
-            Invert(content);
-        var fitted = new byte[height * width];
-        var (top, left) = ((height - h) / 2, (width - w) / 2);
-        for (var y = 0; y < h; y++)
-            content.AsSpan(y * w, w).CopyTo(fitted.AsSpan((top + y) * width + left));
-        return fitted;
-    }
+    public static byte[] Read(string path, int height, int width, ImagePreparation preparation, InvertMode invert) =>
+        TryRead(path, height, width, preparation, invert, out var whyNot) ?? throw new UserInputException($"{path}: {whyNot}");
 
-    /// <summary>Several files read by <see cref="ReadFitted"/>, in order, as one set (a single class named "image").</summary>
-    public static LabelledImages ReadFitted(string name, IReadOnlyList<string> paths, int height, int width, InvertMode invert)
+    /// <summary>Several files read by <see cref="Read(string, int, int, ImagePreparation, InvertMode)"/>, in order, as one set (a single class named "image").</summary>
+    public static LabelledImages Read(string name, IReadOnlyList<string> paths, int height, int width, ImagePreparation preparation, InvertMode invert)
     {
         var pixels = new byte[paths.Count * height * width];
         for (var i = 0; i < paths.Count; i++)
-            ReadFitted(paths[i], height, width, invert).CopyTo(pixels, i * height * width);
+            Read(paths[i], height, width, preparation, invert).CopyTo(pixels, i * height * width);
         return new LabelledImages(name, height, width, pixels, new int[paths.Count], ["image"]);
+    }
+
+    /// <summary>Whether an image is dark ink on light paper: its border's median is above the middle of its darkest and lightest pixel.</summary>
+    public static bool IsDarkOnLight(ReadOnlySpan<byte> pixels, int height, int width)
+    {
+        byte darkest = 255, lightest = 0;
+        foreach (var p in pixels)
+            (darkest, lightest) = (Math.Min(darkest, p), Math.Max(lightest, p));
+        return BorderMedian(pixels, height, width) * 2 > darkest + lightest;
+    }
+
+    private static byte[] Prepare(Image<L8> image, int height, int width, ImagePreparation preparation, InvertMode invert)
+    {
+        var pixels = new byte[image.Width * image.Height];
+        image.CopyPixelDataTo(pixels);
+        var darkOnLight = invert == InvertMode.Yes || (invert == InvertMode.Auto && IsDarkOnLight(pixels, image.Height, image.Width));
+        if (preparation == ImagePreparation.Mnist)
+            return MnistStyle.Prepare(pixels, image.Height, image.Width, darkOnLight, height, width);
+        if (preparation == ImagePreparation.Fit)
+            return Fit(image, height, width, darkOnLight);
+        var stretched = Resized(image, height, width);
+        if (darkOnLight)
+            Invert(stretched);
+        return stretched;
     }
 
     /// <summary>A height x width byte image resized to size x size.</summary>
     public static byte[] Resize(ReadOnlySpan<byte> pixels, int height, int width, int size)
     {
         using var image = Image.LoadPixelData<L8>(pixels, width, height);
-        return Square(image, size);
+        return Resized(image, size, size);
     }
 
     /// <summary>The mean of the pixels on the outer edge of a height x width image.</summary>
@@ -105,6 +113,22 @@ public static class GrayImages
             }
         }
         return (double)sum / count;
+    }
+
+    /// <summary>The median of the pixels on the outer edge of a height x width image.</summary>
+    public static byte BorderMedian(ReadOnlySpan<byte> pixels, int height, int width)
+    {
+        var counts = new int[256];
+        for (var y = 0; y < height; y++)
+        for (var x = 0; x < width; x++)
+        {
+            if (y == 0 || y == height - 1 || x == 0 || x == width - 1)
+                counts[pixels[y * width + x]]++;
+        }
+        var half = (counts.Sum() + 1) / 2;
+        var value = 0;
+        for (var seen = counts[0]; seen < half; seen += counts[++value]) { }
+        return (byte)value;
     }
 
     public static void Invert(Span<byte> pixels)
@@ -145,11 +169,27 @@ public static class GrayImages
         }
     }
 
-    private static byte[] Square(Image<L8> image, int size)
+    /// <summary>The image scaled to fit height x width keeping its aspect ratio, inverted when dark on light, centred and padded with 0.</summary>
+    private static byte[] Fit(Image<L8> image, int height, int width, bool darkOnLight)
     {
-        if (image.Width != size || image.Height != size)
-            image.Mutate(x => x.Resize(size, size));
-        var pixels = new byte[size * size];
+        var scale = Math.Min((double)width / image.Width, (double)height / image.Height);
+        var w = Math.Clamp((int)Math.Round(image.Width * scale), 1, width);
+        var h = Math.Clamp((int)Math.Round(image.Height * scale), 1, height);
+        var content = Resized(image, h, w);
+        if (darkOnLight)
+            Invert(content);
+        var fitted = new byte[height * width];
+        var (top, left) = ((height - h) / 2, (width - w) / 2);
+        for (var y = 0; y < h; y++)
+            content.AsSpan(y * w, w).CopyTo(fitted.AsSpan((top + y) * width + left));
+        return fitted;
+    }
+
+    private static byte[] Resized(Image<L8> image, int height, int width)
+    {
+        if (image.Width != width || image.Height != height)
+            image.Mutate(x => x.Resize(width, height));
+        var pixels = new byte[height * width];
         image.CopyPixelDataTo(pixels);
         return pixels;
     }

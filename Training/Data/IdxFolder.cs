@@ -16,7 +16,7 @@ public static class IdxFolder
 
     public static bool Holds(string folder) => Find(folder, TrainImages) is not null;
 
-    public static DatasetSplit Load(string folder, string name, IReadOnlyList<string>? classNames, int size)
+    public static DatasetSplit Load(string folder, string name, IReadOnlyList<string>? classNames, int size, ImagePreparation preparation)
     {
         var (trainImages, trainLabels) = IdxReader.ReadPair(Require(folder, TrainImages), Require(folder, TrainLabels), classNames?.Count ?? 256);
         classNames ??= Enumerable.Range(0, trainLabels.Max() + 1).Select(c => c.ToString()).ToList();
@@ -26,7 +26,8 @@ public static class IdxFolder
             throw new UserInputException($"{testImagesPath}: images of {testImages.Rows}x{testImages.Columns}, but the training images are {trainImages.Rows}x{trainImages.Columns}");
         return new DatasetSplit(
             ToLabelled(name, trainImages, trainLabels, classNames, size),
-            ToLabelled(name, testImages, testLabels, classNames, size));
+            ToLabelled(name, testImages, testLabels, classNames, size),
+            preparation);
     }
 
     private static LabelledImages ToLabelled(string name, IdxImages images, byte[] labels, IReadOnlyList<string> classNames, int size)

@@ -7,20 +7,24 @@ namespace IlgpuSiamese.Training.Data;
 /// ImageFolder; subfolders of a class folder are searched too). Class names are the subfolder names in
 /// ordinal order. With train/ and test/ subfolders, each holding the class folders, those are the split;
 /// otherwise the images of each class, in ordinal path order, go to Test every 6th (the 6th, 12th, ...)
-/// and to Train the rest. Images become grayscale size x size (stretched); when the images' borders are
-/// light on average, every image is inverted, so that 0 is the background as in MNIST.
+/// and to Train the rest. Images become grayscale size x size as <see cref="ImagePreparation"/> says (stretched by
+/// default). Stretched or fitted, every image is inverted when the images' borders are light on average, so that 0
+/// is the background as in MNIST; MNIST-style, each image is inverted when it is dark on light, before its ink is found.
 /// </summary>
 public static class ImageFolder
 {
     public const int TestEvery = 6;
 
-    public static DatasetSplit Load(string root, int size, bool strict, IProgress<string>? log = null, IProgress<DataProgress>? progress = null)
+    public static DatasetSplit Load(string root, int size, bool strict, IProgress<string>? log = null, IProgress<DataProgress>? progress = null,
+        ImagePreparation preparation = ImagePreparation.Stretch)
     {
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(root));
         var (classes, train, test) = ListFiles(root, log);
         var all = train.Concat(test).ToList();
-        var pixels = Read(all.Select(f => f.Path).ToList(), size, strict, $"reading {name}", log, progress);
-        InvertIfDarkOnLight(pixels, size, log);
+        var perImage = preparation == ImagePreparation.Mnist ? InvertMode.Auto : InvertMode.No;
+        var pixels = Read(all.Select(f => f.Path).ToList(), size, strict, preparation, perImage, $"reading {name}", log, progress);
+        if (perImage == InvertMode.No)
+            InvertIfDarkOnLight(pixels, size, log);
         var trainSet = Build(name, train, pixels[..train.Count], size, classes);
         var testSet = Build(name, test, pixels[train.Count..], size, classes);
         foreach (var (split, set) in new[] { ("training", trainSet), ("test", testSet) })
@@ -28,7 +32,7 @@ public static class ImageFolder
             if (set.Count == 0)
                 throw new UserInputException($"{root}: no readable images in the {split} split (every {TestEvery}th image of a class is a test image, or give train/ and test/ subfolders)");
         }
-        return new DatasetSplit(trainSet, testSet);
+        return new DatasetSplit(trainSet, testSet, preparation);
     }
 
     private static (List<string> Classes, List<(string Path, int Label)> Train, List<(string Path, int Label)> Test) ListFiles(string root, IProgress<string>? log)
@@ -74,12 +78,13 @@ public static class ImageFolder
         return images;
     }
 
-    private static byte[]?[] Read(List<string> paths, int size, bool strict, string task, IProgress<string>? log, IProgress<DataProgress>? progress)
+    private static byte[]?[] Read(List<string> paths, int size, bool strict, ImagePreparation preparation, InvertMode invert, string task,
+        IProgress<string>? log, IProgress<DataProgress>? progress)
     {
         var pixels = new byte[]?[paths.Count];
         for (var i = 0; i < paths.Count; i++)
         {
-            pixels[i] = GrayImages.TryRead(paths[i], size, out var whyNot);
+            pixels[i] = GrayImages.TryRead(paths[i], size, size, preparation, invert, out var whyNot);
             if (pixels[i] is null)
             {
                 if (strict)

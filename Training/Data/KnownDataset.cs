@@ -4,13 +4,14 @@ namespace IlgpuSiamese.Training.Data;
 public sealed record DataFile(string Name, long Length, string Sha256);
 
 /// <summary>
-/// A dataset this program can fetch: its four IDX files with pinned checksums, its class names, and the
-/// sources to try in order after an existing verified copy.
+/// A dataset this program can fetch: its four IDX files with pinned checksums, its class names, how images
+/// from outside are prepared to look like its own, and the sources to try in order after an existing verified copy.
 /// </summary>
 public sealed record KnownDataset(
     string Name,
     string Title,
     IReadOnlyList<string> ClassNames,
+    ImagePreparation Preparation,
     DataFile TrainImages,
     DataFile TrainLabels,
     DataFile TestImages,
@@ -23,6 +24,7 @@ public sealed record KnownDataset(
         "mnist",
         "MNIST",
         ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
+        ImagePreparation.Mnist,
         new("train-images-idx3-ubyte", 47040016, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
         new("train-labels-idx1-ubyte", 60008, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
         new("t10k-images-idx3-ubyte", 7840016, "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
@@ -38,6 +40,8 @@ public sealed record KnownDataset(
         "fashion-mnist",
         "Fashion-MNIST",
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+        // Fashion-MNIST's products were trimmed and fitted to 28x28 by their longer edge, not centred by mass.
+        ImagePreparation.Fit,
         new("train-images-idx3-ubyte", 47040016, "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
         new("train-labels-idx1-ubyte", 60008, "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
         new("t10k-images-idx3-ubyte", 7840016, "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),

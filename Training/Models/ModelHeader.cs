@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Training.Data;
 
 namespace IlgpuSiamese.Training.Models;
 
@@ -21,4 +23,16 @@ public sealed record ModelHeader(
     string DatasetFingerprint,
     TrainingProgress Progress,
     IReadOnlyList<EpochRecord> History,
-    DateTime SavedUtc);
+    DateTime SavedUtc,
+    /// <summary>How images from outside become its inputs; absent from files written before it was recorded.</summary>
+    ImagePreparation? Preparation = null)
+{
+    /// <summary>
+    /// <see cref="Preparation"/>, or for older files the one their dataset needs: a known dataset's own (MNIST-style
+    /// for MNIST), MNIST-style for a folder of IDX files, stretched for an image folder (what its training did).
+    /// </summary>
+    [JsonIgnore]
+    public ImagePreparation InputPreparation => Preparation ?? (KnownDataset.Find(Training.Dataset) is { } known
+        ? known.Preparation
+        : Directory.Exists(Training.Dataset) && IdxFolder.Holds(Training.Dataset) ? ImagePreparation.Mnist : ImagePreparation.Stretch);
+}
