@@ -14,10 +14,7 @@ public static class KernelsCommand
 {
     public static readonly Type[] Benchmarks =
     [
-        typeof(Conv2dBenchmarks), typeof(MaxPool2dBenchmarks), typeof(DropoutBenchmarks), typeof(GlobalAvgPoolBenchmarks),
-        typeof(DenseBenchmarks), typeof(EuclideanDistanceBenchmarks), typeof(SigmoidBceBenchmarks), typeof(ContrastiveLossBenchmarks),
-        typeof(TripletLossBenchmarks), typeof(AdamBenchmarks), typeof(FillBenchmarks), typeof(GatherImagesBenchmarks),
-        typeof(EngineBenchmarks),
+        typeof(OpBenchmarks), typeof(AdamBenchmarks), typeof(FillBenchmarks), typeof(GatherImagesBenchmarks), typeof(EngineBenchmarks),
     ];
 
     public static int Run(string[] args)

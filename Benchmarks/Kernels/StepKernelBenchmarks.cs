@@ -13,7 +13,7 @@ namespace IlgpuSiamese.Benchmarks.Kernels;
 /// <summary>AdamUpdate over every parameter of a tower, against the float64 Adam step.</summary>
 public class AdamBenchmarks : KernelBenchmark
 {
-    private AdamLaunchers kernels = null!;
+    private IlgpuSiamese.Kernels.Ops.Adam kernels = null!;
     private AdamShape shape;
     private ArrayView<float> w, m, v, g;
     private double[] hw = [], hm = [], hv = [], hg = [];
@@ -32,7 +32,7 @@ public class AdamBenchmarks : KernelBenchmark
         (v, hv) = Uniform(length, 0, 1e-5);
         shape = AdamShape.ForStep(length, AdamShape.DefaultLearningRate, AdamShape.DefaultBeta1, AdamShape.DefaultBeta2,
             AdamShape.DefaultEpsilon, step: 10);
-        kernels = AdamLaunchers.On(Accelerator);
+        kernels = IlgpuSiamese.Kernels.Ops.Adam.On(Accelerator);
     }
 
     protected override void WarmUp() => Update();
@@ -51,7 +51,7 @@ public class AdamBenchmarks : KernelBenchmark
 /// <summary>FillConstant zeroing every parameter gradient of a tower, against clearing a float64 array.</summary>
 public class FillBenchmarks : KernelBenchmark
 {
-    private FillLaunchers kernels = null!;
+    private IlgpuSiamese.Kernels.Ops.Fill kernels = null!;
     private ArrayView<float> gradients;
     private double[] host = [];
 
@@ -63,7 +63,7 @@ public class FillBenchmarks : KernelBenchmark
     protected override void SetUp()
     {
         (gradients, host) = Uniform(KernelCases.ParameterCount(Tower));
-        kernels = FillLaunchers.On(Accelerator);
+        kernels = IlgpuSiamese.Kernels.Ops.Fill.On(Accelerator);
     }
 
     protected override void WarmUp() => Zero();
@@ -82,7 +82,7 @@ public class FillBenchmarks : KernelBenchmark
 /// <summary>GatherImagesForward: 128 random images of 28×28 bytes out of 60,000 into a float batch.</summary>
 public class GatherImagesBenchmarks : KernelBenchmark
 {
-    private GatherImagesLaunchers kernels = null!;
+    private IlgpuSiamese.Kernels.Ops.GatherImages kernels = null!;
     private GatherImagesShape shape;
     private ArrayView<float> batch;
     private ArrayView<byte> images;
@@ -100,7 +100,7 @@ public class GatherImagesBenchmarks : KernelBenchmark
         images = Bytes(hostImages);
         indices = Ints(hostIndices);
         batch = Zeros(shape.OutputLength);
-        kernels = GatherImagesLaunchers.On(Accelerator);
+        kernels = IlgpuSiamese.Kernels.Ops.GatherImages.On(Accelerator);
     }
 
     protected override void WarmUp() => Forward();
