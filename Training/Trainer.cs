@@ -167,7 +167,8 @@ public sealed class Trainer : IDisposable
             : (PairBuilder.Build(fitImages.Images, config.Seed, config.PairsPerImage, drawEpoch), null);
     }
 
-    internal static void FillBatch(PairSet? pairs, TripletSet? triplets, int start, int n, int[][] indices, float[] labels)
+    /// <summary>Copies batch [start, start+n) of the pairs (or triplets) into the index arrays (and labels); the benchmark engine fills its batches the same way.</summary>
+    public static void FillBatch(PairSet? pairs, TripletSet? triplets, int start, int n, int[][] indices, float[] labels)
     {
         if (pairs is not null)
         {

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Kernels.Devices;
-using IlgpuSiamese.Training.Benchmarking;
+using IlgpuSiamese.Measuring;
 using TorchSharp;
 
 namespace IlgpuSiamese.Benchmarks.EndToEnd;

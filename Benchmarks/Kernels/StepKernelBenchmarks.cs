@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using ILGPU;
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Oracle;
-using IlgpuSiamese.Training.Benchmarking;
+using IlgpuSiamese.Measuring;
 
 namespace IlgpuSiamese.Benchmarks.Kernels;
 

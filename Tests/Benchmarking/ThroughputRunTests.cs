@@ -1,4 +1,4 @@
-using IlgpuSiamese.Training.Benchmarking;
+using IlgpuSiamese.Measuring;
 
 namespace IlgpuSiamese.Tests.Benchmarking;
 

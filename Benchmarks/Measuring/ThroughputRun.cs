@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace IlgpuSiamese.Training.Benchmarking;
+namespace IlgpuSiamese.Measuring;
 
 /// <summary>How a throughput run is paced.</summary>
 /// <param name="Repetitions">Timed samples per engine and per kind of work; the median is reported.</param>
