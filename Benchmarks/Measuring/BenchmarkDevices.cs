@@ -1,5 +1,5 @@
-using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Network;
 
 namespace IlgpuSiamese.Measuring;
 

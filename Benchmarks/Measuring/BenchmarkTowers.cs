@@ -1,4 +1,3 @@
-using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Training;
 
