@@ -1,5 +1,5 @@
 using System.CommandLine;
-using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Network;
 using IlgpuSiamese.Training.Data;
 
 namespace IlgpuSiamese.Cli;

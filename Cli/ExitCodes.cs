@@ -1,4 +1,5 @@
-using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Network;
 
 namespace IlgpuSiamese.Cli;
 
@@ -26,7 +27,13 @@ public static class ExitCodes
     private static string? UserFacing(Exception e) => e switch
     {
         UserInputException or FormatException => e.Message,
+        DeviceRequestException device => DeviceMessage(device),
         AggregateException or TypeInitializationException when e.GetBaseException() is UserInputException inner => inner.Message,
+        AggregateException or TypeInitializationException when e.GetBaseException() is DeviceRequestException inner => DeviceMessage(inner),
         _ => null,
     };
+
+    /// <summary>A <c>--device</c> the machine cannot meet; with no device of that kind at all, where to look.</summary>
+    private static string DeviceMessage(DeviceRequestException e) =>
+        e.NoDeviceOfKind ? $"{e.Message} Run 'siamese devices' to see what is available." : e.Message;
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Network;
 
 namespace IlgpuSiamese.Cli;
 

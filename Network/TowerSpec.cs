@@ -64,6 +64,6 @@ public sealed record TowerSpec(string Preset, TensorShape Input, IReadOnlyList<L
     {
         KerasPreset => Keras(embedding, filters ?? 64, dropout ?? 0.3f),
         FlatPreset => Flat(embedding, filters ?? 32, dropout ?? 0f),
-        _ => throw new Kernels.UserInputException($"unknown preset '{preset}': use {string.Join(" or ", PresetNames)}."),
+        _ => throw new UserInputException($"unknown preset '{preset}': use {string.Join(" or ", PresetNames)}."),
     };
 }

@@ -1,3 +1,5 @@
+using IlgpuSiamese.Network;
+
 namespace IlgpuSiamese.Training;
 
 /// <summary>What a training run tells the outside world; the CLI draws it, tests record it.</summary>
@@ -18,4 +20,4 @@ public enum TrainingOutcome
 }
 
 /// <summary>The loss became NaN or infinite: the run stops, keeping the last good checkpoint.</summary>
-public sealed class TrainingDivergedException(string message) : Kernels.UserInputException(message);
+public sealed class TrainingDivergedException(string message) : UserInputException(message);

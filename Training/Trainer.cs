@@ -49,7 +49,7 @@ public sealed class Trainer : IDisposable
         preparation = data.Preparation;
         var networkConfig = config.Network();
         if (data.Train.Height != networkConfig.Tower.Input.Height || data.Train.Width != networkConfig.Tower.Input.Width)
-            throw new Kernels.UserInputException($"{data.Train.Name}: images are {data.Train.Height}x{data.Train.Width}, the tower takes {networkConfig.Tower.Input.Height}x{networkConfig.Tower.Input.Width}.");
+            throw new UserInputException($"{data.Train.Name}: images are {data.Train.Height}x{data.Train.Width}, the tower takes {networkConfig.Tower.Input.Height}x{networkConfig.Tower.Input.Width}.");
         var (fit, validation) = ValidationSplit.Of(data.Train);
         var maxBatch = Math.Max(config.BatchSize, EvaluationBatch);
         network = new SiameseNetwork(device, networkConfig, maxBatch, config.Seed);
@@ -84,9 +84,9 @@ public sealed class Trainer : IDisposable
     {
         var header = saved.Header;
         if (!SameArchitecture(header.Network, networkConfig))
-            throw new Kernels.UserInputException($"{ModelPath}: the checkpoint's network ({header.Network.Tower.Preset}, {header.Network.Loss}) differs from this run's; resume with the same options.");
+            throw new UserInputException($"{ModelPath}: the checkpoint's network ({header.Network.Tower.Preset}, {header.Network.Loss}) differs from this run's; resume with the same options.");
         if (!saved.HasOptimizerState || header.ParameterCount != network.Parameters.Length)
-            throw new Kernels.UserInputException($"{ModelPath}: not a checkpoint this run can resume (no optimiser state or a different parameter count).");
+            throw new UserInputException($"{ModelPath}: not a checkpoint this run can resume (no optimiser state or a different parameter count).");
         network.Parameters.Upload(saved.Weights);
         network.Parameters.FirstMoments.CopyFromCPU(saved.FirstMoments!);
         network.Parameters.SecondMoments.CopyFromCPU(saved.SecondMoments!);
@@ -165,7 +165,8 @@ public sealed class Trainer : IDisposable
             : (PairBuilder.Build(fitImages.Images, config.Seed, config.PairsPerImage, drawEpoch), null);
     }
 
-    internal static void FillBatch(PairSet? pairs, TripletSet? triplets, int start, int n, int[][] indices, float[] labels)
+    /// <summary>Copies batch [start, start+n) of the pairs (or triplets) into the index arrays (and labels); the benchmark engine fills its batches the same way.</summary>
+    public static void FillBatch(PairSet? pairs, TripletSet? triplets, int start, int n, int[][] indices, float[] labels)
     {
         if (pairs is not null)
         {

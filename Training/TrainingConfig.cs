@@ -46,7 +46,7 @@ public sealed record TrainingConfig
         static void Require(bool ok, string message)
         {
             if (!ok)
-                throw new Kernels.UserInputException(message);
+                throw new UserInputException(message);
         }
         Require(TowerSpec.PresetNames.Contains(Preset), $"unknown preset '{Preset}': use {string.Join(" or ", TowerSpec.PresetNames)}.");
         Require(Epochs >= 1, "--epochs must be at least 1.");

@@ -1,3 +1,4 @@
+using IlgpuSiamese.Network;
 using IlgpuSiamese.Training.Data;
 
 namespace IlgpuSiamese.Training;
@@ -18,7 +19,7 @@ public static class TripletBuilder
         for (var i = 0; i < images.Count; i++)
             byClass[images.Labels[i]].Add(i);
         if (byClass.Count(c => c.Count > 0) < 2 || byClass.Any(c => c.Count == 1))
-            throw new Kernels.UserInputException($"{images.Name}: triplets need at least two classes and two images in every class.");
+            throw new UserInputException($"{images.Name}: triplets need at least two classes and two images in every class.");
         var order = Enumerable.Range(0, images.Count).ToArray();
         random.Shuffle(order);
         var anchor = new int[order.Length];

@@ -2,10 +2,10 @@ using System.Runtime.InteropServices;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using IlgpuSiamese.Kernels;
-using IlgpuSiamese.Kernels.Devices;
-using IlgpuSiamese.Training.Benchmarking;
 using TorchSharp;
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Measuring;
+using IlgpuSiamese.Network;
 
 namespace IlgpuSiamese.Benchmarks.EndToEnd;
 
@@ -65,7 +65,7 @@ public static class EndToEndCommand
         {
             return Run(EndToEndOptions.Parse(args));
         }
-        catch (UserInputException e)
+        catch (Exception e) when (e is UserInputException or DeviceRequestException or FormatException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

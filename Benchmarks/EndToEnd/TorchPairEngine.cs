@@ -1,5 +1,5 @@
 using IlgpuSiamese.Network;
-using IlgpuSiamese.Training.Benchmarking;
+using IlgpuSiamese.Measuring;
 using IlgpuSiamese.Training.Data;
 using TorchSharp;
 using TorchSharp.Modules;

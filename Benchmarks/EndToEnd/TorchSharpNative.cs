@@ -1,5 +1,3 @@
-using IlgpuSiamese.Training.Benchmarking;
-
 namespace IlgpuSiamese.Benchmarks.EndToEnd;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using IlgpuSiamese.Kernels.Devices;
-using IlgpuSiamese.Training.Benchmarking;
+using IlgpuSiamese.Measuring;
 
 namespace IlgpuSiamese.Benchmarks.Kernels;
 

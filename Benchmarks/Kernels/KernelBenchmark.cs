@@ -3,7 +3,7 @@ using BenchmarkDotNet.Configs;
 using ILGPU;
 using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
-using IlgpuSiamese.Training.Benchmarking;
+using IlgpuSiamese.Measuring;
 
 namespace IlgpuSiamese.Benchmarks.Kernels;
 

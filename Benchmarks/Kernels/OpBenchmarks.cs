@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ILGPU;
 using IlgpuSiamese.Kernels.Ops;
-using IlgpuSiamese.Kernels.Reference;
+using IlgpuSiamese.Oracle;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Network.Layers;
 

@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using ILGPU;
 using IlgpuSiamese.Kernels.Ops;
-using IlgpuSiamese.Kernels.Reference;
-using IlgpuSiamese.Training.Benchmarking;
+using IlgpuSiamese.Oracle;
+using IlgpuSiamese.Measuring;
 
 namespace IlgpuSiamese.Benchmarks.Kernels;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Kernels.Devices;
-using IlgpuSiamese.Training.Benchmarking;
+using IlgpuSiamese.Measuring;
 using Spectre.Console;
 
 namespace IlgpuSiamese.Cli.Commands;

@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Spectre.Console;
 using IlgpuSiamese.Cli.Figures;
-using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Network;
 using IlgpuSiamese.Training;
 using IlgpuSiamese.Training.Data;
 using IlgpuSiamese.Training.Models;
-using Spectre.Console;
 
 namespace IlgpuSiamese.Cli.Commands;
 

@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using IlgpuSiamese.Kernels;
+using Spectre.Console;
 using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Network;
 using IlgpuSiamese.Training;
 using IlgpuSiamese.Training.Data;
 using IlgpuSiamese.Training.Models;
-using Spectre.Console;
 
 namespace IlgpuSiamese.Cli.Commands;
 

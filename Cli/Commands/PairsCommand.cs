@@ -1,6 +1,6 @@
 using System.CommandLine;
 using IlgpuSiamese.Cli.Figures;
-using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Network;
 using IlgpuSiamese.Training.Data;
 
 namespace IlgpuSiamese.Cli.Commands;

@@ -1,6 +1,6 @@
-using IlgpuSiamese.Kernels;
-using IlgpuSiamese.Training.Data;
 using SkiaSharp;
+using IlgpuSiamese.Network;
+using IlgpuSiamese.Training.Data;
 
 namespace IlgpuSiamese.Cli.Figures;
 

@@ -75,12 +75,12 @@ public sealed class DeviceCatalog : IDisposable
         if (match.Device is null)
         {
             var count = entries.Count(e => e.Info.Kind == request.Kind);
-            throw new DeviceUnavailableException(count == 0
-                ? $"No {request.Kind} device was found on this machine. Run 'siamese devices' to see what is available."
-                : $"There is no device {request}: only {count} {request.Kind} device(s), numbered from 0.");
+            throw count == 0
+                ? new DeviceRequestException($"No {request.Kind} device was found on this machine.", noDeviceOfKind: true)
+                : new DeviceRequestException($"There is no device {request}: only {count} {request.Kind} device(s), numbered from 0.");
         }
         if (!match.Info.Usable)
-            throw new DeviceUnavailableException($"Device {request} ({match.Info.Name}) cannot be used: {match.Info.WhyUnusable}");
+            throw new DeviceRequestException($"Device {request} ({match.Info.Name}) cannot be used: {match.Info.WhyUnusable}");
         return match;
     }
 
@@ -135,5 +135,3 @@ public sealed class DeviceCatalog : IDisposable
         return null;
     }
 }
-
-public sealed class DeviceUnavailableException(string message) : UserInputException(message);

@@ -1,4 +1,5 @@
-using IlgpuSiamese.Training.Benchmarking;
+using IlgpuSiamese.Measuring;
+using IlgpuSiamese.Network;
 
 namespace IlgpuSiamese.Tests.Benchmarking;
 
@@ -109,7 +110,7 @@ public sealed class BenchmarkStatisticsTests
         Assert.That(BenchmarkTowers.Parse("both"), Is.EqualTo(new[] { "keras", "flat" }));
         Assert.That(BenchmarkTowers.Parse(" Flat "), Is.EqualTo(new[] { "flat" }));
         Assert.That(BenchmarkTowers.Parse("keras"), Is.EqualTo(new[] { "keras" }));
-        Assert.Throws<IlgpuSiamese.Kernels.UserInputException>(() => BenchmarkTowers.Parse("resnet"));
+        Assert.Throws<UserInputException>(() => BenchmarkTowers.Parse("resnet"));
         Assert.That(BenchmarkTowers.LossOf("keras"), Is.EqualTo(IlgpuSiamese.Network.LossKind.Bce));
         Assert.That(BenchmarkTowers.LossOf("flat"), Is.EqualTo(IlgpuSiamese.Network.LossKind.Contrastive));
     }

@@ -1,6 +1,6 @@
 using IlgpuSiamese.Tests.Support;
 using IlgpuSiamese.Training;
-using IlgpuSiamese.Training.Benchmarking;
+using IlgpuSiamese.Measuring;
 
 namespace IlgpuSiamese.Tests.Benchmarking;
 

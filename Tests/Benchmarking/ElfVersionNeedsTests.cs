@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using IlgpuSiamese.Tests.Support;
-using IlgpuSiamese.Training.Benchmarking;
+using IlgpuSiamese.Benchmarks.EndToEnd;
 
 namespace IlgpuSiamese.Tests.Benchmarking;
 

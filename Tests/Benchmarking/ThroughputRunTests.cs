@@ -1,4 +1,5 @@
-using IlgpuSiamese.Training.Benchmarking;
+using IlgpuSiamese.Measuring;
+using IlgpuSiamese.Network;
 
 namespace IlgpuSiamese.Tests.Benchmarking;
 
@@ -56,8 +57,8 @@ public sealed class ThroughputRunTests
     [Test]
     public void BadOptionsAreRefused()
     {
-        Assert.Throws<IlgpuSiamese.Kernels.UserInputException>(() => new ThroughputOptions(Repetitions: 0).Validate());
-        Assert.Throws<IlgpuSiamese.Kernels.UserInputException>(() => new ThroughputOptions(WarmupSteps: -1).Validate());
-        Assert.Throws<IlgpuSiamese.Kernels.UserInputException>(() => new ThroughputOptions(SecondsPerSample: 0).Validate());
+        Assert.Throws<UserInputException>(() => new ThroughputOptions(Repetitions: 0).Validate());
+        Assert.Throws<UserInputException>(() => new ThroughputOptions(WarmupSteps: -1).Validate());
+        Assert.Throws<UserInputException>(() => new ThroughputOptions(SecondsPerSample: 0).Validate());
     }
 }

@@ -28,7 +28,7 @@ public class TrainCommandTests
         using var folder = new TempFolder();
         File.WriteAllText(folder["c.json"], "{ \"epochs\": \"many\" }");
         Assert.That(() => TrainCommand.ReadConfig(folder["c.json"]),
-            Throws.TypeOf<IlgpuSiamese.Kernels.UserInputException>().With.Message.StartsWith(folder["c.json"]));
+            Throws.TypeOf<UserInputException>().With.Message.StartsWith(folder["c.json"]));
         Assert.That(Run(TrainCommand.Create(), "--config", folder["c.json"], "--out", folder["run"]), Is.EqualTo(ExitCodes.BadInput));
     }
 

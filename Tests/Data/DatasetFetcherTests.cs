@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Network;
 using IlgpuSiamese.Tests.Support;
 using IlgpuSiamese.Training.Data;
 

@@ -1,4 +1,4 @@
-using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Network;
 using IlgpuSiamese.Tests.Support;
 using IlgpuSiamese.Training.Data;
 

@@ -1,8 +1,8 @@
-using IlgpuSiamese.Kernels;
-using IlgpuSiamese.Tests.Support;
-using IlgpuSiamese.Training.Data;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using IlgpuSiamese.Network;
+using IlgpuSiamese.Tests.Support;
+using IlgpuSiamese.Training.Data;
 
 namespace IlgpuSiamese.Tests.Data;
 

@@ -1,4 +1,4 @@
-using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Network;
 using IlgpuSiamese.Training.Data;
 
 namespace IlgpuSiamese.Tests.Data;

@@ -1,6 +1,6 @@
 using ILGPU;
 using IlgpuSiamese.Kernels.Ops;
-using IlgpuSiamese.Kernels.Reference;
+using IlgpuSiamese.Oracle;
 using IlgpuSiamese.Tests.Support;
 
 namespace IlgpuSiamese.Tests.Kernels;

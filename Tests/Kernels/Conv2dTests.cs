@@ -1,5 +1,5 @@
 using IlgpuSiamese.Kernels.Ops;
-using IlgpuSiamese.Kernels.Reference;
+using IlgpuSiamese.Oracle;
 using IlgpuSiamese.Tests.Support;
 
 namespace IlgpuSiamese.Tests.Kernels;

@@ -1,7 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Ops;
-using IlgpuSiamese.Kernels.Reference;
+using IlgpuSiamese.Oracle;
 using IlgpuSiamese.Tests.Support;
 
 namespace IlgpuSiamese.Tests.Kernels;

@@ -1,4 +1,3 @@
-using IlgpuSiamese.Kernels;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
@@ -7,6 +6,8 @@ using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Network;
 
 namespace IlgpuSiamese.Training.Data;
 

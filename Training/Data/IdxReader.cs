@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Network;
 
 namespace IlgpuSiamese.Training.Data;
 

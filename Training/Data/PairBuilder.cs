@@ -1,4 +1,4 @@
-using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Network;
 
 namespace IlgpuSiamese.Training.Data;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Network;
 
 namespace IlgpuSiamese.Training.Models;
 

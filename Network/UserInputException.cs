@@ -1,4 +1,4 @@
-namespace IlgpuSiamese.Kernels;
+namespace IlgpuSiamese.Network;
 
 /// <summary>
 /// Bad input from the user (a file, an option, a dataset): the message says what is wrong and names

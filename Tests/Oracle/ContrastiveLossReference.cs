@@ -1,6 +1,6 @@
 using IlgpuSiamese.Kernels.Ops;
 
-namespace IlgpuSiamese.Kernels.Reference;
+namespace IlgpuSiamese.Oracle;
 
 /// <summary>The float64 answer key for <see cref="ContrastiveLoss"/>: per-pair loss, gradient of the mean loss.</summary>
 public static class ContrastiveLossReference

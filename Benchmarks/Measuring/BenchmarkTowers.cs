@@ -1,7 +1,7 @@
-using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Training;
 
-namespace IlgpuSiamese.Training.Benchmarking;
+namespace IlgpuSiamese.Measuring;
 
 /// <summary>
 /// The two towers every benchmark measures, each with the loss it is trained with:

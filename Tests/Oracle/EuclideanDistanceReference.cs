@@ -1,6 +1,6 @@
 using IlgpuSiamese.Kernels.Ops;
 
-namespace IlgpuSiamese.Kernels.Reference;
+namespace IlgpuSiamese.Oracle;
 
 /// <summary>The float64 answer key for <see cref="EuclideanDistance"/>; same floor (the float32 constant, widened).</summary>
 public static class EuclideanDistanceReference

@@ -1,6 +1,6 @@
 using IlgpuSiamese.Kernels.Ops;
 
-namespace IlgpuSiamese.Kernels.Reference;
+namespace IlgpuSiamese.Oracle;
 
 /// <summary>The float64 answer key for <see cref="MaxPool2d"/>, argmax included (first maximum in row-major window order).</summary>
 public static class MaxPool2dReference

@@ -1,9 +1,10 @@
 using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Training;
 using IlgpuSiamese.Training.Data;
 
-namespace IlgpuSiamese.Training.Benchmarking;
+namespace IlgpuSiamese.Measuring;
 
 /// <summary>What one step allocates on the managed heap, measured across several steps.</summary>
 /// <param name="ThisThreadBytesPerStep">GC.GetAllocatedBytesForCurrentThread: the thread that drives the step.</param>

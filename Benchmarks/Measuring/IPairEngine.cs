@@ -1,4 +1,4 @@
-namespace IlgpuSiamese.Training.Benchmarking;
+namespace IlgpuSiamese.Measuring;
 
 /// <summary>
 /// A siamese network that a throughput benchmark can drive: this project's engine on one accelerator, or

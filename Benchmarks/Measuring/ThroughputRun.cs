@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using IlgpuSiamese.Network;
 
-namespace IlgpuSiamese.Training.Benchmarking;
+namespace IlgpuSiamese.Measuring;
 
 /// <summary>How a throughput run is paced.</summary>
 /// <param name="Repetitions">Timed samples per engine and per kind of work; the median is reported.</param>
@@ -11,11 +12,11 @@ public sealed record ThroughputOptions(int Repetitions = 5, int WarmupSteps = 3,
     public void Validate()
     {
         if (Repetitions < 1)
-            throw new Kernels.UserInputException("--repetitions must be at least 1.");
+            throw new UserInputException("--repetitions must be at least 1.");
         if (WarmupSteps < 0)
-            throw new Kernels.UserInputException("--warmup must not be negative.");
+            throw new UserInputException("--warmup must not be negative.");
         if (!(SecondsPerSample > 0) || !double.IsFinite(SecondsPerSample))
-            throw new Kernels.UserInputException("--seconds must be a positive number.");
+            throw new UserInputException("--seconds must be a positive number.");
     }
 }
 

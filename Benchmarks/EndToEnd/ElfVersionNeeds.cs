@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace IlgpuSiamese.Training.Benchmarking;
+namespace IlgpuSiamese.Benchmarks.EndToEnd;
 
 /// <summary>One symbol-version requirement of a shared library (a vernaux entry of .gnu.version_r).</summary>
 /// <param name="File">The library the version is required from (libstdc++.so.6).</param>

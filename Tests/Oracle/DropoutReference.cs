@@ -1,6 +1,6 @@
 using IlgpuSiamese.Kernels.Ops;
 
-namespace IlgpuSiamese.Kernels.Reference;
+namespace IlgpuSiamese.Oracle;
 
 /// <summary>The float64 answer key for <see cref="Dropout"/>; the mask comes from the same <see cref="DropoutMask"/> the kernels call.</summary>
 public static class DropoutReference

@@ -1,6 +1,6 @@
 using IlgpuSiamese.Kernels.Ops;
 
-namespace IlgpuSiamese.Kernels.Reference;
+namespace IlgpuSiamese.Oracle;
 
 /// <summary>The float64 answer key for <see cref="Conv2d"/>; same formulas, same layouts, plain loops with explicit padding checks.</summary>
 public static class Conv2dReference

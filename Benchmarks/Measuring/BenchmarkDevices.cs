@@ -1,7 +1,7 @@
-using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Network;
 
-namespace IlgpuSiamese.Training.Benchmarking;
+namespace IlgpuSiamese.Measuring;
 
 /// <summary>Which accelerators a benchmark runs on, from a <c>--device</c> value.</summary>
 public static class BenchmarkDevices

@@ -1,7 +1,7 @@
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
 
-namespace IlgpuSiamese.Training.Benchmarking;
+namespace IlgpuSiamese.Measuring;
 
 /// <summary>Device bytes a network holds when built for one largest batch (in pairs).</summary>
 public sealed record MemoryAtBatch(int Batch, long Bytes);

@@ -1,6 +1,6 @@
 using IlgpuSiamese.Kernels.Ops;
 
-namespace IlgpuSiamese.Kernels.Reference;
+namespace IlgpuSiamese.Oracle;
 
 /// <summary>The float64 answer key for <see cref="Dense"/>; same formulas, same layouts, plain loops.</summary>
 public static class DenseReference

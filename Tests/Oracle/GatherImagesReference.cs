@@ -1,6 +1,6 @@
 using IlgpuSiamese.Kernels.Ops;
 
-namespace IlgpuSiamese.Kernels.Reference;
+namespace IlgpuSiamese.Oracle;
 
 public static class GatherImagesReference
 {

@@ -1,4 +1,4 @@
-namespace IlgpuSiamese.Training.Benchmarking;
+namespace IlgpuSiamese.Measuring;
 
 /// <summary>
 /// Repeated measurements of one rate (pairs per second): the median is the figure reported, min and max

@@ -1,6 +1,6 @@
 using IlgpuSiamese.Kernels.Ops;
 
-namespace IlgpuSiamese.Kernels.Reference;
+namespace IlgpuSiamese.Oracle;
 
 /// <summary>The float64 answer key for <see cref="SigmoidBce"/>: per-pair probability and loss, gradients of the mean loss.</summary>
 public static class SigmoidBceReference

@@ -1,7 +1,8 @@
-using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Network;
+using IlgpuSiamese.Training;
 using IlgpuSiamese.Training.Data;
 
-namespace IlgpuSiamese.Training.Benchmarking;
+namespace IlgpuSiamese.Measuring;
 
 /// <summary>
 /// The images and pairs a benchmark runs on: MNIST when its verified files are already in the cache
