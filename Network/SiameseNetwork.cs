@@ -63,11 +63,11 @@ public sealed class SiameseNetwork : IDisposable
     public void ForwardEmbeddings(int images) => Tower.Forward(Activations, images, step: 0, training: false);
 
     /// <summary>Gradients are zeroed once per step, before the backward adds into them.</summary>
-    public void ZeroGradients() => Fill.On(Device).Zero(Parameters.Gradients);
+    public void ZeroGradients() => new Fill(Device).Zero(Parameters.Gradients);
 
     /// <summary>One Adam update of every parameter; <paramref name="step"/> counts from 1.</summary>
     public void AdamStep(int step, double learningRate) =>
-        Adam.On(Device).Update(Parameters.Values, Parameters.FirstMoments, Parameters.SecondMoments, Parameters.Gradients,
+        new Adam(Device).Update(Parameters.Values, Parameters.FirstMoments, Parameters.SecondMoments, Parameters.Gradients,
             AdamShape.ForStep(Parameters.Length, learningRate, AdamShape.DefaultBeta1, AdamShape.DefaultBeta2, AdamShape.DefaultEpsilon, step));
 
     public void Dispose()

@@ -43,7 +43,7 @@ public sealed class DeviceImages : IDisposable
             blockIndices[b].AsSpan(0, n).CopyTo(hostIndices.AsSpan(b * n, n));
         var slot = ((ArrayView<int>)indices.View).SubView(0, images);
         slot.CopyFromCPU(hostIndices.AsSpan(0, images));
-        GatherImages.On(device).Forward(activations.Inputs(images), pixels.View, slot, new GatherImagesShape(images, pixelsPerImage));
+        new GatherImages(device).Forward(activations.Inputs(images), pixels.View, slot, new GatherImagesShape(images, pixelsPerImage));
     }
 
     public void Dispose()

@@ -112,7 +112,7 @@ public class OpBenchmarks : KernelBenchmark
         var (y, dx) = (Zeros(s.OutputLength), Zeros(s.InputLength));
         var hargmax = MaxPool2dReference.Forward(hx, s).Argmax;
         var argmax = Ints(hargmax);
-        var pool = MaxPool2d.On(Accelerator);
+        var pool = new MaxPool2d(Accelerator);
         return new OpCase(() => pool.Forward(y, argmax, x, s), () => pool.Backward(dx, dy, argmax, s),
             () => MaxPool2dReference.Forward(hx, s), () => MaxPool2dReference.Backward(hdy, hargmax, s));
     }
@@ -123,7 +123,7 @@ public class OpBenchmarks : KernelBenchmark
         var (x, hx) = Uniform(s.Length, 0, 1);
         var (dy, hdy) = Uniform(s.Length);
         var (y, dx) = (Zeros(s.Length), Zeros(s.Length));
-        var dropout = IlgpuSiamese.Kernels.Ops.Dropout.On(Accelerator);
+        var dropout = new IlgpuSiamese.Kernels.Ops.Dropout(Accelerator);
         return new OpCase(() => dropout.Forward(y, x, s), () => dropout.Backward(dx, dy, s),
             () => DropoutReference.Forward(hx, s), () => DropoutReference.Backward(hdy, s));
     }
@@ -134,7 +134,7 @@ public class OpBenchmarks : KernelBenchmark
         var (x, hx) = Uniform(s.InputLength, 0, 1);
         var (dy, hdy) = Uniform(s.OutputLength);
         var (y, dx) = (Zeros(s.OutputLength), Zeros(s.InputLength));
-        var pool = IlgpuSiamese.Kernels.Ops.GlobalAvgPool.On(Accelerator);
+        var pool = new IlgpuSiamese.Kernels.Ops.GlobalAvgPool(Accelerator);
         return new OpCase(() => pool.Forward(y, x, s), () => pool.Backward(dx, dy, s),
             () => GlobalAvgPoolReference.Forward(hx, s), () => GlobalAvgPoolReference.Backward(hdy, s));
     }
@@ -148,7 +148,7 @@ public class OpBenchmarks : KernelBenchmark
         var (b, hb) = Uniform(s.InputLength);
         var (dd, hdd) = Uniform(s.Batch);
         var (d, da, db) = (Zeros(s.Batch), Zeros(s.InputLength), Zeros(s.InputLength));
-        var distance = EuclideanDistance.On(Accelerator);
+        var distance = new EuclideanDistance(Accelerator);
         return new OpCase(() => distance.Forward(d, a, b, s), () => distance.Backward(da, db, dd, d, a, b, s),
             () => EuclideanDistanceReference.Forward(ha, hb, s), () => EuclideanDistanceReference.Backward(hdd, ha, hb, s));
     }
@@ -163,7 +163,7 @@ public class OpBenchmarks : KernelBenchmark
         var (w, b) = (Upload([headWeight]), Upload([headBias]));
         var (p, loss, dd, dw, db) = (Zeros(s.Batch), Zeros(s.Batch), Zeros(s.Batch), Zeros(1), Zeros(1));
         var hp = SigmoidBceReference.Forward(hd, hy, headWeight, headBias, s).Probability;
-        var bce = SigmoidBce.On(Accelerator);
+        var bce = new SigmoidBce(Accelerator);
         return new OpCase(() => bce.Forward(p, loss, d, y, w, b, s), () => bce.Backward(dd, dw, db, p, d, y, w, s),
             () => SigmoidBceReference.Forward(hd, hy, headWeight, headBias, s), () => SigmoidBceReference.Backward(hp, hd, hy, headWeight, s));
     }
@@ -175,7 +175,7 @@ public class OpBenchmarks : KernelBenchmark
         var hy = Labels(s.Batch);
         var y = Upload(hy);
         var (loss, dd) = (Zeros(s.Batch), Zeros(s.Batch));
-        var contrastive = ContrastiveLoss.On(Accelerator);
+        var contrastive = new ContrastiveLoss(Accelerator);
         return new OpCase(() => contrastive.Forward(loss, d, y, s), () => contrastive.Backward(dd, d, y, s),
             () => ContrastiveLossReference.Forward(hd, hy, s), () => ContrastiveLossReference.Backward(hd, hy, s));
     }
@@ -187,7 +187,7 @@ public class OpBenchmarks : KernelBenchmark
         var (p, hp) = Uniform(s.InputLength);
         var (q, hq) = Uniform(s.InputLength);
         var (loss, da, dp, dq) = (Zeros(s.Batch), Zeros(s.InputLength), Zeros(s.InputLength), Zeros(s.InputLength));
-        var triplet = TripletLoss.On(Accelerator);
+        var triplet = new TripletLoss(Accelerator);
         return new OpCase(() => triplet.Forward(loss, a, p, q, s), () => triplet.Backward(da, dp, dq, a, p, q, s),
             () => TripletLossReference.Forward(ha, hp, hq, s), () => TripletLossReference.Backward(ha, hp, hq, s));
     }

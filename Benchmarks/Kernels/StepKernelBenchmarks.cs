@@ -32,7 +32,7 @@ public class AdamBenchmarks : KernelBenchmark
         (v, hv) = Uniform(length, 0, 1e-5);
         shape = AdamShape.ForStep(length, AdamShape.DefaultLearningRate, AdamShape.DefaultBeta1, AdamShape.DefaultBeta2,
             AdamShape.DefaultEpsilon, step: 10);
-        kernels = IlgpuSiamese.Kernels.Ops.Adam.On(Accelerator);
+        kernels = new IlgpuSiamese.Kernels.Ops.Adam(Accelerator);
     }
 
     protected override void WarmUp() => Update();
@@ -63,7 +63,7 @@ public class FillBenchmarks : KernelBenchmark
     protected override void SetUp()
     {
         (gradients, host) = Uniform(KernelCases.ParameterCount(Tower));
-        kernels = IlgpuSiamese.Kernels.Ops.Fill.On(Accelerator);
+        kernels = new IlgpuSiamese.Kernels.Ops.Fill(Accelerator);
     }
 
     protected override void WarmUp() => Zero();
@@ -100,7 +100,7 @@ public class GatherImagesBenchmarks : KernelBenchmark
         images = Bytes(hostImages);
         indices = Ints(hostIndices);
         batch = Zeros(shape.OutputLength);
-        kernels = IlgpuSiamese.Kernels.Ops.GatherImages.On(Accelerator);
+        kernels = new IlgpuSiamese.Kernels.Ops.GatherImages(Accelerator);
     }
 
     protected override void WarmUp() => Forward();

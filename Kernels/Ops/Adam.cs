@@ -53,14 +53,8 @@ public static class AdamKernels
 }
 
 /// <summary>The Adam update on one device.</summary>
-public sealed class Adam
+public sealed class Adam(ComputeDevice device)
 {
-    private readonly ComputeDevice device;
-
-    private Adam(ComputeDevice device) => this.device = device;
-
-    public static Adam On(ComputeDevice device) => device.Op(static d => new Adam(d));
-
     // w, m, v, g: (L)
     public void Update(ArrayView<float> weight, ArrayView<float> m, ArrayView<float> v, ArrayView<float> gradient, AdamShape s) =>
         device.Run(AdamKernels.AdamUpdate, device.Launch(s.Length), weight, m, v, gradient, s);

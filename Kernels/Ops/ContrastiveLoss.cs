@@ -47,14 +47,8 @@ public static class ContrastiveLossKernels
 }
 
 /// <summary>The contrastive loss on one device.</summary>
-public sealed class ContrastiveLoss
+public sealed class ContrastiveLoss(ComputeDevice device)
 {
-    private readonly ComputeDevice device;
-
-    private ContrastiveLoss(ComputeDevice device) => this.device = device;
-
-    public static ContrastiveLoss On(ComputeDevice device) => device.Op(static d => new ContrastiveLoss(d));
-
     // d, y, loss: (N)
     public void Forward(ArrayView<float> loss, ArrayView<float> distance, ArrayView<float> label, ContrastiveShape s) =>
         device.Run(ContrastiveLossKernels.ContrastiveLossForward, device.Launch(s.Batch), loss, distance, label, s);

@@ -182,7 +182,7 @@ public sealed class Conv2d
     private Conv2d(ComputeDevice device)
     {
         this.device = device;
-        gemm = Gemm.On(device);
+        gemm = new Gemm(device);
         columns = new ScratchBuffer(device);
         preActivation = new ScratchBuffer(device);
     }

@@ -56,7 +56,7 @@ public sealed class Dense
     private Dense(ComputeDevice device)
     {
         this.device = device;
-        gemm = Gemm.On(device);
+        gemm = new Gemm(device);
         transposed = new ScratchBuffer(device);
         preActivation = new ScratchBuffer(device);
     }

@@ -72,14 +72,8 @@ public static class DropoutKernels
 }
 
 /// <summary>Inverted dropout on one device.</summary>
-public sealed class Dropout
+public sealed class Dropout(ComputeDevice device)
 {
-    private readonly ComputeDevice device;
-
-    private Dropout(ComputeDevice device) => this.device = device;
-
-    public static Dropout On(ComputeDevice device) => device.Op(static d => new Dropout(d));
-
     // x, y: (L)
     public void Forward(ArrayView<float> output, ArrayView<float> input, DropoutShape s) =>
         device.Run(DropoutKernels.DropoutForward, device.Launch(s.Length), output, input, s);

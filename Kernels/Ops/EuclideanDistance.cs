@@ -67,14 +67,8 @@ public static class EuclideanDistanceKernels
 }
 
 /// <summary>The pair distance on one device.</summary>
-public sealed class EuclideanDistance
+public sealed class EuclideanDistance(ComputeDevice device)
 {
-    private readonly ComputeDevice device;
-
-    private EuclideanDistance(ComputeDevice device) => this.device = device;
-
-    public static EuclideanDistance On(ComputeDevice device) => device.Op(static d => new EuclideanDistance(d));
-
     // a, b: (N, F)  d: (N)
     public void Forward(ArrayView<float> distance, ArrayView<float> a, ArrayView<float> b, EuclideanDistanceShape s) =>
         device.Run(EuclideanDistanceKernels.EuclideanDistanceForward, device.Launch(s.Batch), distance, a, b, s);

@@ -18,14 +18,8 @@ public static class FillKernels
 }
 
 /// <summary>Filling a buffer on one device.</summary>
-public sealed class Fill
+public sealed class Fill(ComputeDevice device)
 {
-    private readonly ComputeDevice device;
-
-    private Fill(ComputeDevice device) => this.device = device;
-
-    public static Fill On(ComputeDevice device) => device.Op(static d => new Fill(d));
-
     public void Zero(ArrayView<float> output) => Constant(output, 0f);
 
     public void Constant(ArrayView<float> output, float value)

@@ -31,14 +31,8 @@ public static class GatherImagesKernels
 }
 
 /// <summary>Gathering a batch of images on one device.</summary>
-public sealed class GatherImages
+public sealed class GatherImages(ComputeDevice device)
 {
-    private readonly ComputeDevice device;
-
-    private GatherImages(ComputeDevice device) => this.device = device;
-
-    public static GatherImages On(ComputeDevice device) => device.Op(static d => new GatherImages(d));
-
     // images: (Count, P) u8  indices: (N)  batch: (N, P)
     public void Forward(ArrayView<float> batch, ArrayView<byte> images, ArrayView<int> indices, GatherImagesShape s) =>
         device.Run(GatherImagesKernels.GatherImagesForward, device.Launch(s.OutputLength), batch, images, indices, s);

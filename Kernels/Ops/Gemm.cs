@@ -276,14 +276,8 @@ public readonly struct TransposeShape(int rows, int columns)
 }
 
 /// <summary>The matrix product and transpose as the convolution and dense ops call them.</summary>
-public sealed class Gemm
+public sealed class Gemm(ComputeDevice device)
 {
-    private readonly ComputeDevice device;
-
-    private Gemm(ComputeDevice device) => this.device = device;
-
-    public static Gemm On(ComputeDevice device) => device.Op(static d => new Gemm(d));
-
     /// <summary>C from A·B as <paramref name="s"/> says; <paramref name="bias"/> is read only by the bias epilogues (pass any view otherwise).</summary>
     public void Run(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s) =>
         device.Run(GemmKernels.GemmTiled, device.LaunchTiles(s.Tiles), c, a, b, bias, s);

@@ -46,14 +46,8 @@ public static class GlobalAvgPoolKernels
 }
 
 /// <summary>Global average pooling on one device.</summary>
-public sealed class GlobalAvgPool
+public sealed class GlobalAvgPool(ComputeDevice device)
 {
-    private readonly ComputeDevice device;
-
-    private GlobalAvgPool(ComputeDevice device) => this.device = device;
-
-    public static GlobalAvgPool On(ComputeDevice device) => device.Op(static d => new GlobalAvgPool(d));
-
     // x: (N, C, H, W)  y: (N, C)
     public void Forward(ArrayView<float> output, ArrayView<float> input, GlobalAvgPoolShape s) =>
         device.Run(GlobalAvgPoolKernels.GlobalAvgPoolForward, device.Launch(s.OutputLength), output, input, s);

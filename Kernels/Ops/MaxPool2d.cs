@@ -79,14 +79,8 @@ public static class MaxPool2dKernels
 }
 
 /// <summary>Max pooling on one device.</summary>
-public sealed class MaxPool2d
+public sealed class MaxPool2d(ComputeDevice device)
 {
-    private readonly ComputeDevice device;
-
-    private MaxPool2d(ComputeDevice device) => this.device = device;
-
-    public static MaxPool2d On(ComputeDevice device) => device.Op(static d => new MaxPool2d(d));
-
     // x: (N, C, H, W)  y, argmax: (N, C, H/2, W/2)
     public void Forward(ArrayView<float> output, ArrayView<int> argmax, ArrayView<float> input, MaxPool2dShape s) =>
         device.Run(MaxPool2dKernels.MaxPool2dForward, device.Launch((long)s.Batch * s.Channels * s.OutHeight), output, argmax, input, s);

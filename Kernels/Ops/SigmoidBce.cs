@@ -65,14 +65,8 @@ public static class SigmoidBceKernels
 }
 
 /// <summary>The sigmoid + binary cross-entropy head on one device.</summary>
-public sealed class SigmoidBce
+public sealed class SigmoidBce(ComputeDevice device)
 {
-    private readonly ComputeDevice device;
-
-    private SigmoidBce(ComputeDevice device) => this.device = device;
-
-    public static SigmoidBce On(ComputeDevice device) => device.Op(static d => new SigmoidBce(d));
-
     // d, y: (N)  w, b: (1)  p, loss: (N)
     public void Forward(ArrayView<float> probability, ArrayView<float> loss, ArrayView<float> distance, ArrayView<float> label,
         ArrayView<float> headWeight, ArrayView<float> headBias, SigmoidBceShape s) =>

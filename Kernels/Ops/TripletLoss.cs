@@ -68,14 +68,8 @@ public static class TripletLossKernels
 }
 
 /// <summary>The triplet loss on one device.</summary>
-public sealed class TripletLoss
+public sealed class TripletLoss(ComputeDevice device)
 {
-    private readonly ComputeDevice device;
-
-    private TripletLoss(ComputeDevice device) => this.device = device;
-
-    public static TripletLoss On(ComputeDevice device) => device.Op(static d => new TripletLoss(d));
-
     // a, p, q: (N, F)  loss: (N)
     public void Forward(ArrayView<float> loss, ArrayView<float> anchor, ArrayView<float> positive, ArrayView<float> negative,
         TripletShape s) =>

@@ -17,7 +17,7 @@ public sealed class BceHead : PairHead
 
     public BceHead(ComputeDevice device, ParameterBlock parameters, int maxExamples, int embeddingSize) : base(device, maxExamples, embeddingSize)
     {
-        bce = SigmoidBce.On(device);
+        bce = new SigmoidBce(device);
         // A positive head weight makes the gradient pull same-class pairs apart until the towers collapse
         // under the distance floor (FACTS.md: "stuck at 50%"); start it negative.
         weight = parameters.AddWeight("head.weight", 1, 1, 1, nonPositive: true);

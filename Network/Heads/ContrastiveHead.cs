@@ -9,7 +9,7 @@ namespace IlgpuSiamese.Network.Heads;
 public sealed class ContrastiveHead(ComputeDevice device, int maxExamples, int embeddingSize, float margin)
     : PairHead(device, maxExamples, embeddingSize)
 {
-    private readonly ContrastiveLoss loss = ContrastiveLoss.On(device);
+    private readonly ContrastiveLoss loss = new ContrastiveLoss(device);
 
     protected override void ForwardLoss(int pairs) =>
         loss.Forward(Losses(pairs), Distances(pairs), Labels(pairs), new ContrastiveShape(pairs, margin));

@@ -25,7 +25,7 @@ public abstract class Head : IDisposable
     {
         Device = device;
         EmbeddingSize = embeddingSize;
-        Euclidean = EuclideanDistance.On(device);
+        Euclidean = new EuclideanDistance(device);
         labels = Floats(maxExamples);
         distances = Floats(maxExamples);
         losses = Floats(maxExamples);

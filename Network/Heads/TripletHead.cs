@@ -12,7 +12,7 @@ namespace IlgpuSiamese.Network.Heads;
 public sealed class TripletHead(ComputeDevice device, int maxExamples, int embeddingSize, float margin)
     : Head(device, maxExamples, embeddingSize)
 {
-    private readonly TripletLoss loss = TripletLoss.On(device);
+    private readonly TripletLoss loss = new TripletLoss(device);
 
     public override int ImagesPerExample => 3;
 

@@ -10,7 +10,7 @@ namespace IlgpuSiamese.Network.Layers;
 /// </summary>
 public sealed class DropoutLayer(ComputeDevice device, TensorShape input, DropoutSpec spec, int runSeed, int layer) : Layer(input, input)
 {
-    private readonly Dropout dropout = Dropout.On(device);
+    private readonly Dropout dropout = new Dropout(device);
 
     /// <summary>The mask's key for one layer of a run (odd multipliers keep the map one-to-one per term).</summary>
     public static uint MaskSeed(int runSeed, int layer) => (uint)runSeed * 0x9E3779B1u + (uint)(layer + 1) * 0x85EBCA77u;

@@ -7,7 +7,7 @@ namespace IlgpuSiamese.Network.Layers;
 public sealed class GlobalAvgPoolLayer(ComputeDevice device, TensorShape input)
     : Layer(input, new TensorShape(input.Channels, 1, 1))
 {
-    private readonly GlobalAvgPool pool = GlobalAvgPool.On(device);
+    private readonly GlobalAvgPool pool = new GlobalAvgPool(device);
 
     private GlobalAvgPoolShape Shape(Pass pass) => new(pass.Images, Input.Channels, Input.Height, Input.Width);
 

@@ -7,7 +7,7 @@ namespace IlgpuSiamese.Network.Layers;
 public sealed class MaxPoolLayer(ComputeDevice device, TensorShape input)
     : Layer(input, input with { Height = input.Height / 2, Width = input.Width / 2 })
 {
-    private readonly MaxPool2d pool = MaxPool2d.On(device);
+    private readonly MaxPool2d pool = new MaxPool2d(device);
 
     public override int IndicesPerImage => Output.Length;
 

@@ -86,7 +86,7 @@ public class AdamKernelTests(string deviceId) : BackendFixture(deviceId)
     public void KernelMatchesStepsComputedByHand()
     {
         using var arrays = new DeviceArrays(Device);
-        var launch = Adam.On(Device);
+        var launch = new Adam(Device);
         var length = AdamByHand.Start.Length;
         var w = arrays.Upload(AdamByHand.Start);
         var m = arrays.Upload(new float[length]);
@@ -108,7 +108,7 @@ public class AdamKernelTests(string deviceId) : BackendFixture(deviceId)
         var m = new double[length];
         var v = new double[length];
         using var arrays = new DeviceArrays(Device);
-        var launch = Adam.On(Device);
+        var launch = new Adam(Device);
         var wDevice = arrays.Upload(w);
         var mDevice = arrays.Upload(m);
         var vDevice = arrays.Upload(v);
@@ -131,7 +131,7 @@ public class AdamKernelTests(string deviceId) : BackendFixture(deviceId)
         var v = numbers.UniformFloat(length, 0, 1e-3);
         var g = numbers.UniformFloat(length);
         using var arrays = new DeviceArrays(Device);
-        var launch = Adam.On(Device);
+        var launch = new Adam(Device);
         var gDevice = arrays.Upload(g);
         float[] Run()
         {

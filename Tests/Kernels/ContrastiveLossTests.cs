@@ -63,7 +63,7 @@ public class ContrastiveLossKernelTests(string deviceId) : BackendFixture(device
         var dd = ContrastiveLossReference.Backward(d, y, s);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = ContrastiveLoss.On(Device);
+        var launch = new ContrastiveLoss(Device);
         var dDevice = arrays.Upload(d);
         var yDevice = arrays.Upload(y);
         var lossDevice = arrays.Poisoned(s.Batch);
@@ -80,7 +80,7 @@ public class ContrastiveLossKernelTests(string deviceId) : BackendFixture(device
         var numbers = new Numbers();
         var s = new ContrastiveShape(batch: 64, margin: 1f);
         using var arrays = new DeviceArrays(Device);
-        var launch = ContrastiveLoss.On(Device);
+        var launch = new ContrastiveLoss(Device);
         var d = arrays.Upload(numbers.UniformFloat(s.Batch, 0, 2));
         var y = arrays.Upload(numbers.Labels(s.Batch));
         float[] Run()

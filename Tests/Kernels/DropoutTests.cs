@@ -45,7 +45,7 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
         var dy = numbers.UniformFloat(s.Length);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = Dropout.On(Device);
+        var launch = new Dropout(Device);
         var yDevice = arrays.Poisoned(s.Length);
         var dxDevice = arrays.Poisoned(s.Length);
         launch.Forward(yDevice, arrays.Upload(x), s);
@@ -112,7 +112,7 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
         var x = Numbers.ToFloat(numbers.UniformFloat(s.Length));
         var dy = Numbers.ToFloat(numbers.UniformFloat(s.Length));
         using var arrays = new DeviceArrays(Device);
-        var launch = Dropout.On(Device);
+        var launch = new Dropout(Device);
         var y = arrays.Poisoned(s.Length);
         var dx = arrays.Poisoned(s.Length);
         launch.Forward(y, arrays.Upload(x), s);
@@ -127,7 +127,7 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
         var numbers = new Numbers();
         var s = new DropoutShape(20_011, rate: 0.3f, seed: (uint)numbers.Random.Next(), step: 3);
         using var arrays = new DeviceArrays(Device);
-        var launch = Dropout.On(Device);
+        var launch = new Dropout(Device);
         var x = arrays.Upload(numbers.UniformFloat(s.Length));
         var dy = arrays.Upload(numbers.UniformFloat(s.Length));
         float[] Launch()
@@ -145,7 +145,7 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
     private (float[] Output, float[] DInput) Run(DropoutShape s, Numbers numbers)
     {
         using var arrays = new DeviceArrays(Device);
-        var launch = Dropout.On(Device);
+        var launch = new Dropout(Device);
         var y = arrays.Poisoned(s.Length);
         var dx = arrays.Poisoned(s.Length);
         launch.Forward(y, arrays.Upload(numbers.UniformFloat(s.Length, 0.5, 1.5)), s);
@@ -158,7 +158,7 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
     {
         using var arrays = new DeviceArrays(Device);
         var y = arrays.Poisoned(s.Length);
-        Dropout.On(Device).Forward(y, arrays.Upload(Enumerable.Repeat(1f, s.Length).ToArray()), s);
+        new Dropout(Device).Forward(y, arrays.Upload(Enumerable.Repeat(1f, s.Length).ToArray()), s);
         return arrays.Read(y).Select(v => v != 0).ToArray();
     }
 }

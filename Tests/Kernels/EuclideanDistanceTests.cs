@@ -62,7 +62,7 @@ public class EuclideanDistanceKernelTests(string deviceId) : BackendFixture(devi
         var (da, db) = EuclideanDistanceReference.Backward(dd, a, b, s);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = EuclideanDistance.On(Device);
+        var launch = new EuclideanDistance(Device);
         var aDevice = arrays.Upload(a);
         var bDevice = arrays.Upload(b);
         var dDevice = arrays.Poisoned(s.Batch);
@@ -90,7 +90,7 @@ public class EuclideanDistanceKernelTests(string deviceId) : BackendFixture(devi
         var numbers = new Numbers();
         var s = new EuclideanDistanceShape(batch: 64, features: 48);
         using var arrays = new DeviceArrays(Device);
-        var launch = EuclideanDistance.On(Device);
+        var launch = new EuclideanDistance(Device);
         var a = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var b = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var dd = arrays.Upload(numbers.UniformFloat(s.Batch));

@@ -10,7 +10,7 @@ public class FillKernelTests(string deviceId) : BackendFixture(deviceId)
     public void ZeroAndFillWriteEveryElement()
     {
         using var arrays = new DeviceArrays(Device);
-        var launch = Fill.On(Device);
+        var launch = new Fill(Device);
         var buffer = arrays.Poisoned(1031);
         launch.Zero(buffer);
         Assert.That(arrays.Read(buffer), Is.All.EqualTo(0f));
@@ -22,7 +22,7 @@ public class FillKernelTests(string deviceId) : BackendFixture(deviceId)
     public void FillWritesOnlyItsView()
     {
         using var arrays = new DeviceArrays(Device);
-        var launch = Fill.On(Device);
+        var launch = new Fill(Device);
         var buffer = arrays.Upload(Enumerable.Repeat(5f, 100).ToArray());
         launch.Zero(buffer.SubView(10, 50));
         var values = arrays.Read(buffer);

@@ -21,7 +21,7 @@ public class GatherImagesKernelTests(string deviceId) : BackendFixture(deviceId)
         using var arrays = new DeviceArrays(Device);
         using var imageBuffer = Device.Accelerator.Allocate1D(images);
         var output = arrays.Poisoned(s.OutputLength);
-        GatherImages.On(Device).Forward(output, imageBuffer.View, arrays.UploadInt(indices), s);
+        new GatherImages(Device).Forward(output, imageBuffer.View, arrays.UploadInt(indices), s);
         Close.Assert("batch", arrays.Read(output), GatherImagesReference.Forward(images, indices, s), atol: 0, rtol: 1e-6);
     }
 }

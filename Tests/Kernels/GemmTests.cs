@@ -33,7 +33,7 @@ public class GemmKernelTests(string deviceId) : BackendFixture(deviceId)
         var b = numbers.UniformFloat(k * n);
         using var arrays = new DeviceArrays(Device);
         var c = arrays.Poisoned(m * n);
-        Gemm.On(Device).Run(c, arrays.Upload(a), arrays.Upload(b), c,
+        new Gemm(Device).Run(c, arrays.Upload(a), arrays.Upload(b), c,
             new GemmShape(m, n, k, aTransposed ? 1 : k, aTransposed ? m : 1, n, GemmEpilogue.Store, n, 1));
         Close.Assert("C", arrays.Read(c), Product(a, b, m, n, k, aTransposed));
     }
@@ -45,7 +45,7 @@ public class GemmKernelTests(string deviceId) : BackendFixture(deviceId)
         var x = new Numbers().UniformFloat(rows * columns);
         using var arrays = new DeviceArrays(Device);
         var y = arrays.Poisoned(rows * columns);
-        Gemm.On(Device).Transpose(y, arrays.Upload(x), new TransposeShape(rows, columns));
+        new Gemm(Device).Transpose(y, arrays.Upload(x), new TransposeShape(rows, columns));
         var expected = new double[rows * columns];
         for (var r = 0; r < rows; r++)
             for (var j = 0; j < columns; j++)

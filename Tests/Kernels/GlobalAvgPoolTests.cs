@@ -36,7 +36,7 @@ public class GlobalAvgPoolKernelTests(string deviceId) : BackendFixture(deviceId
         var dx = GlobalAvgPoolReference.Backward(dy, s);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = GlobalAvgPool.On(Device);
+        var launch = new GlobalAvgPool(Device);
         var yDevice = arrays.Poisoned(s.OutputLength);
         var dxDevice = arrays.Poisoned(s.InputLength);
         launch.Forward(yDevice, arrays.Upload(x), s);
@@ -51,7 +51,7 @@ public class GlobalAvgPoolKernelTests(string deviceId) : BackendFixture(deviceId
         var numbers = new Numbers();
         var s = new GlobalAvgPoolShape(batch: 16, channels: 64, height: 7, width: 7);
         using var arrays = new DeviceArrays(Device);
-        var launch = GlobalAvgPool.On(Device);
+        var launch = new GlobalAvgPool(Device);
         var x = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var dy = arrays.Upload(numbers.UniformFloat(s.OutputLength));
         float[] Run()

@@ -49,7 +49,7 @@ public class MaxPool2dKernelTests(string deviceId) : BackendFixture(deviceId)
         var dx = MaxPool2dReference.Backward(dy, argmax, s);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = MaxPool2d.On(Device);
+        var launch = new MaxPool2d(Device);
         var yDevice = arrays.Poisoned(s.OutputLength);
         var argmaxDevice = arrays.PoisonedInt(s.OutputLength);
         var dxDevice = arrays.Poisoned(s.InputLength);
@@ -73,7 +73,7 @@ public class MaxPool2dKernelTests(string deviceId) : BackendFixture(deviceId)
         using var arrays = new DeviceArrays(Device);
         var yDevice = arrays.Poisoned(s.OutputLength);
         var argmaxDevice = arrays.PoisonedInt(s.OutputLength);
-        MaxPool2d.On(Device).Forward(yDevice, argmaxDevice, arrays.Upload(x), s);
+        new MaxPool2d(Device).Forward(yDevice, argmaxDevice, arrays.Upload(x), s);
         Close.Assert("forward", arrays.Read(yDevice), y);
         Assert.That(arrays.Read(argmaxDevice), Is.EqualTo(argmax).AsCollection, "argmax");
     }
@@ -84,7 +84,7 @@ public class MaxPool2dKernelTests(string deviceId) : BackendFixture(deviceId)
         var numbers = new Numbers();
         var s = new MaxPool2dShape(batch: 8, channels: 16, height: 15, width: 14);
         using var arrays = new DeviceArrays(Device);
-        var launch = MaxPool2d.On(Device);
+        var launch = new MaxPool2d(Device);
         var x = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var dy = arrays.Upload(numbers.UniformFloat(s.OutputLength));
         (float[], int[]) Run()

@@ -75,7 +75,7 @@ public class SigmoidBceKernelTests(string deviceId) : BackendFixture(deviceId)
         var (dd, dw, db) = SigmoidBceReference.Backward(p, d, y, w, s);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = SigmoidBce.On(Device);
+        var launch = new SigmoidBce(Device);
         var dDevice = arrays.Upload(d);
         var yDevice = arrays.Upload(y);
         var wDevice = arrays.Upload([w]);
@@ -126,7 +126,7 @@ public class SigmoidBceKernelTests(string deviceId) : BackendFixture(deviceId)
         var numbers = new Numbers();
         var s = new SigmoidBceShape(batch: 64);
         using var arrays = new DeviceArrays(Device);
-        var launch = SigmoidBce.On(Device);
+        var launch = new SigmoidBce(Device);
         var d = arrays.Upload(numbers.UniformFloat(s.Batch, 0, 3));
         var y = arrays.Upload(numbers.Labels(s.Batch));
         var w = arrays.Upload(numbers.UniformFloat(1, -2, 2));

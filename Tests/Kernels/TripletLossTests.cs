@@ -71,7 +71,7 @@ public class TripletLossKernelTests(string deviceId) : BackendFixture(deviceId)
         var (da, dp, dq) = TripletLossReference.Backward(a, p, q, s);
 
         using var arrays = new DeviceArrays(Device);
-        var launch = TripletLoss.On(Device);
+        var launch = new TripletLoss(Device);
         var aDevice = arrays.Upload(a);
         var pDevice = arrays.Upload(p);
         var qDevice = arrays.Upload(q);
@@ -102,7 +102,7 @@ public class TripletLossKernelTests(string deviceId) : BackendFixture(deviceId)
         var numbers = new Numbers();
         var s = new TripletShape(batch: 64, features: 48, margin: 1f);
         using var arrays = new DeviceArrays(Device);
-        var launch = TripletLoss.On(Device);
+        var launch = new TripletLoss(Device);
         var a = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var p = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var q = arrays.Upload(numbers.UniformFloat(s.InputLength));
