@@ -18,11 +18,11 @@ public static class CommonOptions
         Description = $"The dataset cache folder (default: ${DataLocation.EnvironmentVariable}, else ~/.cache/ilgpu-siamese).",
     };
 
-    public static Option<int> Seed() => new("--seed")
+    public static Option<int> Seed() => new Option<int>("--seed")
     {
         Description = "Random seed: the same seed gives the same result.",
         DefaultValueFactory = _ => 42,
-    };
+    }.Within(0, int.MaxValue);
 
     public static Option<bool> Json() => new("--json") { Description = "Print the result as JSON." };
 

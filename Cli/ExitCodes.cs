@@ -1,4 +1,5 @@
 using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Training;
 
 namespace IlgpuSiamese.Cli;
 
@@ -19,7 +20,7 @@ public static class ExitCodes
         catch (Exception e) when (UserFacing(e) is { } message)
         {
             Console.Error.WriteLine($"error: {message}");
-            return BadInput;
+            return e.GetBaseException() is UsageException ? Usage : BadInput;
         }
     }
 

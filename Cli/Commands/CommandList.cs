@@ -11,7 +11,10 @@ public static class CommandList
         var root = new RootCommand("IlgpuSiamese: siamese networks on hand-written ILGPU kernels (CUDA, OpenCL, CPU).");
         foreach (var command in All())
             root.Subcommands.Add(command);
-        return ExitCodes.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+        var parse = root.Parse(args);
+        // System.CommandLine prints a parse error (unknown command or option, bad or missing value) and returns 1: that is a usage error.
+        var code = ExitCodes.Run(() => parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+        return parse.Errors.Count > 0 ? ExitCodes.Usage : code;
     }
 
     public static IEnumerable<Command> All() =>
