@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
 
@@ -12,27 +13,23 @@ public static class OptionRange
 {
     public static Option<T> Within<T>(this Option<T> option, T min, T max) where T : struct, INumber<T>
     {
-        option.Validators.Add(result => Check(result, option.Name, result.GetValueOrDefault<T>(), min, max));
+        option.Validators.Add(result => Check(result, option.Name, min, max));
         return option;
     }
 
     public static Option<T?> Within<T>(this Option<T?> option, T min, T max) where T : struct, INumber<T>
     {
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<T?>() is { } value)
-                Check(result, option.Name, value, min, max);
-        });
+        option.Validators.Add(result => Check(result, option.Name, min, max));
         return option;
     }
 
-    /// <summary>"between 1 and 4096", the words every range error uses.</summary>
-    public static string Between<T>(T min, T max) where T : INumber<T> =>
-        string.Create(CultureInfo.InvariantCulture, $"between {min} and {max}");
-
-    private static void Check<T>(System.CommandLine.Parsing.OptionResult result, string name, T value, T min, T max) where T : struct, INumber<T>
+    /// <summary>
+    /// Only a value given on the command line is checked: defaults lie in range, and a value that is not
+    /// a number is already System.CommandLine's own parse error.
+    /// </summary>
+    private static void Check<T>(OptionResult result, string name, T min, T max) where T : struct, INumber<T>
     {
-        if (!(value >= min && value <= max))
-            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be {Between(min, max)}; got {value}."));
+        if (result.Tokens is [.., var token] && T.TryParse(token.Value, CultureInfo.InvariantCulture, out var value) && !(value >= min && value <= max))
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min} and {max}; got {value}."));
     }
 }
