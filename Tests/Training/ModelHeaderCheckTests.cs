@@ -38,6 +38,7 @@ public class ModelHeaderCheckTests
     [TestCase("Network.Tower.Layers[0].type", "\"bogus\"", "the model header is not valid")]
     [TestCase("ParameterCount", "0", "0 parameters")]
     [TestCase("Threshold", "2", "threshold 2")]
+    [TestCase("Threshold", "-0.5", "threshold -0.5")]
     [TestCase("DistanceScale", "0", "distance scale 0")]
     [TestCase("Training", Remove, "has no training config")]
     [TestCase("Training.Epochs", "0", "invalid training config: --epochs must be between 1 and 10000")]
@@ -46,7 +47,7 @@ public class ModelHeaderCheckTests
     [TestCase("DatasetName", "null", "has no dataset name")]
     [TestCase("DatasetFingerprint", Remove, "has no dataset fingerprint")]
     [TestCase("Progress", "null", "has no training progress")]
-    [TestCase("Progress.Step", "-1", "negative or non-finite training progress")]
+    [TestCase("Progress.Step", "-1", "negative training progress")]
     [TestCase("History", "null", "no history")]
     [TestCase("History", "[null]", "an empty history entry")]
     public void ABadFieldIsRefusedByName(string field, string value, string why)

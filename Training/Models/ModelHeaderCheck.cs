@@ -22,11 +22,12 @@ public static class ModelHeaderCheck
         Require(header.Network is not null, "has no network");
         var network = header.Network!;
         Require(Enum.IsDefined(network.Loss), $"names an unknown loss ({(int)network.Loss})");
-        Require(float.IsFinite(network.Margin) && network.Margin > 0, $"has margin {network.Margin}; it must be a positive number");
+        Require(network.Margin > 0, $"has margin {network.Margin}; it must be positive");
         ValidateTower(network.Tower, Require);
         Require(header.ParameterCount > 0, $"has {header.ParameterCount} parameters; it must be positive");
-        Require(double.IsFinite(header.Threshold) && header.Threshold is >= 0 and <= 1, $"has threshold {header.Threshold}; it must lie in 0..1");
-        Require(double.IsFinite(header.DistanceScale) && header.DistanceScale > 0, $"has distance scale {header.DistanceScale}; it must be a positive number");
+        // A similarity threshold; PairMetrics.BestThreshold may put it 1e-6 above the top score.
+        Require(header.Threshold is >= 0 and <= 1 + 1e-6, $"has threshold {header.Threshold}; it must lie in 0..1");
+        Require(header.DistanceScale > 0, $"has distance scale {header.DistanceScale}; it must be positive");
         Require(header.Training is not null, "has no training config");
         try
         {
@@ -41,7 +42,7 @@ public static class ModelHeaderCheck
         var progress = header.Progress;
         Require(progress is not null, "has no training progress");
         Require(progress!.EpochsDone >= 0 && progress.BatchesDoneInEpoch >= 0 && progress.Step >= 0 && progress.EpochCorrect >= 0 && progress.EpochPairs >= 0
-                && double.IsFinite(progress.EpochLossSum), "has negative or non-finite training progress");
+                && progress.EpochLossSum >= 0, "has negative training progress");
         Require(header.History is not null && header.History.All(record => record is not null), "has no history or an empty history entry");
     }
 
