@@ -10,7 +10,8 @@ public readonly record struct LargestArray(long Length, string What)
 /// <summary>
 /// What a tower allocates for a number of images per pass, computed from its spec before anything is
 /// allocated: each layer's activations for all images, each conv's im2col matrix (C·K·K) x (images·H·W),
-/// and each layer's weights. Kernels index these with int, so the largest must fit in int32.
+/// and the tower's parameters, which lie in one block (every layer's weights and biases; Adam runs over it whole).
+/// Kernels index these with int, so the largest must fit in int32.
 /// </summary>
 public static class IndexLimits
 {
@@ -36,6 +37,7 @@ public static class IndexLimits
     {
         var shape = tower.Input;
         var largest = new LargestArray(Length(shape) * images, $"the input batch ({images} images of {shape})");
+        var parameters = 0L;
         for (var i = 0; i < tower.Layers.Count; i++)
         {
             var layer = tower.Layers[i];
@@ -47,12 +49,12 @@ public static class IndexLimits
             {
                 long patch = (long)input.Channels * conv.Kernel * conv.Kernel;
                 largest = Max(largest, new LargestArray(patch * images * input.Height * input.Width, $"the im2col matrix of {name} for {images} images"));
-                largest = Max(largest, new LargestArray(patch * conv.Filters, $"the weights of {name}"));
+                parameters += (patch + 1) * conv.Filters;
             }
             else if (layer is DenseSpec dense)
-                largest = Max(largest, new LargestArray(Length(input) * dense.Units, $"the weights of {name}"));
+                parameters += (Length(input) + 1) * dense.Units;
         }
-        return largest;
+        return Max(largest, new LargestArray(parameters, "the tower's parameters (one block: values, gradients, Adam's moments)"));
     }
 
     private static long Length(TensorShape shape) => (long)shape.Channels * shape.Height * shape.Width;

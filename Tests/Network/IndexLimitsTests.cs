@@ -29,10 +29,11 @@ public class IndexLimitsTests
     }
 
     [Test]
-    public void DenseWeightsCountWhenTheyAreLargest()
+    public void TheParametersCountWhenTheyAreLargest()
     {
         var tower = new TowerSpec("test", new TensorShape(1, 28, 28), [new DenseSpec(4096, Relu: false)]);
-        Assert.That(IndexLimits.Largest(tower, 2).Length, Is.EqualTo(784L * 4096));
+        Assert.That(IndexLimits.Largest(tower, 2).Length, Is.EqualTo(784L * 4096 + 4096), "the parameters: weights and biases");
+        Assert.That(IndexLimits.Largest(tower, 2).What, Does.Contain("parameters"));
     }
 
     [Test]
