@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Training.Data;
 
 namespace IlgpuSiamese.Cli;
@@ -26,11 +27,28 @@ public static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print the result as JSON." };
 
-    public static Option<string> Device() => new("--device")
+    /// <summary>--device, its syntax checked while parsing (a usage error); whether the machine has that device is checked on opening it.</summary>
+    public static Option<string> Device()
     {
-        Description = "The accelerator: auto|cuda|opencl|cpu[:N] (see `siamese devices`).",
-        DefaultValueFactory = _ => "auto",
-    };
+        var option = new Option<string>("--device")
+        {
+            Description = "The accelerator: auto|cuda|opencl|cpu[:N] (see `siamese devices`).",
+            DefaultValueFactory = _ => "auto",
+        };
+        option.Validators.Add(result =>
+        {
+            try
+            {
+                if (result.Tokens is [.., var token])
+                    DeviceRequest.Parse(token.Value);
+            }
+            catch (FormatException e)
+            {
+                result.AddError($"--device {e.Message}");
+            }
+        });
+        return option;
+    }
 
     public static Option<InvertMode> Invert() => new("--invert")
     {

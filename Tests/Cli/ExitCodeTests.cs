@@ -11,6 +11,8 @@ public class ExitCodeTests
     [TestCase("pairs", "--dataset", "mnist")]
     [TestCase("compare", "--count", "ten")]
     [TestCase("train", "--epochs")]
+    [TestCase("evaluate", "--device", "tpu")]
+    [TestCase("compare", "a.png", "b.png", "--device", "cpu:-1")]
     public void ParseErrorsAreUsageErrors(params string[] args) =>
         Assert.That(CliRunner.Run(args).Code, Is.EqualTo(ExitCodes.Usage));
 
