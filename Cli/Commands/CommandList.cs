@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace IlgpuSiamese.Cli.Commands;
 
@@ -12,7 +13,10 @@ public static class CommandList
         foreach (var command in All())
             root.Subcommands.Add(command);
         var parse = root.Parse(args);
-        // System.CommandLine prints a parse error (unknown command or option, bad or missing value) and returns 1: that is a usage error.
+        // A parse error (unknown command or option, bad or missing value) is printed alone, without the help
+        // that would bury it; System.CommandLine returns 1 for it, and it is a usage error: 2.
+        if (parse.Action is ParseErrorAction error)
+            error.ShowHelp = false;
         var code = ExitCodes.Run(() => parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
         return parse.Errors.Count > 0 ? ExitCodes.Usage : code;
     }
