@@ -1,5 +1,7 @@
 using System.CommandLine;
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Training.Data;
 
 namespace IlgpuSiamese.Cli;
@@ -18,19 +20,36 @@ public static class CommonOptions
         Description = $"The dataset cache folder (default: ${DataLocation.EnvironmentVariable}, else ~/.cache/ilgpu-siamese).",
     };
 
-    public static Option<int> Seed() => new("--seed")
+    public static Option<int> Seed() => new Option<int>("--seed")
     {
         Description = "Random seed: the same seed gives the same result.",
         DefaultValueFactory = _ => 42,
-    };
+    }.Within(0, int.MaxValue);
 
     public static Option<bool> Json() => new("--json") { Description = "Print the result as JSON." };
 
-    public static Option<string> Device() => new("--device")
+    /// <summary>--device, its syntax checked while parsing (a usage error); whether the machine has that device is checked on opening it.</summary>
+    public static Option<string> Device()
     {
-        Description = "The accelerator: auto|cuda|opencl|cpu[:N] (see `siamese devices`).",
-        DefaultValueFactory = _ => "auto",
-    };
+        var option = new Option<string>("--device")
+        {
+            Description = "The accelerator: auto|cuda|opencl|cpu[:N] (see `siamese devices`).",
+            DefaultValueFactory = _ => "auto",
+        };
+        option.Validators.Add(result =>
+        {
+            try
+            {
+                if (result.Tokens is [.., var token])
+                    DeviceRequest.Parse(token.Value);
+            }
+            catch (FormatException e)
+            {
+                result.AddError($"--device {e.Message}");
+            }
+        });
+        return option;
+    }
 
     public static Option<InvertMode> Invert() => new("--invert")
     {

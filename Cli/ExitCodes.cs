@@ -1,5 +1,7 @@
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Kernels;
+using IlgpuSiamese.Training;
 
 namespace IlgpuSiamese.Cli;
 
@@ -20,7 +22,7 @@ public static class ExitCodes
         catch (Exception e) when (UserFacing(e) is { } message)
         {
             Console.Error.WriteLine($"error: {message}");
-            return BadInput;
+            return e.GetBaseException() is UsageException ? Usage : BadInput;
         }
     }
 

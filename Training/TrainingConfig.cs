@@ -1,3 +1,4 @@
+using System.Globalization;
 using IlgpuSiamese.Network;
 
 namespace IlgpuSiamese.Training;
@@ -41,23 +42,45 @@ public sealed record TrainingConfig
         _ => LearningRate,
     };
 
+    public const int MaxEpochs = 10_000, MaxBatchSize = 4096, MaxEmbedding = 4096, MaxFilters = 1024, MaxPairsPerImage = 100, MaxEvaluationsPerEpoch = 1000;
+    public const double MaxLearningRate = 1, MaxMargin = 100;
+
+    /// <summary>Every option within its range, named with its range when not: a <see cref="UsageException"/>.</summary>
     public void Validate()
     {
-        static void Require(bool ok, string message)
-        {
-            if (!ok)
-                throw new UserInputException(message);
-        }
         Require(TowerSpec.PresetNames.Contains(Preset), $"unknown preset '{Preset}': use {string.Join(" or ", TowerSpec.PresetNames)}.");
-        Require(Epochs >= 1, "--epochs must be at least 1.");
-        Require(BatchSize is >= 2 and <= 4096, "--batch-size must be between 2 and 4096.");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), "--lr must be a positive number.");
-        Require(Margin > 0 && float.IsFinite(Margin), "--margin must be a positive number.");
-        Require(Embedding >= 1, "--embedding must be at least 1.");
-        Require(Schedule is "constant" or "cosine", "--schedule must be constant or cosine.");
-        Require(PairsPerImage >= 1, "--pairs-per-image must be at least 1.");
-        Require(TrainPairs is null or >= 2, "--train-pairs must be at least 2.");
-        Require(TestPairs is null or >= 2, "--test-pairs must be at least 2.");
-        Require(EvaluationsPerEpoch >= 1, "--evals-per-epoch must be at least 1.");
+        Require(Enum.IsDefined(Loss), $"unknown loss '{Loss}': use contrastive, bce or triplet.");
+        Require(Schedule is "constant" or "cosine", $"--schedule must be constant or cosine; got '{Schedule}'.");
+        Require(Dataset is { Length: > 0 }, "--dataset must name a dataset.");
+        Require(Device is { Length: > 0 }, "--device must name an accelerator.");
+        InRange("--epochs", Epochs, 1, MaxEpochs);
+        InRange("--batch-size", BatchSize, 2, MaxBatchSize);
+        InRange("--lr", LearningRate, double.Epsilon, MaxLearningRate, "a number above 0 and at most 1");
+        InRange("--margin", Margin, double.Epsilon, MaxMargin, "a number above 0 and at most 100");
+        InRange("--embedding", Embedding, 1, MaxEmbedding);
+        if (Filters is { } filters)
+            InRange("--filters", filters, 1, MaxFilters);
+        if (Dropout is { } dropout)
+            InRange("--dropout", dropout, 0, Math.BitDecrement(1.0), "at least 0 and below 1");
+        InRange("--pairs-per-image", PairsPerImage, 1, MaxPairsPerImage);
+        if (TrainPairs is { } trainPairs)
+            InRange("--train-pairs", trainPairs, 2, int.MaxValue);
+        if (TestPairs is { } testPairs)
+            InRange("--test-pairs", testPairs, 2, int.MaxValue);
+        InRange("--evals-per-epoch", EvaluationsPerEpoch, 1, MaxEvaluationsPerEpoch);
+        InRange("--seed", Seed, 0, int.MaxValue);
+        var images = IndexLimits.ImagesPerPass(Loss, Math.Max(BatchSize, Trainer.EvaluationBatch));
+        var largest = IndexLimits.Largest(Network().Tower, images);
+        Require(largest.FitsInt32, $"{largest.What} would hold {largest.Length:N0} numbers, more than a kernel can index ({int.MaxValue:N0}): lower --filters, --embedding or --batch-size.");
     }
+
+    private static void Require(bool ok, string message)
+    {
+        if (!ok)
+            throw new UsageException(message);
+    }
+
+    private static void InRange(string option, double value, double min, double max, string? range = null) =>
+        Require(value >= min && value <= max,
+            string.Create(CultureInfo.InvariantCulture, $"{option} must be {range ?? $"between {min} and {max}"}; got {value}."));
 }

@@ -33,17 +33,17 @@ public static class BenchCommand
         {
             Description = "Timed samples per figure; the median is reported.",
             DefaultValueFactory = _ => 5,
-        };
+        }.Within(1, 1000);
         var seconds = new Option<double>("--seconds")
         {
             Description = "About how long each timed sample lasts, in seconds.",
             DefaultValueFactory = _ => 1.0,
-        };
+        }.Within(0.001, 600);
         var warmup = new Option<int>("--warmup")
         {
             Description = "Untimed training steps before timing.",
             DefaultValueFactory = _ => 3,
-        };
+        }.Within(0, 10_000);
         var json = CommonOptions.Json();
         var dataDir = CommonOptions.DataDir();
         var seed = CommonOptions.Seed();
@@ -55,7 +55,6 @@ public static class BenchCommand
         command.SetAction(parse =>
         {
             var options = new ThroughputOptions(parse.GetValue(repetitions), parse.GetValue(warmup), parse.GetValue(seconds));
-            options.Validate();
             var towers = BenchmarkTowers.Parse(parse.GetValue(tower)!);
             return Run(parse.GetValue(device)!, towers, options, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(seed));
         });

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace IlgpuSiamese.Cli.Commands;
 
@@ -11,7 +12,13 @@ public static class CommandList
         var root = new RootCommand("IlgpuSiamese: siamese networks on hand-written ILGPU kernels (CUDA, OpenCL, CPU).");
         foreach (var command in All())
             root.Subcommands.Add(command);
-        return ExitCodes.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+        var parse = root.Parse(args);
+        // A parse error (unknown command or option, bad or missing value) is printed alone, without the help
+        // that would bury it; System.CommandLine returns 1 for it, and it is a usage error: 2.
+        if (parse.Action is ParseErrorAction error)
+            error.ShowHelp = false;
+        var code = ExitCodes.Run(() => parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+        return parse.Errors.Count > 0 ? ExitCodes.Usage : code;
     }
 
     public static IEnumerable<Command> All() =>

@@ -28,7 +28,7 @@ public static class CompareCommand
         var model = ModelOption.Create();
         var pairs = new Option<string?>("--pairs") { Description = "A CSV of pairs: two image paths per line (relative to the CSV's folder), optional header." };
         var dir = new Option<string?>("--dir") { Description = "Compare random pairs of the images in this folder and its subfolders." };
-        var count = new Option<int>("--count") { Description = "With --dir: how many pairs.", DefaultValueFactory = _ => 10 };
+        var count = new Option<int>("--count") { Description = "With --dir: how many pairs.", DefaultValueFactory = _ => 10 }.Within(1, MaxRandomPairs);
         var seed = CommonOptions.Seed();
         seed.Description = "With --dir: the seed of the random pairs.";
         var invert = CommonOptions.Invert();
@@ -88,13 +88,11 @@ public static class CompareCommand
     private static FilePairs Pairs(string[] images, string? list, string? folder, int count, int seed)
     {
         if ((images.Length > 0 ? 1 : 0) + (list is null ? 0 : 1) + (folder is null ? 0 : 1) != 1 || images.Length == 1)
-            throw new UserInputException("compare takes two images, or --pairs list.csv, or --dir FOLDER (one of them)");
+            throw new UsageException("compare takes two images, or --pairs list.csv, or --dir FOLDER (one of them)");
         if (list is not null)
             return FilePairs.FromCsv(list);
         if (folder is null)
             return FilePairs.Of([(images[0], images[1])]);
-        if (count is < 1 or > MaxRandomPairs)
-            throw new UserInputException($"--count {count} is outside 1..{MaxRandomPairs:N0}");
         return FilePairs.Random(folder, count, seed);
     }
 

@@ -17,16 +17,19 @@ namespace IlgpuSiamese.Cli.Commands;
 /// </summary>
 public static class EvaluateCommand
 {
+    private const int MaxWays = 1000;
+    private const int MaxTrials = 1_000_000;
+
     public static Command Create()
     {
         var model = ModelOption.Create();
         var dataset = new Option<string?>("--dataset") { Description = "Dataset to evaluate on. Default: the one the model was trained on." };
         var dataDir = CommonOptions.DataDir();
-        var testPairs = new Option<int?>("--test-pairs") { Description = "Cap on test pairs. Default all (20,000 on MNIST)." };
+        var testPairs = new Option<int?>("--test-pairs") { Description = "Cap on test pairs. Default all (20,000 on MNIST)." }.Within(2, int.MaxValue);
         var roc = new Option<string?>("--roc") { Description = "Write the ROC curve to this PNG." };
-        var oneShot = new Option<int?>("--oneshot") { Description = "Also N-way one-shot accuracy on the test images (Koch et al. 2015): e.g. 10 on MNIST." };
-        var trials = new Option<int>("--trials") { Description = "One-shot trials.", DefaultValueFactory = _ => 1000 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the one-shot trials.", DefaultValueFactory = _ => 42 };
+        var oneShot = new Option<int?>("--oneshot") { Description = "Also N-way one-shot accuracy on the test images (Koch et al. 2015): e.g. 10 on MNIST." }.Within(2, MaxWays);
+        var trials = new Option<int>("--trials") { Description = "One-shot trials.", DefaultValueFactory = _ => 1000 }.Within(1, MaxTrials);
+        var seed = new Option<int>("--seed") { Description = "Seed of the one-shot trials.", DefaultValueFactory = _ => 42 }.Within(0, int.MaxValue);
         var prepare = CommonOptions.Prepare();
         prepare.Description = "How an image-folder dataset's images become inputs: mnist, fit or stretch. Default: what the model file records.";
         var json = CommonOptions.Json();

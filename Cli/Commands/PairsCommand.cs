@@ -9,6 +9,7 @@ namespace IlgpuSiamese.Cli.Commands;
 public static class PairsCommand
 {
     private const int MaxCount = 400;
+    private const int MaxEpoch = 1_000_000;
 
     public static Command Create()
     {
@@ -16,8 +17,8 @@ public static class PairsCommand
         var dataDir = CommonOptions.DataDir();
         var seed = CommonOptions.Seed();
         var strict = CommonOptions.Strict();
-        var count = new Option<int>("--count") { Description = $"How many pairs to show, 1..{MaxCount} (49 makes a 7x7 grid).", DefaultValueFactory = _ => 49 };
-        var epoch = new Option<int>("--epoch") { Description = "Show the pairs drawn for this epoch (0 = the first).", DefaultValueFactory = _ => 0 };
+        var count = new Option<int>("--count") { Description = $"How many pairs to show, 1..{MaxCount} (49 makes a 7x7 grid).", DefaultValueFactory = _ => 49 }.Within(1, MaxCount);
+        var epoch = new Option<int>("--epoch") { Description = "Show the pairs drawn for this epoch (0 = the first).", DefaultValueFactory = _ => 0 }.Within(0, MaxEpoch);
         var output = new Option<string>("--out") { Description = "The PNG file to write.", Required = true };
         var command = new Command("pairs", "Draw random training pairs (positive: same class; negative: different classes) as a labelled PNG montage.")
         {
@@ -26,8 +27,6 @@ public static class PairsCommand
         command.SetAction(parse =>
         {
             var shown = parse.GetValue(count);
-            if (shown is < 1 or > MaxCount)
-                throw new UserInputException($"--count {shown} is outside 1..{MaxCount}");
             var path = CommonOptions.OutputFile(parse.GetRequiredValue(output), "--out");
 
             var location = DataLocation.Resolve(parse.GetValue(dataDir));

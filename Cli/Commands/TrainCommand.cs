@@ -49,12 +49,13 @@ public static class TrainCommand
         var device = CommonOptions.Device();
         var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "runs/train" };
         var resume = new Option<bool>("--resume") { Description = "Continue from DIR/model.siamese exactly where it stopped, with its saved options." };
+        var allowOtherData = new Option<bool>(ResumedData.OverrideOption) { Description = "With --resume: continue even when the data differs from the checkpoint's (its dataset fingerprint)." };
         var config = new Option<FileInfo?>("--config") { Description = "JSON file of training options (as saved in DIR/config.json)." };
         var strict = CommonOptions.Strict();
         var command = new Command("train", "Train the siamese network; saves the model, its history (CSV and PNG) and its config.")
         {
             dataset, dataDir, preset, loss, epochs, batch, lr, schedule, margin, embedding, filters, dropout, trainPairs, testPairs,
-            pairsPerImage, redraw, evals, seed, device, output, resume, config, strict,
+            pairsPerImage, redraw, evals, seed, device, output, resume, allowOtherData, config, strict,
         };
         command.SetAction(parse =>
         {
@@ -80,7 +81,8 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed) ?? baseConfig.Seed,
                 Device = parse.GetResult(device) is null ? baseConfig.Device : parse.GetValue(device)!,
             };
-            return Train(chosen, parse.GetValue(output)!, parse.GetValue(dataDir), parse.GetValue(resume), parse.GetValue(strict), parse.GetValue(epochs));
+            var run = new RunOptions(parse.GetValue(output)!, parse.GetValue(dataDir), parse.GetValue(resume), parse.GetValue(allowOtherData), parse.GetValue(strict), parse.GetValue(epochs));
+            return Train(chosen, run);
         });
         return command;
     }
@@ -98,15 +100,24 @@ public static class TrainCommand
         }
     }
 
+    /// <summary>What a run does besides the saved config: where it writes, whether it resumes, what it tolerates.</summary>
+    private sealed record RunOptions(string OutDir, string? DataDir, bool Resume, bool AllowOtherData, bool Strict, int? Epochs);
+
     /// <summary>A resumed run keeps its saved config; only --epochs may extend it.</summary>
-    private static int Train(TrainingConfig config, string outDir, string? dataDir, bool resume, bool strict, int? epochs)
+    private static int Train(TrainingConfig config, RunOptions run)
     {
         config.Validate();
+        var outDir = run.OutDir;
         var modelPath = Path.Combine(outDir, Trainer.ModelFileName);
-        var saved = resume ? ModelFile.Load(modelPath) : null;
+        var saved = run.Resume ? ModelFile.Load(modelPath) : null;
         if (saved is not null)
-            config = saved.Header.Training with { Epochs = epochs ?? saved.Header.Training.Epochs };
-        var data = Datasets.Load(config.Dataset, DataLocation.Resolve(dataDir), new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")), strict);
+        {
+            config = saved.Header.Training with { Epochs = run.Epochs ?? saved.Header.Training.Epochs };
+            config.Validate();
+        }
+        var data = Datasets.Load(config.Dataset, DataLocation.Resolve(run.DataDir), new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")), run.Strict);
+        if (saved is not null && !run.AllowOtherData)
+            ResumedData.RequireSame(saved, modelPath, data);
         using var device = ComputeDevice.Open(config.Device);
         AnsiConsole.MarkupLine($"Training [bold]{config.Preset}[/] with [bold]{config.Loss.ToString().ToLowerInvariant()}[/] loss on {Markup.Escape(data.Train.Name)}, device {Markup.Escape(device.ToString())}.");
         if (CpuAcceleratorWarning.For(config, device.Kind, data.Train, data.Test, saved?.Header.Progress.EpochsDone ?? 0) is { } warning)

@@ -92,7 +92,7 @@ public class BadInputTests
     public void NotExactlyOneSourceOfPairs(string args)
     {
         var result = CliRunner.Run(["compare", .. args.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--model", model, "--device", "cpu"]);
-        Assert.That(result.Code, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(result.Code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(result.Error, Does.Contain("compare takes two images, or --pairs list.csv, or --dir FOLDER"));
     }
 }

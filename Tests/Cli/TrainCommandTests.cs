@@ -32,15 +32,40 @@ public class TrainCommandTests
         Assert.That(Run(TrainCommand.Create(), "--config", folder["c.json"], "--out", folder["run"]), Is.EqualTo(ExitCodes.BadInput));
     }
 
-    [TestCase("--epochs", "0")]
-    [TestCase("--lr", "-1")]
-    [TestCase("--preset", "huge")]
-    [TestCase("--schedule", "sometimes")]
-    public void BadOptionsExitWithBadInput(string option, string value)
+    [TestCase("--epochs", "0", "between 1 and 10000")]
+    [TestCase("--batch-size", "1", "between 2 and 4096")]
+    [TestCase("--lr", "-1", "above 0 and at most 1")]
+    [TestCase("--margin", "0", "above 0 and at most 100")]
+    [TestCase("--embedding", "0", "between 1 and 4096")]
+    [TestCase("--filters", "0", "between 1 and 1024")]
+    [TestCase("--dropout", "1.5", "at least 0 and below 1")]
+    [TestCase("--dropout", "1", "at least 0 and below 1")]
+    [TestCase("--train-pairs", "1", "between 2 and 2147483647")]
+    [TestCase("--test-pairs", "0", "between 2 and 2147483647")]
+    [TestCase("--pairs-per-image", "0", "between 1 and 100")]
+    [TestCase("--evals-per-epoch", "0", "between 1 and 1000")]
+    [TestCase("--seed", "-1", "between 0 and 2147483647")]
+    [TestCase("--preset", "huge", "unknown preset")]
+    [TestCase("--schedule", "sometimes", "constant or cosine")]
+    public void OptionsOutOfRangeAreUsageErrorsNamingTheOptionAndRange(string option, string value, string range)
     {
         using var folder = new TempFolder();
-        Assert.That(Run(TrainCommand.Create(), option, value, "--out", folder["run"]), Is.EqualTo(ExitCodes.BadInput));
+        var result = CliRunner.Run("train", option, value, "--out", folder["run"]);
+        Assert.That(result.Code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(result.Error, Does.Contain(range));
+        if (!range.StartsWith("unknown"))
+            Assert.That(result.Error, Does.StartWith($"error: {option} must be "));
         Assert.That(Directory.Exists(folder["run"]), Is.False, "nothing is written for a refused run");
+    }
+
+    [Test]
+    public void AConfigFileOutOfRangeIsRefusedAsTheOptionWouldBe()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder["c.json"], "{ \"filters\": 0 }");
+        var result = CliRunner.Run("train", "--config", folder["c.json"], "--out", folder["run"]);
+        Assert.That(result.Code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(result.Error, Does.Contain("--filters must be between 1 and 1024"));
     }
 
     [Test]

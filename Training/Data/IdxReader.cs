@@ -15,6 +15,7 @@ public static class IdxReader
 {
     public const int MaxSide = 4096;
     private const byte UnsignedByte = 0x08;
+    private const int FirstChunk = 1 << 20;
 
     /// <summary>An image file and its label file; labels must lie in 0..classCount-1.</summary>
     public static (IdxImages Images, byte[] Labels) ReadPair(string imagesPath, string labelsPath, int classCount)
@@ -83,10 +84,16 @@ public static class IdxReader
         return dims;
     }
 
+    /// <summary>The promised bytes, read in growing chunks: a header that promises more than the file holds allocates no more than the file.</summary>
     private static byte[] ReadBody(Stream stream, string path, int length, string promised)
     {
-        var data = new byte[length];
+        var data = new byte[Math.Min(length, FirstChunk)];
         var read = Fill(stream, path, data);
+        while (read == data.Length && read < length)
+        {
+            Array.Resize(ref data, (int)Math.Min(2L * data.Length, length));
+            read += Fill(stream, path, data.AsMemory(read));
+        }
         if (read < length)
             throw new UserInputException($"{path}: truncated: the header promises {promised} ({length:N0} bytes of data) but the file holds {read:N0}");
         if (Fill(stream, path, new byte[1]) > 0)
@@ -94,11 +101,11 @@ public static class IdxReader
         return data;
     }
 
-    private static int Fill(Stream stream, string path, byte[] buffer)
+    private static int Fill(Stream stream, string path, Memory<byte> buffer)
     {
         try
         {
-            return stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            return stream.ReadAtLeast(buffer.Span, buffer.Length, throwOnEndOfStream: false);
         }
         catch (InvalidDataException e)
         {

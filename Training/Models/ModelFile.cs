@@ -22,6 +22,8 @@ public static class ModelFile
     public const int Version = 1;
     private static readonly byte[] Magic = "ILGSIAM\0"u8.ToArray();
     private const int ChecksumLength = 32;
+    /// <summary>Magic, version and header length.</summary>
+    private const int PrefixLength = 16;
     private const int MaxHeaderLength = 16 << 20;
 
     public static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
@@ -53,8 +55,22 @@ public static class ModelFile
     {
         if (!File.Exists(path))
             throw new UserInputException($"{path}: no such model file.");
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < Magic.Length + 9 + ChecksumLength || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{path}: cannot read the model file: {e.Message}", e);
+        }
+        return Read(bytes, path);
+    }
+
+    /// <summary>A model file's bytes, read as <see cref="Load"/> does; errors name <paramref name="path"/>.</summary>
+    public static SavedModel Read(byte[] bytes, string path)
+    {
+        if (bytes.Length < PrefixLength + 1 + ChecksumLength || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new UserInputException($"{path}: not an IlgpuSiamese model file (wrong magic number or too short).");
         var body = bytes.AsSpan(0, bytes.Length - ChecksumLength);
         if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
@@ -65,26 +81,37 @@ public static class ModelFile
         if (version != Version)
             throw new UserInputException($"{path}: model format version {version}; this build reads version {Version}.");
         var headerLength = reader.ReadInt32();
-        if (headerLength <= 0 || headerLength > MaxHeaderLength || headerLength > body.Length)
+        if (headerLength <= 0 || headerLength > MaxHeaderLength || headerLength > body.Length - PrefixLength - 1)
             throw new UserInputException($"{path}: header length {headerLength} is invalid.");
-        ModelHeader header;
-        try
-        {
-            header = JsonSerializer.Deserialize<ModelHeader>(reader.ReadBytes(headerLength), Json)
-                     ?? throw new JsonException("empty header");
-        }
-        catch (JsonException e)
-        {
-            throw new UserInputException($"{path}: the model header is not valid: {e.Message}");
-        }
-        var hasOptimizer = reader.ReadByte() == 1;
+        var header = ReadHeader(reader.ReadBytes(headerLength), path);
+        var optimizerFlag = reader.ReadByte();
+        if (optimizerFlag > 1)
+            throw new UserInputException($"{path}: optimizer-state flag {optimizerFlag} is invalid (0 or 1).");
+        var hasOptimizer = optimizerFlag == 1;
         var expected = (long)header.ParameterCount * 4 * (hasOptimizer ? 3 : 1);
-        if (header.ParameterCount <= 0 || reader.BaseStream.Length - reader.BaseStream.Position != expected)
+        if (reader.BaseStream.Length - reader.BaseStream.Position != expected)
             throw new UserInputException($"{path}: holds {reader.BaseStream.Length - reader.BaseStream.Position} bytes of weights, the header promises {expected}.");
         var weights = ReadFloats(reader, header.ParameterCount);
         return hasOptimizer
             ? new SavedModel(header, weights, ReadFloats(reader, header.ParameterCount), ReadFloats(reader, header.ParameterCount))
             : new SavedModel(header, weights, null, null);
+    }
+
+    private static ModelHeader ReadHeader(byte[] json, string path)
+    {
+        ModelHeader? header;
+        try
+        {
+            header = JsonSerializer.Deserialize<ModelHeader>(json, Json);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            throw new UserInputException($"{path}: the model header is not valid: {e.Message}", e);
+        }
+        if (header is null)
+            throw new UserInputException($"{path}: the model header is empty.");
+        ModelHeaderCheck.Validate(header, path);
+        return header;
     }
 
     private static void WriteFloats(BinaryWriter writer, float[] values)
