@@ -36,20 +36,13 @@ public sealed class BceHead : PairHead
 
     public override void ReadPairs(PairOutputs outputs, int start, int pairs)
     {
-        Distances(pairs).CopyToCPU(outputs.Distances.AsSpan(start, pairs));
+        base.ReadPairs(outputs, start, pairs);
         Probabilities(pairs).CopyToCPU(outputs.Probabilities.AsSpan(start, pairs));
-        Losses(pairs).CopyToCPU(outputs.Losses.AsSpan(start, pairs));
     }
 
     /// <summary>Right when p ≥ 0.5 exactly for same-class pairs.</summary>
-    public override long CountCorrect(int examples, float[] hostLabels, Decision decision)
-    {
-        var p = OnHost(Probabilities(examples));
-        long correct = 0;
-        for (var i = 0; i < examples; i++)
-            correct += (p[i] >= 0.5f) == (hostLabels[i] > 0.5f) ? 1 : 0;
-        return correct;
-    }
+    public override long CountCorrect(int examples, float[] hostLabels, Decision decision) =>
+        Agreeing(OnHost(Probabilities(examples)), hostLabels, 0.5, sameBelow: false);
 
     public override Decision InitialDecision => new(0.5, 1.0);
 

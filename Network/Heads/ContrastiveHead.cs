@@ -17,21 +17,9 @@ public sealed class ContrastiveHead(ComputeDevice device, int maxExamples, int e
     protected override void BackwardLoss(ArrayView<float> dDistance, int pairs) =>
         loss.Backward(dDistance, Distances(pairs), Labels(pairs), new ContrastiveShape(pairs, margin));
 
-    public override void ReadPairs(PairOutputs outputs, int start, int pairs)
-    {
-        Distances(pairs).CopyToCPU(outputs.Distances.AsSpan(start, pairs));
-        Losses(pairs).CopyToCPU(outputs.Losses.AsSpan(start, pairs));
-    }
-
     /// <summary>Right when d ≤ τ exactly for same-class pairs.</summary>
-    public override long CountCorrect(int examples, float[] hostLabels, Decision decision)
-    {
-        var distances = OnHost(Distances(examples));
-        long correct = 0;
-        for (var i = 0; i < examples; i++)
-            correct += (distances[i] <= decision.DistanceScale) == (hostLabels[i] > 0.5f) ? 1 : 0;
-        return correct;
-    }
+    public override long CountCorrect(int examples, float[] hostLabels, Decision decision) =>
+        Agreeing(OnHost(Distances(examples)), hostLabels, decision.DistanceScale, sameBelow: true);
 
     public override Decision InitialDecision => DistanceDecision.Initial(margin);
 

@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Kernels.Ops;
 
@@ -39,4 +40,22 @@ public abstract class PairHead : Head
 
     /// <summary>Scoring runs the training forward: with the labels uploaded, the pair loss comes for free.</summary>
     public override void ForwardPairs(ArrayView<float> embeddings, int pairs) => Forward(embeddings, pairs);
+
+    public override void ReadPairs(PairOutputs outputs, int start, int pairs)
+    {
+        Distances(pairs).CopyToCPU(outputs.Distances.AsSpan(start, pairs));
+        Losses(pairs).CopyToCPU(outputs.Losses.AsSpan(start, pairs));
+    }
+
+    /// <summary>
+    /// The pairs whose call matches their label: "same" when the value is at or above <paramref name="cut"/>
+    /// (a probability), or at or below it when <paramref name="sameBelow"/> (a distance).
+    /// </summary>
+    protected static long Agreeing(ReadOnlySpan<float> values, float[] labels, double cut, bool sameBelow)
+    {
+        long correct = 0;
+        for (var i = 0; i < values.Length; i++)
+            correct += (sameBelow ? values[i] <= cut : values[i] >= cut) == (labels[i] > 0.5f) ? 1 : 0;
+        return correct;
+    }
 }
