@@ -19,7 +19,7 @@ public static class IndexLimits
     /// Images in one pass through the shared tower: the twin (or triplet) branches run as one batch, so
     /// 2 x <paramref name="pairs"/> images for the pair losses and 3 x for the triplet loss.
     /// </summary>
-    public static int ImagesPerPass(LossKind loss, int pairs) => (loss == LossKind.Triplet ? 3 : 2) * pairs;
+    public static int ImagesPerPass(LossKind loss, int pairs) => loss.ImagesPerExample() * pairs;
 
     /// <summary>The output shape of a layer, or null when the layer cannot take this input.</summary>
     public static TensorShape? OutputShape(LayerSpec layer, TensorShape input) => layer switch

@@ -22,7 +22,7 @@ public sealed class LoadedModel : IDisposable
         if (Input.Channels != 1)
             throw new UserInputException($"{path}: the model takes {Input} inputs; images are fed to it as one grayscale channel (1x{Input.Height}x{Input.Width}).");
         var config = Header.Network;
-        var largest = IndexLimits.Largest(config.Tower, IndexLimits.ImagesPerPass(LossKind.Contrastive, maxBatch));
+        var largest = IndexLimits.Largest(config.Tower, IndexLimits.ImagesPerPass(config.Loss, maxBatch));
         if (!largest.FitsInt32)
             throw new UserInputException($"{path}: {largest.What} would hold {largest.Length:N0} numbers, more than a kernel can index ({int.MaxValue:N0}).");
         Network = new SiameseNetwork(device, config, maxBatch, seed: 0);
