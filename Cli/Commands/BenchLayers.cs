@@ -42,6 +42,8 @@ public static class BenchLayers
         return ExitCodes.Ok;
     }
 
+    private static string Short(string pass) => pass switch { "forward" => "fwd", "backward" => "bwd", _ => pass };
+
     private static double Percent(double part, double whole) => whole > 0 ? 100 * part / whole : 0;
 
     private static double? PercentOfPeak(OpTiming op, DevicePeak peak) =>
@@ -84,17 +86,21 @@ public static class BenchLayers
 
     private static void Print(BenchmarkData data, int repetitions, List<LayerProfileResult> results)
     {
+        // Redirected output is 80 columns to Spectre, which would fold every row; a file or a pipe can take a wide table.
+        if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 110)
+            AnsiConsole.Profile.Width = 110;
         AnsiConsole.MarkupLine($"Data: {Markup.Escape(data.Source)}. One training step op by op, the device synchronised around each op; " +
-                               $"medians of {repetitions} steps. FLOPs and bytes are modelled from the shapes (Benchmarks/Measuring/OpCosts.cs).");
+                               $"ms: medians of {repetitions} steps; % step: of the whole step timed on its own. FLOPs and bytes are modelled from the shapes (Benchmarks/Measuring/OpCosts.cs).");
         foreach (var r in results)
         {
             AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(r.Tower)}[/] on {Markup.Escape($"{r.Device.Id} {r.Description}")}: " +
                                    $"{r.Pairs} pairs ({r.Images} images through the tower), {r.Parameters:N0} parameters");
-            var table = new Table().AddColumns("op", "pass", "ms (median)", "% of step", "GFLOP", "MB", "GFLOP/s", "% of peak");
+            var table = new Table().AddColumns("op", "pass", "ms", "% step", "GFLOP", "MB", "GFLOP/s", "% peak");
+            table.Columns[0].NoWrap();
             foreach (var c in table.Columns.Skip(2))
                 c.RightAligned();
             foreach (var o in r.Ops.OrderByDescending(o => o.MedianMs))
-                table.AddRow(Markup.Escape(o.Op), o.Pass, $"{o.MedianMs:0.000}", $"{Percent(o.MedianMs, r.StepMedianMs):0.0}",
+                table.AddRow(Markup.Escape(o.Op), Short(o.Pass), $"{o.MedianMs:0.00}", $"{Percent(o.MedianMs, r.StepMedianMs):0.0}",
                     $"{o.Cost.Flops / 1e9:0.0000}", $"{o.Cost.Bytes / 1e6:0.00}", o.GflopsPerSecond is { } g ? $"{g:0.00}" : "-",
                     PercentOfPeak(o, r.Peak) is { } p ? $"{p:0.0}" : (r.Peak.GflopsPerSecond is null && o.Cost.Flops > 0 ? "n/a" : "-"));
             AnsiConsole.Write(table);
