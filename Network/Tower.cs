@@ -44,16 +44,22 @@ public sealed class Tower
 
     public void Forward(Activations activations, int images, int step, bool training)
     {
-        var pass = new Pass(images, step, training);
         for (var i = 0; i < Layers.Count; i++)
-            Layers[i].Forward(activations.For(i, images), pass);
+            ForwardLayer(i, activations, images, step, training);
     }
 
     /// <summary>Backward from the gradient already in <see cref="Activations.EmbeddingGradients"/>; parameter gradients add up.</summary>
     public void Backward(Activations activations, int images, int step)
     {
-        var pass = new Pass(images, step, Training: true);
         for (var i = Layers.Count - 1; i >= 0; i--)
-            Layers[i].Backward(activations.For(i, images), pass);
+            BackwardLayer(i, activations, images, step);
     }
+
+    /// <summary>Layer <paramref name="layer"/>'s forward alone: <see cref="Forward"/> is these in order (a profiler times them one by one).</summary>
+    public void ForwardLayer(int layer, Activations activations, int images, int step, bool training) =>
+        Layers[layer].Forward(activations.For(layer, images), new Pass(images, step, training));
+
+    /// <summary>Layer <paramref name="layer"/>'s backward alone: <see cref="Backward"/> is these from the last layer to the first.</summary>
+    public void BackwardLayer(int layer, Activations activations, int images, int step) =>
+        Layers[layer].Backward(activations.For(layer, images), new Pass(images, step, Training: true));
 }

@@ -44,18 +44,31 @@ public static class BenchCommand
             Description = "Untimed training steps before timing.",
             DefaultValueFactory = _ => 3,
         }.Within(0, 10_000);
+        var layers = new Option<bool>("--layers")
+        {
+            Description = "Profile one training step op by op instead: every layer's forward and backward, the head, zeroing, Adam and the image gather, " +
+                          "with time, FLOPs, bytes and GFLOP/s against the device's peak (medians of --repetitions steps after --warmup).",
+        };
+        var batch = new Option<int>("--batch")
+        {
+            Description = "Pairs per training step for --layers (64 as in training; smaller for a quick look on a slow device).",
+            DefaultValueFactory = _ => 64,
+        }.Within(1, 4096);
         var json = CommonOptions.Json();
         var dataDir = CommonOptions.DataDir();
         var seed = CommonOptions.Seed();
         var command = new Command("bench",
             "Time training and inference (pairs/s, medians) per tower and accelerator, side by side; device memory against batch size.")
         {
-            device, tower, repetitions, seconds, warmup, json, dataDir, seed,
+            device, tower, repetitions, seconds, warmup, layers, batch, json, dataDir, seed,
         };
         command.SetAction(parse =>
         {
             var options = new ThroughputOptions(parse.GetValue(repetitions), parse.GetValue(warmup), parse.GetValue(seconds));
             var towers = BenchmarkTowers.Parse(parse.GetValue(tower)!);
+            if (parse.GetValue(layers))
+                return BenchLayers.Run(parse.GetValue(device)!, towers, parse.GetValue(batch), parse.GetValue(repetitions), parse.GetValue(warmup),
+                    parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(seed));
             return Run(parse.GetValue(device)!, towers, options, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(seed));
         });
         return command;
@@ -198,7 +211,7 @@ public static class BenchCommand
     private static string Mib(long bytes) => $"{bytes / (1024.0 * 1024):N1} MiB";
 
     /// <summary>An IProgress that reports on the calling thread, in order (Progress&lt;T&gt; posts to the thread pool).</summary>
-    private sealed class Reporter(Action<string> report) : IProgress<string>
+    internal sealed class Reporter(Action<string> report) : IProgress<string>
     {
         public void Report(string value) => report(value);
     }

@@ -27,6 +27,7 @@ public class ExitCodeTests
     [TestCase("--warmup", "-1", "between 0 and 10000", "bench")]
     [TestCase("--seconds", "0", "between 0.001 and 600", "bench")]
     [TestCase("--seconds", "NaN", "between 0.001 and 600", "bench")]
+    [TestCase("--batch", "0", "between 1 and 4096", "bench")]
     public void NumericOptionsOutOfRangeNameTheOptionAndItsRange(string option, string value, string range, params string[] command)
     {
         var result = CliRunner.Run([.. command, option, value]);

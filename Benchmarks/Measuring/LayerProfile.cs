@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using ILGPU.Runtime;
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Network;
+using IlgpuSiamese.Network.Layers;
+using IlgpuSiamese.Training;
+using IlgpuSiamese.Training.Data;
+
+namespace IlgpuSiamese.Measuring;
+
+/// <summary>One op of a training step in one pass: its median time over the profiled steps, every sample, and its modelled work.</summary>
+/// <param name="Order">Its place in the step (0 first), so the step can be read in order as well as by time.</param>
+/// <param name="Layer">The tower layer's index, or null for the head and the step's other ops.</param>
+/// <param name="Kind">conv, maxpool, dropout, gap, dense, head, gather, labels, zero, adam.</param>
+public sealed record OpTiming(int Order, string Op, string Kind, int? Layer, string Pass, double MedianMs, IReadOnlyList<double> SamplesMs, OpCost Cost)
+{
+    /// <summary>GFLOP/s at the median time; null for an op with no FLOPs.</summary>
+    public double? GflopsPerSecond => Cost.Flops > 0 && MedianMs > 0 ? Cost.Flops / (MedianMs * 1e6) : null;
+}
+
+/// <summary>A per-layer profile of one tower's training step on one device.</summary>
+/// <param name="StepMedianMs">The whole step, TrainingStep.Run timed on its own (one synchronisation at its end).</param>
+public sealed record LayerProfileResult(string Tower, DeviceInfo Device, string Description, int Pairs, int Images, int Parameters,
+    DevicePeak Peak, IReadOnlyList<OpTiming> Ops, double StepMedianMs, IReadOnlyList<double> StepSamplesMs)
+{
+    public double SumOfMediansMs => Ops.Sum(o => o.MedianMs);
+}
+
+/// <summary>
+/// Times every op of a real training step one by one: the trainer's sequence (gather the images, zero the
+/// gradients, upload the labels, each tower layer's forward, the head's forward and backward, each layer's
+/// backward from the last, Adam), with the device synchronised before and after each op and a Stopwatch
+/// around it. Synchronising between ops removes the overlap of queued launches, so the ops' sum is a little
+/// above the whole step, which is timed on its own (<see cref="TrainingStep.Run"/>) in alternation with the
+/// profiled steps. Medians over the repetitions; the work of each op comes from <see cref="OpCosts"/>.
+/// </summary>
+public sealed class LayerProfile : IDisposable
+{
+    private readonly ComputeDevice device;
+    private readonly SiameseNetwork network;
+    private readonly DeviceImages trainImages;
+    private readonly PairSet pairs;
+    private readonly int[][] indices;
+    private readonly float[] labels;
+    private readonly string tower;
+    private readonly int batch;
+    private int cursor, step;
+
+    public LayerProfile(ComputeDevice device, string tower, BenchmarkData data, int pairsPerStep = 64, int seed = 42)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pairsPerStep, 1);
+        if (data.TrainPairs.Count < pairsPerStep)
+            throw new ArgumentException($"{data.TrainPairs.Count} training pairs are fewer than one batch of {pairsPerStep}", nameof(data));
+        this.device = device;
+        this.tower = tower;
+        batch = pairsPerStep;
+        network = new SiameseNetwork(device, BenchmarkTowers.Network(tower), pairsPerStep, seed);
+        trainImages = new DeviceImages(device, data.Train, network.Activations.MaxImages);
+        pairs = data.TrainPairs;
+        indices = [new int[batch], new int[batch]];
+        labels = new float[batch];
+    }
+
+    private int Images => batch * network.Head.ImagesPerExample;
+
+    /// <summary><paramref name="warmup"/> whole steps untimed, then <paramref name="repetitions"/> profiled steps, each followed by a timed whole step.</summary>
+    public LayerProfileResult Measure(int repetitions, int warmup)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
+        // At least one untimed step: kernels load on first use, which is no part of a step's time.
+        for (var s = 0; s < Math.Max(1, warmup); s++)
+            WholeStep();
+        var samples = new List<double[]>();
+        var stepSamples = new List<double>();
+        List<(string Op, string Kind, int? Layer, string Pass, OpCost Cost)>? ops = null;
+        for (var r = 0; r < repetitions; r++)
+        {
+            var timed = new List<(string, string, int?, string, OpCost)>();
+            var times = new List<double>();
+            ProfiledStep((op, kind, layer, pass, cost, ms) =>
+            {
+                timed.Add((op, kind, layer, pass, cost));
+                times.Add(ms);
+            });
+            ops ??= timed;
+            samples.Add(times.ToArray());
+            var clock = Stopwatch.StartNew();
+            WholeStep();
+            stepSamples.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        var rows = ops!.Select((o, i) =>
+        {
+            var opSamples = samples.Select(s => s[i]).ToArray();
+            return new OpTiming(i, o.Op, o.Kind, o.Layer, o.Pass, BenchmarkStatistics.Median(opSamples), opSamples, o.Cost);
+        }).ToList();
+        return new LayerProfileResult(tower, device.Info, $"{device.Name} ({device.Info.Parallelism} {device.Info.ParallelismUnit})",
+            batch, Images, network.Parameters.Length, DevicePeak.Of(device), rows, BenchmarkStatistics.Median(stepSamples), stepSamples);
+    }
+
+    private void NextBatch()
+    {
+        if (cursor + batch > pairs.Count)
+            cursor = 0;
+        Trainer.FillBatch(pairs, null, cursor, batch, indices, labels);
+        cursor += batch;
+        step++;
+    }
+
+    private void WholeStep()
+    {
+        NextBatch();
+        TrainingStep.Run(network, trainImages, indices, labels, batch, step, BenchmarkTowers.LearningRate);
+    }
+
+    private delegate void Record(string op, string kind, int? layer, string pass, OpCost cost, double ms);
+
+    /// <summary>TrainingStep.Run's sequence, op by op, each between two synchronisations.</summary>
+    private void ProfiledStep(Record record)
+    {
+        NextBatch();
+        var images = Images;
+        var activations = network.Activations;
+        var layers = network.Tower.Layers;
+        var specs = network.Tower.Spec.Layers;
+        device.Synchronize();
+
+        void Time(string op, string kind, int? layer, string pass, OpCost cost, Action run)
+        {
+            var clock = Stopwatch.StartNew();
+            run();
+            device.Synchronize();
+            record(op, kind, layer, pass, cost, clock.Elapsed.TotalMilliseconds);
+        }
+
+        var pixels = trainImages.Images.Height * trainImages.Images.Width;
+        Time("gather images", "gather", null, "step", OpCosts.Gather(images, pixels), () => trainImages.Load(activations, indices, batch));
+        Time("zero gradients", "zero", null, "step", OpCosts.ZeroGradients(network.Parameters.Length), network.ZeroGradients);
+        Time("labels to device", "labels", null, "step", OpCosts.Labels(batch),
+            () => network.Head.Labels(batch).CopyFromCPU(labels.AsSpan(0, batch)));
+        for (var i = 0; i < layers.Count; i++)
+        {
+            var layer = i;
+            var (name, kind, forward, _) = Describe(layers[i], specs[i], i, images);
+            Time(name, kind, i, "forward", forward, () => network.Tower.ForwardLayer(layer, activations, images, step, training: true));
+        }
+        var head = $"head ({BenchmarkTowers.LossOf(tower).ToString().ToLowerInvariant()})";
+        Time(head, "head", null, "forward", OpCosts.PairHeadForward(batch, network.EmbeddingSize),
+            () => network.Head.Forward(activations.Embeddings(images), batch));
+        Time(head, "head", null, "backward", OpCosts.PairHeadBackward(batch, network.EmbeddingSize),
+            () => network.Head.Backward(activations.EmbeddingGradients(images), activations.Embeddings(images), batch));
+        for (var i = layers.Count - 1; i >= 0; i--)
+        {
+            var layer = i;
+            var (name, kind, _, backward) = Describe(layers[i], specs[i], i, images);
+            Time(name, kind, i, "backward", backward, () => network.Tower.BackwardLayer(layer, activations, images, step));
+        }
+        Time("adam", "adam", null, "step", OpCosts.Adam(network.Parameters.Length),
+            () => network.AdamStep(step, BenchmarkTowers.LearningRate));
+    }
+
+    /// <summary>A layer's row name, kind, and the work of its forward and backward at <paramref name="n"/> images.</summary>
+    public static (string Name, string Kind, OpCost Forward, OpCost Backward) Describe(Layer layer, LayerSpec spec, int index, int n)
+    {
+        var (input, output) = (layer.Input, layer.Output);
+        var first = index == 0;
+        return spec switch
+        {
+            ConvSpec c => ($"{index} conv {c.Kernel}x{c.Kernel} {input.Channels}→{c.Filters} {input.Height}x{input.Width}", "conv",
+                OpCosts.ConvForward(n, input.Channels, input.Height, input.Width, c.Filters, c.Kernel),
+                OpCosts.ConvBackward(n, input.Channels, input.Height, input.Width, c.Filters, c.Kernel, !first)),
+            DenseSpec d => ($"{index} dense {input.Length}→{d.Units}{(d.Relu ? " relu" : "")}", "dense",
+                OpCosts.DenseForward(n, input.Length, d.Units), OpCosts.DenseBackward(n, input.Length, d.Units, !first)),
+            MaxPoolSpec => ($"{index} maxpool {input}", "maxpool",
+                OpCosts.MaxPoolForward((double)n * input.Length, (double)n * output.Length),
+                first ? default : OpCosts.MaxPoolBackward((double)n * input.Length, (double)n * output.Length)),
+            DropoutSpec r => ($"{index} dropout {r.Rate:0.##} {input}", "dropout",
+                OpCosts.Dropout((double)n * input.Length), first ? default : OpCosts.Dropout((double)n * input.Length)),
+            GlobalAvgPoolSpec => ($"{index} gap {input}", "gap",
+                OpCosts.GlobalAvgPoolForward((double)n * input.Length, (double)n * output.Length),
+                first ? default : OpCosts.GlobalAvgPoolBackward((double)n * input.Length, (double)n * output.Length)),
+            var other => ($"{index} {other.GetType().Name}", "other", default, default),
+        };
+    }
+
+    public void Dispose()
+    {
+        network.Dispose();
+        trainImages.Dispose();
+    }
+}

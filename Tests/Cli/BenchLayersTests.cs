@@ -1,0 +1,66 @@
+using System.Text.Json;
+using IlgpuSiamese.Measuring;
+using IlgpuSiamese.Tests.Support;
+
+namespace IlgpuSiamese.Tests.Cli;
+
+/// <summary><c>siamese bench --layers</c>: every op of a step appears, with the FLOPs its shapes give.</summary>
+public class BenchLayersTests
+{
+    [Test]
+    public void KerasTowerOnTheCpuAcceleratorHasEveryLayerBothWaysAndTheConvFlopsByHand()
+    {
+        // No MNIST in this data folder: synthetic images. Two pairs a step, four images: quick on ILGPU's CPU accelerator.
+        using var folder = new TempFolder();
+        var result = CliRunner.Run("bench", "--layers", "--device", "cpu:0", "--tower", "keras", "--repetitions", "1", "--warmup", "0",
+            "--batch", "2", "--json", "--data-dir", folder["data"]);
+        Assert.That(result.Code, Is.Zero, result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        var profile = json.RootElement.GetProperty("results").EnumerateArray().Single();
+        Assert.That(profile.GetProperty("tower").GetString(), Is.EqualTo("keras"));
+        Assert.That(profile.GetProperty("images").GetInt32(), Is.EqualTo(4));
+        var ops = profile.GetProperty("ops").EnumerateArray().ToList();
+
+        // conv, maxpool, dropout, conv, maxpool, dropout, gap, dense: each once forward, once backward.
+        string[] kinds = ["conv", "maxpool", "dropout", "conv", "maxpool", "dropout", "gap", "dense"];
+        for (var layer = 0; layer < kinds.Length; layer++)
+        {
+            var rows = ops.Where(o => o.GetProperty("layer").ValueKind == JsonValueKind.Number && o.GetProperty("layer").GetInt32() == layer).ToList();
+            Assert.That(rows.Select(o => o.GetProperty("pass").GetString()), Is.EquivalentTo(new[] { "forward", "backward" }), $"layer {layer}");
+            Assert.That(rows.Select(o => o.GetProperty("kind").GetString()), Is.All.EqualTo(kinds[layer]), $"layer {layer}");
+        }
+        Assert.That(ops.Select(o => o.GetProperty("kind").GetString()), Is.SupersetOf(new[] { "head", "gather", "zero", "adam" }));
+        Assert.That(ops.Select(o => o.GetProperty("medianMs").GetDouble()), Is.Ordered.Descending, "sorted by time");
+        Assert.That(ops.Select(o => o.GetProperty("medianMs").GetDouble()), Is.All.GreaterThan(0));
+
+        double Flops(int layer, string pass) => ops.Single(o => o.GetProperty("layer").ValueKind == JsonValueKind.Number &&
+            o.GetProperty("layer").GetInt32() == layer && o.GetProperty("pass").GetString() == pass).GetProperty("flops").GetDouble();
+
+        // Layer 3: conv 2×2, 64 → 64 channels over 14×14, N = 4 images: 2·N·O·H·W·C·K·K forward;
+        // backward dW the same and dX the same again.
+        const double conv3 = 2.0 * 4 * 64 * 14 * 14 * 64 * 2 * 2;
+        Assert.That(Flops(3, "forward"), Is.EqualTo(conv3));
+        Assert.That(Flops(3, "backward"), Is.EqualTo(2 * conv3));
+        // Layer 0: 1 → 64 over 28×28; the first layer has no dX.
+        const double conv0 = 2.0 * 4 * 64 * 28 * 28 * 1 * 2 * 2;
+        Assert.That(Flops(0, "forward"), Is.EqualTo(conv0));
+        Assert.That(Flops(0, "backward"), Is.EqualTo(conv0));
+        // Dense 64 → 48 over 4 rows: 2·N·In·Out forward, dW and dX backward.
+        Assert.That(Flops(7, "forward"), Is.EqualTo(2.0 * 4 * 64 * 48));
+        Assert.That(Flops(7, "backward"), Is.EqualTo(2 * 2.0 * 4 * 64 * 48));
+
+        var step = profile.GetProperty("step").GetProperty("medianMs").GetDouble();
+        Assert.That(step, Is.GreaterThan(0));
+        Assert.That(profile.GetProperty("peak").GetProperty("assumption").GetString(), Is.Not.Empty);
+    }
+
+    [Test]
+    public void ConvBytesCountTheIm2ColPassAndTheProduct()
+    {
+        // N = 4, C = 1, 28×28, O = 64, K = 2: the column matrix is 4 × 3136 floats, written and read once;
+        // the product reads W (64×4) and col (4×3136) and writes y (64×3136).
+        var forward = OpCosts.ConvForward(4, 1, 28, 28, 64, 2);
+        Assert.That(forward.Bytes, Is.EqualTo((2.0 * 4 * 3136 + 64 * 4 + 4 * 3136 + 64 * 3136) * 4));
+        Assert.That(DevicePeak.PeakGflops(units: 2, fmaPipes: 2, lanes: 16, mhz: 2500), Is.EqualTo(320));
+    }
+}
