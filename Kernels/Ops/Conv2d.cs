@@ -173,20 +173,12 @@ public static class Conv2dKernels
 }
 
 /// <summary>The convolution on one device. The column matrix and dz live in scratch buffers it owns.</summary>
-public sealed class Conv2d
+public sealed class Conv2d(ComputeDevice device)
 {
-    private readonly ComputeDevice device;
-    private readonly Gemm gemm;
-    private readonly ScratchBuffer columns, preActivation;
+    private readonly Gemm gemm = new(device);
+    private readonly ScratchBuffer columns = new(device), preActivation = new(device);
 
-    private Conv2d(ComputeDevice device)
-    {
-        this.device = device;
-        gemm = new Gemm(device);
-        columns = new ScratchBuffer(device);
-        preActivation = new ScratchBuffer(device);
-    }
-
+    /// <summary>The device's one instance, so its scratch buffers are allocated once per device.</summary>
     public static Conv2d On(ComputeDevice device) => device.Op(static d => new Conv2d(d));
 
     // x: (N, C, H, W)  w: (O, C, K, K)  b: (O)  y: (N, O, H, W)

@@ -47,20 +47,12 @@ public static class DenseKernels
 }
 
 /// <summary>The dense layer on one device. Wᵀ (for the forward) and dz live in scratch buffers it owns.</summary>
-public sealed class Dense
+public sealed class Dense(ComputeDevice device)
 {
-    private readonly ComputeDevice device;
-    private readonly Gemm gemm;
-    private readonly ScratchBuffer transposed, preActivation;
+    private readonly Gemm gemm = new(device);
+    private readonly ScratchBuffer transposed = new(device), preActivation = new(device);
 
-    private Dense(ComputeDevice device)
-    {
-        this.device = device;
-        gemm = new Gemm(device);
-        transposed = new ScratchBuffer(device);
-        preActivation = new ScratchBuffer(device);
-    }
-
+    /// <summary>The device's one instance, so its scratch buffers are allocated once per device.</summary>
     public static Dense On(ComputeDevice device) => device.Op(static d => new Dense(d));
 
     // x: (N, In)  w: (Out, In)  b: (Out)  y: (N, Out)
