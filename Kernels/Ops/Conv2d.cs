@@ -65,47 +65,19 @@ public static class Conv2dKernels
             var c = ck / (s.Kernel * s.Kernel);
             var target = ck * positions + (n * s.Height + h) * s.Width;
             var ih = h + kh - s.PadBefore;
-            if (ih < 0 || ih >= s.Height)
-            {
-                for (var w = 0; w < s.Width; w++)
-                    col[target + w] = 0f;
-                continue;
-            }
-            var source = ((n * s.InChannels + c) * s.Height + ih) * s.Width + kw - s.PadBefore;
-            for (var w = 0; w < s.Width; w++)
-            {
-                var iw = w + kw - s.PadBefore;
-                col[target + w] = iw >= 0 && iw < s.Width ? input[source + w] : 0f;
-            }
-        }
-    }
-
-    // x: (N, C, H, W)  colT: (N·H·W, C·K·K)   colT[j, ck] = col[ck, j]
-    public static void Conv2dIm2ColTransposed(ArrayView<float> colT, ArrayView<float> input, Conv2dShape s)
-    {
-        var taps = s.InChannels * s.Kernel * s.Kernel;
-        var positions = s.Batch * s.Height * s.Width;
-        for (var j = GridStride.Start; j < positions; j += GridStride.Step)
-        {
-            var w = j % s.Width;
-            var h = j / s.Width % s.Height;
-            var n = j / (s.Width * s.Height);
-            var target = j * taps;
-            for (var c = 0; c < s.InChannels; c++)
-            {
-                var plane = (n * s.InChannels + c) * s.Height;
-                for (var kh = 0; kh < s.Kernel; kh++)
-                {
-                    var ih = h + kh - s.PadBefore;
-                    var inside = ih >= 0 && ih < s.Height;
-                    var row = (plane + ih) * s.Width + w - s.PadBefore;
-                    for (var kw = 0; kw < s.Kernel; kw++)
-                    {
-                        var iw = w + kw - s.PadBefore;
-                        colT[target + (c * s.Kernel + kh) * s.Kernel + kw] = inside && iw >= 0 && iw < s.Width ? input[row + kw] : 0f;
-                    }
-                }
-            }
+            var shift = kw - s.PadBefore;
+            // Columns w with 0 <= w + shift < W copy a contiguous run of the input row; the rest is padding.
+            // Three plain loops, no select per element: the copy vectorises (measured 2-4x on PoCL).
+            var outside = ih < 0 || ih >= s.Height;
+            var first = outside ? s.Width : shift < 0 ? -shift : 0;
+            var end = outside ? s.Width : shift > 0 ? s.Width - shift : s.Width;
+            for (var w = 0; w < first; w++)
+                col[target + w] = 0f;
+            var source = ((n * s.InChannels + c) * s.Height + ih) * s.Width + shift;
+            for (var w = first; w < end; w++)
+                col[target + w] = input[source + w];
+            for (var w = end; w < s.Width; w++)
+                col[target + w] = 0f;
         }
     }
 
@@ -138,19 +110,36 @@ public static class Conv2dKernels
             var n = r / (s.Height * s.InChannels);
             var khFirst = h + s.PadBefore - s.Height + 1 > 0 ? h + s.PadBefore - s.Height + 1 : 0;
             var khEnd = h + s.PadBefore + 1 < s.Kernel ? h + s.PadBefore + 1 : s.Kernel;
+            var row = r * s.Width;
+            // The row starts at 0 and each tap adds one contiguous run of dcol (the columns w whose output
+            // column w - kw + P is inside the image): per element the taps still add in (kh, kw) order.
             for (var w = 0; w < s.Width; w++)
+                dInput[row + w] = 0f;
+            for (var kh = khFirst; kh < khEnd; kh++)
             {
-                var kwFirst = w + s.PadBefore - s.Width + 1 > 0 ? w + s.PadBefore - s.Width + 1 : 0;
-                var kwEnd = w + s.PadBefore + 1 < s.Kernel ? w + s.PadBefore + 1 : s.Kernel;
-                var sum = 0f;
-                for (var kh = khFirst; kh < khEnd; kh++)
+                for (var kw = 0; kw < s.Kernel; kw++)
                 {
-                    var source = (c * s.Kernel + kh) * s.Kernel * positions + n * area + (h - kh + s.PadBefore) * s.Width + w + s.PadBefore;
-                    for (var kw = kwFirst; kw < kwEnd; kw++)
-                        sum += dcol[source + kw * positions - kw];
+                    var shift = s.PadBefore - kw;
+                    var first = shift < 0 ? -shift : 0;
+                    var end = shift > 0 ? s.Width - shift : s.Width;
+                    var source = ((c * s.Kernel + kh) * s.Kernel + kw) * positions + n * area + (h - kh + s.PadBefore) * s.Width + shift;
+                    for (var w = first; w < end; w++)
+                        dInput[row + w] += dcol[source + w];
                 }
-                dInput[r * s.Width + w] = sum;
             }
+        }
+    }
+
+    // dy, y: (N, O, H, W)  dzT: (N·H·W, O)   dzT[n·HW + p, o] = dy[n,o,p] · [y[n,o,p] > 0]: the weight gradient's B operand
+    public static void Conv2dPreActivationGradientTransposed(ArrayView<float> dzT, ArrayView<float> dOutput, ArrayView<float> output, Conv2dShape s)
+    {
+        var area = s.Height * s.Width;
+        for (var j = GridStride.Start; j < s.Positions; j += GridStride.Step)
+        {
+            var n = j / area;
+            var source = n * s.OutChannels * area + j - n * area;
+            for (var o = 0; o < s.OutChannels; o++)
+                dzT[j * s.OutChannels + o] = PreActivationGradient(dOutput, output, source + o * area, s);
         }
     }
 
@@ -176,7 +165,7 @@ public static class Conv2dKernels
 public sealed class Conv2d(ComputeDevice device)
 {
     private readonly Gemm gemm = new(device);
-    private readonly ScratchBuffer columns = new(device), preActivation = new(device);
+    private readonly ScratchBuffer columns = new(device), preActivation = new(device), preActivationTransposed = new(device);
 
     /// <summary>The device's one instance, so its scratch buffers are allocated once per device.</summary>
     public static Conv2d On(ComputeDevice device) => device.Op(static d => new Conv2d(d));
@@ -196,13 +185,15 @@ public sealed class Conv2d(ComputeDevice device)
         ArrayView<float> input, ArrayView<float> output, ArrayView<float> weight, Conv2dShape s)
     {
         var dz = preActivation.Get(s.OutputLength);
+        var dzT = preActivationTransposed.Get(s.OutputLength);
         device.Run(Conv2dKernels.Conv2dPreActivationGradient, device.Launch((long)s.Batch * s.OutChannels), dz, dOutput, output, s);
+        device.Run(Conv2dKernels.Conv2dPreActivationGradientTransposed, device.Launch(s.Positions), dzT, dOutput, output, s);
         device.Run(Conv2dKernels.Conv2dBackwardBias, device.Launch(s.OutChannels), dBias, dz, s);
         var col = columns.Get((long)s.Taps * s.Positions);
-        device.Run(Conv2dKernels.Conv2dIm2ColTransposed, device.Launch(s.Positions), col, input, s);
-        // dW (O×CKK) += dz (O×NHW) · colᵀ (NHW×CKK)
-        gemm.Run(dWeight, dz, col, dWeight, new GemmShape(s.OutChannels, s.Taps, s.Positions, s.Positions, 1, s.Taps,
-            GemmEpilogue.Accumulate, s.Taps, 1));
+        device.Run(Conv2dKernels.Conv2dIm2Col, device.Launch((long)s.Taps * s.Batch * s.Height), col, input, s);
+        // dWᵀ (CKK×O) += col (CKK×NHW) · dzT (NHW×O), stored transposed into dW (O×CKK)
+        gemm.Run(dWeight, col, dzT, dWeight, new GemmShape(s.Taps, s.OutChannels, s.Positions, s.Positions, 1, s.OutChannels,
+            GemmEpilogue.Accumulate, 1, s.Taps));
         if (dInput.Length == 0)
             return;
         // dcol (CKK×NHW) = Wᵀ (CKK×O) · dz (O×NHW), then each input element sums its K×K entries of dcol

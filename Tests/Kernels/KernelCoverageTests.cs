@@ -17,7 +17,7 @@ public class KernelCoverageTests
         ["ContrastiveLossKernels.ContrastiveLossForward"] = nameof(ContrastiveLossKernelTests),
         ["ContrastiveLossKernels.ContrastiveLossBackwardInput"] = nameof(ContrastiveLossKernelTests),
         ["Conv2dKernels.Conv2dIm2Col"] = nameof(Conv2dKernelTests),
-        ["Conv2dKernels.Conv2dIm2ColTransposed"] = nameof(Conv2dKernelTests),
+        ["Conv2dKernels.Conv2dPreActivationGradientTransposed"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dPreActivationGradient"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dBackwardBias"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dCol2Im"] = nameof(Conv2dKernelTests),
