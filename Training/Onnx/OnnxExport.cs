@@ -115,10 +115,17 @@ public static class OnnxExport
         return model;
     }
 
-    /// <summary>One parameter tensor: where it lies in the weights and its ONNX shape.</summary>
-    private sealed record Slice(string Name, int Offset, long[] Dims)
+    /// <summary>One parameter tensor: where it lies in the weights and its ONNX shape (conv (O, C, K, K), dense (Out, In), bias (O)).</summary>
+    public sealed record Slice(string Name, int Offset, long[] Dims)
     {
         public int Length => (int)Dims.Aggregate(1L, (a, b) => a * b);
+    }
+
+    /// <summary>Every parameter tensor of <paramref name="network"/>, in the order of the weights.</summary>
+    public static IReadOnlyList<Slice> Parameters(NetworkConfig network)
+    {
+        var (layers, head, _) = Layout(network);
+        return [.. layers, .. head];
     }
 
     /// <summary>The parameters in <see cref="ParameterBlock"/>'s order (tower.i.weight, tower.i.bias, ..., head.weight, head.bias) and their count.</summary>
