@@ -71,6 +71,38 @@ public class OnnxExportTests
         Assert.That(double.Parse(metadata["distance_scale"], CultureInfo.InvariantCulture), Is.EqualTo(saved.Header.DistanceScale));
     }
 
+    [TestCase(LossKind.Bce)]
+    [TestCase(LossKind.Contrastive)]
+    [TestCase(LossKind.Triplet)]
+    public void TheHeadComputesTheDistanceAndTheLossKindsSimilarity(LossKind loss)
+    {
+        var network = new NetworkConfig(TowerSpec.Keras(), loss, 1f);
+        var count = OnnxExport.Parameters(network).Sum(p => p.Length);
+        var random = new Random(7);
+        var weights = Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        const double scale = 0.8;
+        var proto = OnnxExport.Build(network, weights, threshold: 0.5, distanceScale: scale, "head.siamese");
+        var first = Enumerable.Range(0, Pairs * 784).Select(_ => (float)random.NextDouble()).ToArray();
+        // The first pair is one image twice: its distance is the floor's, sqrt(1e-7).
+        var second = first.Select((v, i) => i < 784 ? v : (float)random.NextDouble()).ToArray();
+
+        using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(proto));
+        var outputs = Run(session, first, second);
+
+        var (a, b, d, s) = (outputs[OnnxExport.FirstEmbedding], outputs[OnnxExport.SecondEmbedding], outputs[OnnxExport.Distance], outputs[OnnxExport.Similarity]);
+        Assert.That(d[0], Is.EqualTo(MathF.Sqrt(1e-7f)).Within(1e-9f));
+        var (w, bias) = (weights[^2], weights[^1]);
+        for (var p = 0; p < Pairs; p++)
+        {
+            var squared = Enumerable.Range(0, 48).Sum(k => Math.Pow(a[p * 48 + k] - b[p * 48 + k], 2));
+            var distance = Math.Sqrt(Math.Max(squared, 1e-7));
+            var similarity = loss == LossKind.Bce ? 1 / (1 + Math.Exp(-(w * d[p] + bias))) : 1 / (1 + Math.Pow(d[p] / scale, 2));
+            Assert.That(d[p], Is.EqualTo(distance).Within(1e-4).Percent, $"distance of pair {p}");
+            Assert.That(s[p], Is.EqualTo(similarity).Within(1e-6), $"similarity of pair {p}");
+        }
+        Assert.That(proto.Graph.Initializer.Any(t => t.Name.StartsWith("head.", StringComparison.Ordinal)), Is.EqualTo(loss == LossKind.Bce));
+    }
+
     [Test]
     public void KerasEvenKernelsArePaddedOnlyAfter()
     {
