@@ -22,8 +22,9 @@ static int Usage()
                 kernels --list flat                         what there is
           Benchmarks e2e [--device all|none|cpu,opencl,...] [--tower flat|keras|both] [--json] [--repetitions 5]
                          [--seconds 1] [--warmup 3] [--threads 2] [--data-dir DIR] [--seed 42]
-              training and inference pairs/s of this engine and of TorchSharp-cpu, side by side, with ratios
-              (--device none: TorchSharp alone). Sets OMP_WAIT_POLICY=PASSIVE unless set (see docs/performance.md).
+              training and inference pairs/s of this engine and of TorchSharp-cpu, side by side, with ratios,
+              and ONNX Runtime's inference of the exported graph (it does not train)
+              (--device none: the peers alone). Sets OMP_WAIT_POLICY=PASSIVE unless set (see docs/performance.md).
         """);
     return 2;
 }

@@ -53,9 +53,10 @@ public sealed record EndToEndOptions
 }
 
 /// <summary>
-/// <c>e2e</c>: this engine on each accelerator asked for and TorchSharp-cpu, in one process, on the same images
-/// and pairs, the same batches (64 pairs to train, 256 to infer) and the same thread count, every engine warmed
-/// up and then timed in turns (<see cref="ThroughputRun"/>). Prints medians and the ratios ours / TorchSharp.
+/// <c>e2e</c>: this engine on each accelerator asked for, TorchSharp-cpu and (inference only) ONNX Runtime running the
+/// exported graph, in one process, on the same images and pairs, the same batches (64 pairs to train, 256 to infer)
+/// and the same thread count, every engine warmed up and then timed in turns (<see cref="ThroughputRun"/>). Prints
+/// medians and the ratios ours / TorchSharp and ours / ONNX Runtime.
 /// </summary>
 public static class EndToEndCommand
 {
@@ -108,10 +109,12 @@ public static class EndToEndCommand
                     infos.AddRange(devices.Select(d => d.Info));
                 engines.AddRange(devices.Select(d => new IlgpuPairEngine(d, tower, data, seed: o.Seed)));
                 engines.Add(new TorchPairEngine(tower, data, seed: o.Seed));
+                engines.Add(new OnnxPairEngine(tower, data, o.Threads, seed: o.Seed));
                 var measured = ThroughputRun.Measure(engines, throughput, log);
-                var torchResult = measured[^1];
-                var ours = measured.Take(measured.Count - 1).ToList();
+                var (torchResult, onnxResult) = (measured[^2], measured[^1]);
+                var ours = measured.Take(measured.Count - 2).ToList();
                 var ratios = ours.Select(r => ThroughputRatio.Of(r, torchResult))
+                    .Concat(ours.Select(r => ThroughputRatio.Of(r, onnxResult)))
                     .Concat(ThroughputRatio.AllPairs(ours))
                     .ToList();
                 var losses = engines.Select(e => e switch
@@ -120,7 +123,7 @@ public static class EndToEndCommand
                     TorchPairEngine t => t.LastMeanLoss,
                     _ => double.NaN,
                 }).ToList();
-                results.Add(new TowerResult(tower, ours, torchResult, ratios, losses));
+                results.Add(new TowerResult(tower, ours, torchResult, onnxResult, ratios, losses));
             }
             finally
             {
@@ -143,7 +146,7 @@ public static class EndToEndCommand
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public sealed record TowerResult(string Tower, IReadOnlyList<EngineThroughput> Ours, EngineThroughput Torch,
+    public sealed record TowerResult(string Tower, IReadOnlyList<EngineThroughput> Ours, EngineThroughput Torch, EngineThroughput Onnx,
         IReadOnlyList<ThroughputRatio> Ratios, IReadOnlyList<double> LastMeanLosses);
 
     private static void TrySetInteropThreads(int threads)
@@ -160,7 +163,7 @@ public static class EndToEndCommand
 
     private static object ToJson(EndToEndOptions o, BenchmarkData data, List<DeviceInfo> devices, List<TowerResult> results) => new
     {
-        units = new { training = "pairs/s", inference = "pairs/s", ratio = "ours / torchsharp (above 1: ours is faster)" },
+        units = new { training = "pairs/s", inference = "pairs/s", ratio = "ours / peer (torchsharp or onnxruntime; above 1: ours is faster)" },
         settings = new
         {
             trainBatch = 64, inferenceBatch = 256, o.Repetitions, warmupSteps = o.Warmup, secondsPerSample = o.Seconds,
@@ -188,7 +191,13 @@ public static class EndToEndCommand
                 engine = r.Torch.Engine, description = r.Torch.Description, version = TorchPairEngine.TorchSharpVersion,
                 threads = torch.get_num_threads(),
                 training = Figures(r.Torch.Training, "stepsPerSample"), inference = Figures(r.Torch.Inference, "batchesPerSample"),
-                lastMeanLoss = Finite(r.LastMeanLosses[^1]),
+                lastMeanLoss = Finite(r.LastMeanLosses[^2]),
+            },
+            onnxruntime = new
+            {
+                engine = r.Onnx.Engine, description = r.Onnx.Description, version = OnnxPairEngine.Version, intraOpThreads = o.Threads,
+                opset = IlgpuSiamese.Training.Onnx.OnnxExport.Opset,
+                training = "not applicable (inference only)", inference = Figures(r.Onnx.Inference, "batchesPerSample"),
             },
             ratios = r.Ratios.Select(q => new { q.Engine, q.Versus, training = Round(q.Training, 4), inference = Round(q.Inference, 4) }),
         }),
@@ -213,21 +222,24 @@ public static class EndToEndCommand
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Data: {data.Source}. Batches: 64 pairs to train, 256 to infer; {o.Threads} threads; " +
                                                      $"medians of {o.Repetitions} samples of ~{o.Seconds:0.##} s, [min-max]; " +
-                                                     $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")}{MallocSetting()}. Ratio = ours / TorchSharp.");
+                                                     $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")}{MallocSetting()}. " +
+                                                     $"Ratio = ours / TorchSharp, and ours / ONNX Runtime for inference (it does not train).");
         text.AppendLine();
-        text.AppendLine("| tower | engine | training pairs/s | inference pairs/s | training ratio | inference ratio |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| tower | engine | training pairs/s | inference pairs/s | training ratio | inference ratio | inference ratio vs ONNX Runtime |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {
             foreach (var e in r.Ours)
             {
                 var q = r.Ratios.First(x => x.Engine == e.Engine && x.Versus == r.Torch.Engine);
+                var v = r.Ratios.First(x => x.Engine == e.Engine && x.Versus == r.Onnx.Engine);
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {r.Tower} | {e.Engine} ({e.Description}) | {Cell(e.Training)} | {Cell(e.Inference)} | {Times(q.Training)} | {Times(q.Inference)} |");
+                    $"| {r.Tower} | {e.Engine} ({e.Description}) | {Cell(e.Training)} | {Cell(e.Inference)} | {Times(q.Training)} | {Times(q.Inference)} | {Times(v.Inference)} |");
             }
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Tower} | {r.Torch.Engine} ({r.Torch.Description}) | {Cell(r.Torch.Training)} | {Cell(r.Torch.Inference)} | 1 | 1 |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Tower} | {r.Torch.Engine} ({r.Torch.Description}) | {Cell(r.Torch.Training)} | {Cell(r.Torch.Inference)} | 1 | 1 | |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Tower} | {r.Onnx.Engine} ({r.Onnx.Description}) | {Cell(r.Onnx.Training)} | {Cell(r.Onnx.Inference)} | | | 1 |");
         }
-        var between = results.SelectMany(r => r.Ratios.Where(q => q.Versus != r.Torch.Engine)).ToList();
+        var between = results.SelectMany(r => r.Ratios.Where(q => q.Versus != r.Torch.Engine && q.Versus != r.Onnx.Engine)).ToList();
         if (between.Count > 0)
         {
             text.AppendLine();
@@ -242,7 +254,7 @@ public static class EndToEndCommand
     private static string MallocSetting() =>
         Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is { Length: > 0 } threshold ? $", MALLOC_MMAP_THRESHOLD_={threshold}" : "";
 
-    private static string Cell(Throughput t) =>
+    private static string Cell(Throughput t) => !t.Measured ? "n/a (inference only)" :
         string.Create(CultureInfo.InvariantCulture, $"{Number(t.Median)} [{Number(t.Min)}-{Number(t.Max)}]");
 
     private static string Number(double value) =>

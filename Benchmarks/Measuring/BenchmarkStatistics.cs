@@ -10,6 +10,11 @@ public sealed record Throughput(double Median, double Min, double Max, IReadOnly
     public static Throughput Of(IReadOnlyList<double> samples, int perSample) =>
         new(BenchmarkStatistics.Median(samples), samples.Min(), samples.Max(), samples.ToArray(), perSample);
 
+    /// <summary>Work an engine does not do (training, for an inference-only peer): no samples, NaN figures, no ratio.</summary>
+    public static Throughput NotApplicable { get; } = new(double.NaN, double.NaN, double.NaN, [], 0);
+
+    public bool Measured => Samples.Count > 0;
+
     /// <summary>(max - min) / median: 0.1 means the samples spread over 10% of the median.</summary>
     public double Spread => Median > 0 ? (Max - Min) / Median : 0;
 }

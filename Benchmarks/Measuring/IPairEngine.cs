@@ -17,6 +17,9 @@ public interface IPairEngine : IDisposable
     int TrainBatch { get; }
     int InferenceBatch { get; }
 
+    /// <summary>False for an inference-only peer (ONNX Runtime): its training is reported as not applicable and <see cref="Train"/> is never called.</summary>
+    bool Trains => true;
+
     /// <summary>Optimiser steps of <see cref="TrainBatch"/> pairs, on consecutive batches of the training pairs; each reads its per-pair losses back.</summary>
     void Train(int steps);
 

@@ -40,11 +40,12 @@ public static class ThroughputRun
         {
             var engine = engines[e];
             log?.Report($"{engine.Tower} on {engine.Id}: warming up");
-            engine.Train(Math.Max(1, options.WarmupSteps));
+            if (engine.Trains)
+                engine.Train(Math.Max(1, options.WarmupSteps));
             engine.Infer(1);
-            var step = Time(() => engine.Train(1));
+            var steps = engine.Trains ? BenchmarkStatistics.UnitsFor(options.SecondsPerSample, Time(() => engine.Train(1))) : 0;
             var batch = Time(() => engine.Infer(1));
-            plan[e] = (BenchmarkStatistics.UnitsFor(options.SecondsPerSample, step), BenchmarkStatistics.UnitsFor(options.SecondsPerSample, batch));
+            plan[e] = (steps, BenchmarkStatistics.UnitsFor(options.SecondsPerSample, batch));
         }
         var training = engines.Select(_ => new List<double>()).ToArray();
         var inference = engines.Select(_ => new List<double>()).ToArray();
@@ -55,16 +56,20 @@ public static class ThroughputRun
                 var e = (k + r) % engines.Count;
                 var engine = engines[e];
                 var (steps, batches) = plan[e];
-                var trainSeconds = Time(() => engine.Train(steps));
-                training[e].Add(BenchmarkStatistics.Rate((long)steps * engine.TrainBatch, trainSeconds));
+                if (engine.Trains)
+                {
+                    var trainSeconds = Time(() => engine.Train(steps));
+                    training[e].Add(BenchmarkStatistics.Rate((long)steps * engine.TrainBatch, trainSeconds));
+                }
                 var inferSeconds = Time(() => engine.Infer(batches));
                 inference[e].Add(BenchmarkStatistics.Rate((long)batches * engine.InferenceBatch, inferSeconds));
                 log?.Report($"{engine.Tower} on {engine.Id}, repetition {r + 1}/{options.Repetitions}: " +
-                            $"training {training[e][^1]:N0} pairs/s, inference {inference[e][^1]:N0} pairs/s");
+                            (engine.Trains ? $"training {training[e][^1]:N0} pairs/s, " : "") + $"inference {inference[e][^1]:N0} pairs/s");
             }
         }
         return engines.Select((engine, e) => new EngineThroughput(engine.Id, engine.Description, engine.Tower, engine.TrainBatch,
-            engine.InferenceBatch, Throughput.Of(training[e], plan[e].Steps), Throughput.Of(inference[e], plan[e].Batches))).ToList();
+            engine.InferenceBatch, engine.Trains ? Throughput.Of(training[e], plan[e].Steps) : Throughput.NotApplicable,
+            Throughput.Of(inference[e], plan[e].Batches))).ToList();
     }
 
     private static double Time(Action work)

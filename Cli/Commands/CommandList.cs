@@ -29,6 +29,7 @@ public static class CommandList
         EvaluateCommand.Create(),
         CompareCommand.Create(),
         EmbedCommand.Create(),
+        ExportCommand.Create(),
         DevicesCommand.Create(),
         BenchCommand.Create(),
     ];

@@ -6,8 +6,9 @@ namespace IlgpuSiamese.Tests.Benchmarking;
 /// <summary>How a throughput run drives its engines; nothing here asserts on a duration.</summary>
 public sealed class ThroughputRunTests
 {
-    private sealed class CountingEngine(string id) : IPairEngine
+    private sealed class CountingEngine(string id, bool trains = true) : IPairEngine
     {
+        public bool Trains => trains;
         public List<string> Calls { get; } = [];
         public int Steps { get; private set; }
         public int Batches { get; private set; }
@@ -52,6 +53,23 @@ public sealed class ThroughputRunTests
             Assert.That(engine.Steps, Is.EqualTo(3 + 3 * result.Training.PerSample));
             Assert.That(engine.Batches, Is.EqualTo(2 + 3 * result.Inference.PerSample));
         }
+    }
+
+    [Test]
+    public void AnInferenceOnlyEngineIsNeverAskedToTrainAndHasNoTrainingFigures()
+    {
+        var ours = new CountingEngine("ours");
+        var peer = new CountingEngine("onnx", trains: false);
+
+        var results = ThroughputRun.Measure([ours, peer], new ThroughputOptions(Repetitions: 2, WarmupSteps: 2, SecondsPerSample: 1e-6));
+
+        Assert.That(peer.Calls, Has.None.StartsWith("train"));
+        Assert.That(peer.Calls, Has.Count.EqualTo(4), "warm-up, sizing, two samples");
+        Assert.That(results[1].Training.Measured, Is.False);
+        Assert.That(results[1].Inference.Samples, Has.Count.EqualTo(2));
+        Assert.That(results[0].Training.Samples, Has.Count.EqualTo(2));
+        var ratio = ThroughputRatio.Of(results[0], results[1]);
+        Assert.That((ratio.Training, ratio.Inference.HasValue), Is.EqualTo(((double?)null, true)));
     }
 
     [Test]

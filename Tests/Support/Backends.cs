@@ -32,6 +32,9 @@ public static class Backends
         }
     }
 
+    /// <summary>Whether <paramref name="id"/> names a usable accelerator on this machine.</summary>
+    public static bool Usable(string id) => Found.Value.Any(d => d.Id == id && d.Usable);
+
     /// <summary>The opened device, shared by every fixture so each kernel is compiled once per device.</summary>
     public static ComputeDevice Open(string id)
     {
