@@ -71,6 +71,9 @@ public sealed class ComputeDevice : IDisposable
         return new KernelConfig(groups, groupSize);
     }
 
+    /// <summary>The launch for <paramref name="work"/> items walked in runs of <see cref="GridStride.RunLength"/> (element-wise kernels).</summary>
+    public KernelConfig LaunchRuns(long work) => Launch((work + GridStride.RunLength - 1) / GridStride.RunLength);
+
     /// <summary>
     /// The launch for <paramref name="tiles"/> register tiles, each a large piece of work (a GEMM tile runs
     /// thousands of multiply-adds). PoCL runs one work-group on one core, so groups are kept small there

@@ -40,14 +40,17 @@ public static class AdamKernels
     public static void AdamUpdate(ArrayView<float> weight, ArrayView<float> m, ArrayView<float> v, ArrayView<float> gradient,
         AdamShape s)
     {
-        for (var i = GridStride.Start; i < s.Length; i += GridStride.Step)
+        for (var run = GridStride.RunStart; run < s.Length; run += GridStride.RunStep)
         {
-            var g = gradient[i];
-            var mi = s.Beta1 * m[i] + (1f - s.Beta1) * g;
-            var vi = s.Beta2 * v[i] + (1f - s.Beta2) * g * g;
-            m[i] = mi;
-            v[i] = vi;
-            weight[i] -= s.StepSize * mi / (XMath.Sqrt(vi) + s.Epsilon);
+            for (var i = run; i < GridStride.RunEnd(run, s.Length); i++)
+            {
+                var g = gradient[i];
+                var mi = s.Beta1 * m[i] + (1f - s.Beta1) * g;
+                var vi = s.Beta2 * v[i] + (1f - s.Beta2) * g * g;
+                m[i] = mi;
+                v[i] = vi;
+                weight[i] -= s.StepSize * mi / (XMath.Sqrt(vi) + s.Epsilon);
+            }
         }
     }
 }
@@ -57,5 +60,5 @@ public sealed class Adam(ComputeDevice device)
 {
     // w, m, v, g: (L)
     public void Update(ArrayView<float> weight, ArrayView<float> m, ArrayView<float> v, ArrayView<float> gradient, AdamShape s) =>
-        device.Run(AdamKernels.AdamUpdate, device.Launch(s.Length), weight, m, v, gradient, s);
+        device.Run(AdamKernels.AdamUpdate, device.LaunchRuns(s.Length), weight, m, v, gradient, s);
 }

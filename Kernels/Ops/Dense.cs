@@ -29,8 +29,11 @@ public static class DenseKernels
     // dy, y: (N, Out)  dz: (N, Out)   dz = dy · [y > 0] (a copy without ReLU)
     public static void DensePreActivationGradient(ArrayView<float> dz, ArrayView<float> dOutput, ArrayView<float> output, DenseShape s)
     {
-        for (var i = GridStride.Start; i < s.OutputLength; i += GridStride.Step)
-            dz[i] = s.Relu != 0 && output[i] <= 0f ? 0f : dOutput[i];
+        for (var run = GridStride.RunStart; run < s.OutputLength; run += GridStride.RunStep)
+        {
+            for (var i = run; i < GridStride.RunEnd(run, s.OutputLength); i++)
+                dz[i] = s.Relu != 0 && output[i] <= 0f ? 0f : dOutput[i];
+        }
     }
 
     // dz: (N, Out)  db: (Out)   db[o] += Σ_n dz[n,o]
@@ -70,7 +73,7 @@ public sealed class Dense(ComputeDevice device)
         ArrayView<float> input, ArrayView<float> output, ArrayView<float> weight, DenseShape s)
     {
         var dz = preActivation.Get(s.OutputLength);
-        device.Run(DenseKernels.DensePreActivationGradient, device.Launch(s.OutputLength), dz, dOutput, output, s);
+        device.Run(DenseKernels.DensePreActivationGradient, device.LaunchRuns(s.OutputLength), dz, dOutput, output, s);
         device.Run(DenseKernels.DenseBackwardBias, device.Launch(s.Outputs), dBias, dz, s);
         // dW (Out×In) += dzᵀ (Out×N) · X (N×In)
         gemm.Run(dWeight, dz, input, dWeight, new GemmShape(s.Outputs, s.Inputs, s.Batch, 1, s.Outputs, s.Inputs,

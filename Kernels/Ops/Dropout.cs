@@ -59,15 +59,21 @@ public static class DropoutKernels
     // x: (L)  y: (L)
     public static void DropoutForward(ArrayView<float> output, ArrayView<float> input, DropoutShape s)
     {
-        for (var i = GridStride.Start; i < s.Length; i += GridStride.Step)
-            output[i] = DropoutMask.Keep(s.Seed, s.Step, i, s.Rate) ? input[i] * s.Scale : 0f;
+        for (var run = GridStride.RunStart; run < s.Length; run += GridStride.RunStep)
+        {
+            for (var i = run; i < GridStride.RunEnd(run, s.Length); i++)
+                output[i] = DropoutMask.Keep(s.Seed, s.Step, i, s.Rate) ? input[i] * s.Scale : 0f;
+        }
     }
 
     // dy: (L)  dx: (L)   dx[i] = dy[i] / (1 - rate) where kept, else 0
     public static void DropoutBackwardInput(ArrayView<float> dInput, ArrayView<float> dOutput, DropoutShape s)
     {
-        for (var i = GridStride.Start; i < s.Length; i += GridStride.Step)
-            dInput[i] = DropoutMask.Keep(s.Seed, s.Step, i, s.Rate) ? dOutput[i] * s.Scale : 0f;
+        for (var run = GridStride.RunStart; run < s.Length; run += GridStride.RunStep)
+        {
+            for (var i = run; i < GridStride.RunEnd(run, s.Length); i++)
+                dInput[i] = DropoutMask.Keep(s.Seed, s.Step, i, s.Rate) ? dOutput[i] * s.Scale : 0f;
+        }
     }
 }
 
@@ -76,9 +82,9 @@ public sealed class Dropout(ComputeDevice device)
 {
     // x, y: (L)
     public void Forward(ArrayView<float> output, ArrayView<float> input, DropoutShape s) =>
-        device.Run(DropoutKernels.DropoutForward, device.Launch(s.Length), output, input, s);
+        device.Run(DropoutKernels.DropoutForward, device.LaunchRuns(s.Length), output, input, s);
 
     // dy, dx: (L)
     public void Backward(ArrayView<float> dInput, ArrayView<float> dOutput, DropoutShape s) =>
-        device.Run(DropoutKernels.DropoutBackwardInput, device.Launch(s.Length), dInput, dOutput, s);
+        device.Run(DropoutKernels.DropoutBackwardInput, device.LaunchRuns(s.Length), dInput, dOutput, s);
 }

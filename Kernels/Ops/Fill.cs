@@ -12,8 +12,11 @@ public static class FillKernels
     // y: (L)
     public static void FillConstant(ArrayView<float> output, float value, int length)
     {
-        for (var i = GridStride.Start; i < length; i += GridStride.Step)
-            output[i] = value;
+        for (var run = GridStride.RunStart; run < length; run += GridStride.RunStep)
+        {
+            for (var i = run; i < GridStride.RunEnd(run, length); i++)
+                output[i] = value;
+        }
     }
 }
 
@@ -25,6 +28,6 @@ public sealed class Fill(ComputeDevice device)
     public void Constant(ArrayView<float> output, float value)
     {
         var length = checked((int)output.Length);
-        device.Run(FillKernels.FillConstant, device.Launch(length), output, value, length);
+        device.Run(FillKernels.FillConstant, device.LaunchRuns(length), output, value, length);
     }
 }
