@@ -31,5 +31,6 @@ public static class CommandList
         EmbedCommand.Create(),
         DevicesCommand.Create(),
         BenchCommand.Create(),
+        SelftestCommand.Create(),
     ];
 }
