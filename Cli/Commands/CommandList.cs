@@ -28,6 +28,7 @@ public static class CommandList
         TrainCommand.Create(),
         EvaluateCommand.Create(),
         CompareCommand.Create(),
+        InspectCommand.Create(),
         EmbedCommand.Create(),
         DevicesCommand.Create(),
         BenchCommand.Create(),
