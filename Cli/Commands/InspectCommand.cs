@@ -95,7 +95,7 @@ public static class InspectCommand
     {
         ConvLayer => "conv",
         MaxPoolLayer => "max-pool",
-        DropoutLayer => "dropout (off at inference)",
+        DropoutLayer => "dropout",
         GlobalAvgPoolLayer => "global avg pool",
         DenseLayer => "dense",
         _ => layer.GetType().Name,

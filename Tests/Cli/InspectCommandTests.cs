@@ -1,6 +1,8 @@
 using System.Text.Json;
 using IlgpuSiamese.Cli;
 using IlgpuSiamese.Tests.Support;
+using IlgpuSiamese.Network;
+using IlgpuSiamese.Training;
 using IlgpuSiamese.Training.Models;
 using SixLabors.ImageSharp;
 
@@ -57,6 +59,21 @@ public class InspectCommandTests
         var info = Image.Identify(temp["layers.png"]);
         Assert.That(info.Width, Is.GreaterThan(600));
         Assert.That(info.Height, Is.GreaterThan(400));
+    }
+
+    [Test]
+    public void TheKerasTowerWithItsBceHeadShowsEveryLayerDropoutIncluded()
+    {
+        var network = new TrainingConfig { Preset = TowerSpec.KerasPreset, Loss = LossKind.Bce }.Network();
+        var model = TestModels.Untrained(temp["keras.siamese"], network);
+        var result = CliRunner.Run("inspect", Sample("7_0.png"), Sample("1_2.png"), "--model", model, "--out", temp["keras.png"], "--json", "--device", "cpu");
+        Assert.That(result.Code, Is.EqualTo(ExitCodes.Ok), result.Error);
+        var json = JsonDocument.Parse(result.Out).RootElement;
+        var names = json.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()).ToList();
+        Assert.That(names, Has.Count.EqualTo(network.Tower.Layers.Count));
+        Assert.That(names, Has.Some.StartsWith("dropout"));
+        Assert.That(json.GetProperty("similarity").GetDouble(), Is.InRange(0.0, 1.0));
+        Assert.That(File.Exists(temp["keras.png"]));
     }
 
     [Test]
