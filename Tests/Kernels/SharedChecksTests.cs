@@ -94,6 +94,27 @@ public class SharedGradientChecksTests
     }
 
     [Test]
+    public void ASmoothPointWithASmallGradientIsNoKink()
+    {
+        // L = p² at p = 1e-4: the one-sided quotients differ by 2h, far beyond 1e-3 of the tiny slope, yet L is smooth.
+        double[] p = [1e-4];
+        var probe = FiniteDifferences.Probe("p", p, [2e-4], () => p[0] * p[0], new Random(1));
+        Assert.That(FiniteDifferences.AtKink(p[0] * p[0], Math.Pow(p[0] + 1e-5, 2), Math.Pow(p[0] - 1e-5, 2), 1e-5), Is.True, "the one-sided test alone");
+        Assert.That(probe.Passed, Is.True, probe.Message);
+        Assert.That(probe.AtKinks, Is.Zero);
+    }
+
+    [Test]
+    public void AProbeAtARealKinkIsSkippedButNotTooMany()
+    {
+        // |p| probed at 0 only: the one probe sits on the kink, more than a quarter of the probes.
+        double[] p = [0];
+        var probe = FiniteDifferences.Probe("p", p, [1.0], () => Math.Abs(p[0]), new Random(1));
+        Assert.That(probe.AtKinks, Is.EqualTo(1));
+        Assert.That(probe.Passed, Is.False, "every probe at a kink checks nothing");
+    }
+
+    [Test]
     public void ACheckThatThrowsFailsWithItsMessage()
     {
         var row = SelfTest.RunGradients([new GradientCheckCase("throws", _ => throw new InvalidOperationException("boom"))], new Random(1)).Single();

@@ -29,6 +29,15 @@ public sealed class DeviceBuffers(ComputeDevice device) : IDisposable
         return buffer.View.SubView(0, values.Length);
     }
 
+    public ArrayView<byte> UploadBytes(byte[] values)
+    {
+        var buffer = device.Allocate<byte>(Math.Max(1, values.Length));
+        if (values.Length > 0)
+            buffer.View.SubView(0, values.Length).CopyFromCPU(values);
+        owned.Add(buffer);
+        return buffer.View.SubView(0, values.Length);
+    }
+
     /// <summary>An output buffer filled with NaN, so an element the kernel forgets to write fails the check.</summary>
     public ArrayView<float> Poisoned(int length) => Upload(Enumerable.Repeat(float.NaN, length).ToArray());
 

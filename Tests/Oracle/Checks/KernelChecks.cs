@@ -16,6 +16,8 @@ public static class KernelChecks
 {
     public static IReadOnlyList<KernelCheck> All { get; } =
     [
+        new("Fill", (device, random) => Fill(device, random, length: 1031)),
+        new("GatherImages", (device, random) => GatherImages(device, random, count: 23, new GatherImagesShape(batch: 17, pixels: 31))),
         new("Gemm", (device, random) => Gemm(device, random, m: 13, n: 37, k: 29, aTransposed: true)),
         new("Conv2d", (device, random) => Conv2d(device, random,
             new Conv2dShape(batch: 3, inChannels: 5, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true))),
@@ -32,6 +34,30 @@ public static class KernelChecks
         new("TripletLoss", (device, random) => TripletLoss(device, random, new TripletShape(batch: 8, features: 13, margin: 0.5f))),
         new("Adam", (device, random) => Adam(device, random, length: 1031)),
     ];
+
+    /// <summary>Zero, then a constant, over a poisoned buffer: every element written.</summary>
+    public static IEnumerable<Comparison> Fill(ComputeDevice device, Random random, int length)
+    {
+        using var buffers = new DeviceBuffers(device);
+        var fill = new Fill(device);
+        var output = buffers.Poisoned(length);
+        fill.Zero(output);
+        var zero = Comparison.Of("zero", buffers.Read(output), new double[length], atol: 0, rtol: 0);
+        var value = (float)random.UniformFloat(1)[0];
+        fill.Constant(output, value);
+        return [zero, Comparison.Of("constant", buffers.Read(output), Enumerable.Repeat((double)value, length).ToArray(), atol: 0, rtol: 0)];
+    }
+
+    public static IEnumerable<Comparison> GatherImages(ComputeDevice device, Random random, int count, GatherImagesShape s)
+    {
+        var images = new byte[count * s.Pixels];
+        random.NextBytes(images);
+        var indices = Enumerable.Range(0, s.Batch).Select(_ => random.Next(count)).ToArray();
+        using var buffers = new DeviceBuffers(device);
+        var output = buffers.Poisoned(s.OutputLength);
+        new GatherImages(device).Forward(output, buffers.UploadBytes(images), buffers.UploadInt(indices), s);
+        return [Comparison.Of("batch", buffers.Read(output), GatherImagesReference.Forward(images, indices, s), atol: 0, rtol: 1e-6)];
+    }
 
     public static IEnumerable<Comparison> Gemm(ComputeDevice device, Random random, int m, int n, int k, bool aTransposed)
     {
@@ -50,7 +76,16 @@ public static class KernelChecks
         var c = buffers.Poisoned(m * n);
         new Gemm(device).Run(c, buffers.Upload(a), buffers.Upload(b), c,
             new GemmShape(m, n, k, aTransposed ? 1 : k, aTransposed ? m : 1, n, GemmEpilogue.Store, n, 1));
-        return [Comparison.Of("C", buffers.Read(c), expected)];
+        var product = Comparison.Of("C", buffers.Read(c), expected);
+        var (rows, columns) = (17, 40);
+        var x = random.UniformFloat(rows * columns);
+        var y = buffers.Poisoned(rows * columns);
+        new Gemm(device).Transpose(y, buffers.Upload(x), new TransposeShape(rows, columns));
+        var transposed = new double[rows * columns];
+        for (var r = 0; r < rows; r++)
+            for (var j = 0; j < columns; j++)
+                transposed[j * rows + r] = x[r * columns + j];
+        return [product, Comparison.Of("transposed", buffers.Read(y), transposed, atol: 0, rtol: 0)];
     }
 
     public static IEnumerable<Comparison> Conv2d(ComputeDevice device, Random random, Conv2dShape s)
