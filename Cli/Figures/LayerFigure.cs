@@ -42,7 +42,7 @@ public static class LayerFigure
         float left = Margin + LabelWidth, right = left + panel + TwinGap;
         canvas.DrawText($"Inspect: {Path.GetFileName(inspection.First)} vs {Path.GetFileName(inspection.Second)}", Margin, Margin + 18, SKTextAlign.Left, title, paint);
         paint.Color = Muted;
-        canvas.DrawText($"model {Path.GetFileName(inspection.Model)}; first {channels} channels of each layer, each scaled to its range over both images",
+        canvas.DrawText($"model {Path.GetFileName(inspection.Model)}; first {channels} channels of each layer, each scaled to its range over both images; flat outputs: blue < 0 < red",
             Margin, Margin + 40, SKTextAlign.Left, regular, paint);
         paint.Color = SKColors.Black;
         canvas.DrawText($"A: {Path.GetFileName(inspection.First)}", left, Header - 8, SKTextAlign.Left, bold, paint);
