@@ -28,9 +28,11 @@ public static class CommandList
         TrainCommand.Create(),
         EvaluateCommand.Create(),
         CompareCommand.Create(),
+        InspectCommand.Create(),
         EmbedCommand.Create(),
         ExportCommand.Create(),
         DevicesCommand.Create(),
         BenchCommand.Create(),
+        SelftestCommand.Create(),
     ];
 }

@@ -29,8 +29,8 @@ public static class PairMontage
     private static readonly SKColor Names = new(0x40, 0x40, 0x40);
     private static readonly SKColor CellBackground = new(0xF2, 0xF2, 0xF2);
 
-    private static readonly Lazy<SKTypeface> Regular = new(() => FindTypeface(SKFontStyle.Normal));
-    private static readonly Lazy<SKTypeface> Bold = new(() => FindTypeface(SKFontStyle.Bold));
+    internal static readonly Lazy<SKTypeface> Regular = new(() => FindTypeface(SKFontStyle.Normal));
+    internal static readonly Lazy<SKTypeface> Bold = new(() => FindTypeface(SKFontStyle.Bold));
 
     /// <summary>Columns and rows of the grid: as square as possible, 7x7 for 49 pairs.</summary>
     public static (int Columns, int Rows) Grid(int count)
@@ -124,7 +124,7 @@ public static class PairMontage
         canvas.DrawImage(image, SKRect.Create(left, top, tile, tile), sampling);
     }
 
-    private static SKFont Font(SKTypeface typeface, float size) => new(typeface, size) { Edging = SKFontEdging.Antialias, Subpixel = true };
+    internal static SKFont Font(SKTypeface typeface, float size) => new(typeface, size) { Edging = SKFontEdging.Antialias, Subpixel = true };
 
     private static SKTypeface FindTypeface(SKFontStyle style)
     {

@@ -1,5 +1,6 @@
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Oracle;
+using IlgpuSiamese.Oracle.Checks;
 using IlgpuSiamese.Tests.Support;
 
 namespace IlgpuSiamese.Tests.Kernels;
@@ -15,17 +16,8 @@ public class Conv2dReferenceGradientTests
     public void BackwardMatchesFiniteDifferences(int kernel, bool relu, int height, int width)
     {
         var numbers = new Numbers();
-        var s = new Conv2dShape(batch: 2, inChannels: 3, height, width, outChannels: 4, kernel, relu);
-        var x = numbers.Uniform(s.InputLength);
-        var w = numbers.Uniform(s.WeightLength);
-        var b = numbers.Uniform(s.OutChannels);
-        var dy = numbers.Uniform(s.OutputLength);
-        var y = Conv2dReference.Forward(x, w, b, s);
-        var (dx, dw, db) = Conv2dReference.Backward(dy, y, x, w, s);
-        double Loss() => GradientCheck.Dot(dy, Conv2dReference.Forward(x, w, b, s));
-        GradientCheck.Probe("dInput", x, dx, Loss, numbers.Random);
-        GradientCheck.Probe("dWeight", w, dw, Loss, numbers.Random);
-        GradientCheck.Probe("dBias", b, db, Loss, numbers.Random);
+        foreach (var probe in GradientChecks.Conv2d(numbers.Random, new Conv2dShape(batch: 2, inChannels: 3, height, width, outChannels: 4, kernel, relu)))
+            Close.That(probe);
     }
 
     [TestCase(1, 0)]
@@ -57,33 +49,12 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
     [TestCase(5, false, 5)]
     public void ForwardAndBackwardMatchReference(int kernel, bool relu, int inChannels)
     {
+        // The shared check (siamese selftest runs it too): NaN-poisoned outputs, dWeight and dBias accumulated, the
+        // backward reading the float32 forward output for the ReLU mask, as in training.
         var numbers = new Numbers();
-        var s = new Conv2dShape(batch: 3, inChannels, height: 7, width: 6, outChannels: 8, kernel, relu);
-        var x = numbers.UniformFloat(s.InputLength);
-        var w = numbers.UniformFloat(s.WeightLength);
-        var b = numbers.UniformFloat(s.OutChannels);
-        var dy = numbers.UniformFloat(s.OutputLength);
-        var dwBefore = numbers.UniformFloat(s.WeightLength);
-        var dbBefore = numbers.UniformFloat(s.OutChannels);
-        var y = Conv2dReference.Forward(x, w, b, s);
-        var (dx, dw, db) = Conv2dReference.Backward(dy, y, x, w, s);
-
-        using var arrays = new DeviceArrays(Device);
-        var conv = Conv2d.On(Device);
-        var yDevice = arrays.Poisoned(s.OutputLength);
-        var dxDevice = arrays.Poisoned(s.InputLength);
-        var dwDevice = arrays.Upload(dwBefore);
-        var dbDevice = arrays.Upload(dbBefore);
-        var xDevice = arrays.Upload(x);
-        var wDevice = arrays.Upload(w);
-        conv.Forward(yDevice, xDevice, wDevice, arrays.Upload(b), s);
-        Close.Assert("forward", arrays.Read(yDevice), y);
-
-        // The backward reads the float32 forward output (for the ReLU mask), as in training.
-        conv.Backward(dxDevice, dwDevice, dbDevice, arrays.Upload(dy), xDevice, yDevice, wDevice, s);
-        Close.Assert("dInput", arrays.Read(dxDevice), dx);
-        Close.Assert("dWeight (accumulated)", arrays.Read(dwDevice), dw.Zip(dwBefore, (g, before) => g + before).ToArray());
-        Close.Assert("dBias (accumulated)", arrays.Read(dbDevice), db.Zip(dbBefore, (g, before) => g + before).ToArray());
+        foreach (var comparison in KernelChecks.Conv2d(Device, numbers.Random,
+                     new Conv2dShape(batch: 3, inChannels, height: 7, width: 6, outChannels: 8, kernel, relu)))
+            Close.That(comparison);
     }
 
     [Test]

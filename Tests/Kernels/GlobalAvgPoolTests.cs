@@ -1,5 +1,6 @@
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Oracle;
+using IlgpuSiamese.Oracle.Checks;
 using IlgpuSiamese.Tests.Support;
 
 namespace IlgpuSiamese.Tests.Kernels;
@@ -11,12 +12,8 @@ public class GlobalAvgPoolReferenceGradientTests
     public void BackwardMatchesFiniteDifferences(int height, int width)
     {
         var numbers = new Numbers();
-        var s = new GlobalAvgPoolShape(batch: 2, channels: 3, height, width);
-        var x = numbers.Uniform(s.InputLength);
-        var dy = numbers.Uniform(s.OutputLength);
-        var dx = GlobalAvgPoolReference.Backward(dy, s);
-        double Loss() => GradientCheck.Dot(dy, GlobalAvgPoolReference.Forward(x, s));
-        GradientCheck.Probe("dInput", x, dx, Loss, numbers.Random);
+        foreach (var probe in GradientChecks.GlobalAvgPool(numbers.Random, new GlobalAvgPoolShape(batch: 2, channels: 3, height, width)))
+            Close.That(probe);
     }
 }
 
@@ -29,20 +26,8 @@ public class GlobalAvgPoolKernelTests(string deviceId) : BackendFixture(deviceId
     public void KernelsMatchReference(int height, int width)
     {
         var numbers = new Numbers();
-        var s = new GlobalAvgPoolShape(batch: 3, channels: 10, height, width);
-        var x = numbers.UniformFloat(s.InputLength);
-        var dy = numbers.UniformFloat(s.OutputLength);
-        var y = GlobalAvgPoolReference.Forward(x, s);
-        var dx = GlobalAvgPoolReference.Backward(dy, s);
-
-        using var arrays = new DeviceArrays(Device);
-        var launch = new GlobalAvgPool(Device);
-        var yDevice = arrays.Poisoned(s.OutputLength);
-        var dxDevice = arrays.Poisoned(s.InputLength);
-        launch.Forward(yDevice, arrays.Upload(x), s);
-        launch.Backward(dxDevice, arrays.Upload(dy), s);
-        Close.Assert("forward", arrays.Read(yDevice), y);
-        Close.Assert("dInput", arrays.Read(dxDevice), dx);
+        foreach (var comparison in KernelChecks.GlobalAvgPool(Device, numbers.Random, new GlobalAvgPoolShape(batch: 3, channels: 10, height, width)))
+            Close.That(comparison);
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Oracle;
+using IlgpuSiamese.Oracle.Checks;
 using IlgpuSiamese.Tests.Support;
 
 namespace IlgpuSiamese.Tests.Kernels;
@@ -41,24 +42,10 @@ public class MaxPool2dKernelTests(string deviceId) : BackendFixture(deviceId)
     [TestCase(28, 28)]
     public void KernelsMatchReference(int height, int width)
     {
+        // The shared check (siamese selftest runs it too): forward, argmax (exactly) and the assigned dInput.
         var numbers = new Numbers();
-        var s = new MaxPool2dShape(batch: 3, channels: 4, height, width);
-        var x = numbers.UniformFloat(s.InputLength);
-        var dy = numbers.UniformFloat(s.OutputLength);
-        var (y, argmax) = MaxPool2dReference.Forward(x, s);
-        var dx = MaxPool2dReference.Backward(dy, argmax, s);
-
-        using var arrays = new DeviceArrays(Device);
-        var launch = new MaxPool2d(Device);
-        var yDevice = arrays.Poisoned(s.OutputLength);
-        var argmaxDevice = arrays.PoisonedInt(s.OutputLength);
-        var dxDevice = arrays.Poisoned(s.InputLength);
-        launch.Forward(yDevice, argmaxDevice, arrays.Upload(x), s);
-        Close.Assert("forward", arrays.Read(yDevice), y);
-        Assert.That(arrays.Read(argmaxDevice), Is.EqualTo(argmax).AsCollection, "argmax");
-
-        launch.Backward(dxDevice, arrays.Upload(dy), argmaxDevice, s);
-        Close.Assert("dInput (assigned, zero off the maxima)", arrays.Read(dxDevice), dx);
+        foreach (var comparison in KernelChecks.MaxPool2d(Device, numbers.Random, new MaxPool2dShape(batch: 3, channels: 4, height, width)))
+            Close.That(comparison);
     }
 
     [Test]

@@ -1,4 +1,4 @@
-using System.Text;
+using IlgpuSiamese.Oracle.Checks;
 
 namespace IlgpuSiamese.Tests.Support;
 
@@ -34,33 +34,22 @@ public sealed class Numbers
     public static double[] ToDouble(float[] values) => values.Select(v => (double)v).ToArray();
 }
 
-/// <summary>llm.c-style comparison: |actual - reference| &lt;= atol + rtol·|reference|, worst index named.</summary>
+/// <summary>
+/// llm.c-style comparison: |actual - reference| &lt;= atol + rtol·|reference|, worst index named. The check itself
+/// is the oracle's <see cref="Comparison"/>, which <c>siamese selftest</c> runs too.
+/// </summary>
 public static class Close
 {
-    public static void Assert(string what, float[] actual, double[] reference, double atol = 1e-5, double rtol = 1e-4)
+    public static void Assert(string what, float[] actual, double[] reference, double atol = Comparison.DefaultAtol, double rtol = Comparison.DefaultRtol)
     {
         NUnit.Framework.Assert.That(actual, Has.Length.EqualTo(reference.Length), $"{what}: length");
-        var worst = -1;
-        var worstExcess = double.NegativeInfinity;
-        var failures = 0;
-        for (var i = 0; i < actual.Length; i++)
-        {
-            var tolerance = atol + rtol * Math.Abs(reference[i]);
-            var error = Math.Abs(actual[i] - reference[i]);
-            var excess = double.IsFinite(error) ? error / tolerance : double.PositiveInfinity;
-            if (!(error <= tolerance))
-                failures++;
-            if (excess > worstExcess || worst < 0)
-            {
-                worst = i;
-                worstExcess = excess;
-            }
-        }
-        if (failures == 0)
-            return;
-        var message = new StringBuilder()
-            .Append($"{what}: {failures} of {actual.Length} values outside atol {atol:g3} + rtol {rtol:g3}·|ref|; ")
-            .Append($"worst at index {worst}: actual {actual[worst]:g9}, reference {reference[worst]:g9}");
-        NUnit.Framework.Assert.Fail(message.ToString());
+        That(Comparison.Of(what, actual, reference, atol, rtol));
+    }
+
+    /// <summary>Fails with the outcome's account of its worst element unless it passed.</summary>
+    public static void That(IOutcome outcome)
+    {
+        if (!outcome.Passed)
+            NUnit.Framework.Assert.Fail(outcome.Message);
     }
 }

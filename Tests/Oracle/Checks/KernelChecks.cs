@@ -1,0 +1,342 @@
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Kernels.Ops;
+
+namespace IlgpuSiamese.Oracle.Checks;
+
+/// <summary>One op's kernels against its float64 reference on a device: each comparison names one output.</summary>
+public sealed record KernelCheck(string Op, Func<ComputeDevice, Random, IEnumerable<Comparison>> Run);
+
+/// <summary>
+/// Every op's Forward and Backward on a device against its float64 reference: fresh random float32 inputs,
+/// outputs poisoned with NaN before the launch, parameter gradients checked as accumulated (+=) onto random
+/// values already there. Shared by the NUnit kernel tests and <c>siamese selftest</c>; shapes are the
+/// towers' small and odd ones, so a check takes milliseconds once its kernels are compiled.
+/// </summary>
+public static class KernelChecks
+{
+    public static IReadOnlyList<KernelCheck> All { get; } =
+    [
+        new("Fill", (device, random) => Fill(device, random, length: 1031)),
+        new("GatherImages", (device, random) => GatherImages(device, random, count: 23, new GatherImagesShape(batch: 17, pixels: 31))),
+        new("Gemm", (device, random) => Gemm(device, random, m: 13, n: 37, k: 29, aTransposed: true)),
+        new("Conv2d", (device, random) => Conv2d(device, random,
+            new Conv2dShape(batch: 3, inChannels: 5, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true))),
+        new("Conv2d 2x2 (keras)", (device, random) => Conv2d(device, random,
+            new Conv2dShape(batch: 2, inChannels: 1, height: 8, width: 7, outChannels: 6, kernel: 2, relu: true))),
+        new("MaxPool2d", (device, random) => MaxPool2d(device, random, new MaxPool2dShape(batch: 3, channels: 4, height: 7, width: 6))),
+        new("Dropout", (device, random) => Dropout(device, random,
+            new DropoutShape(length: 1000, rate: 0.3f, seed: (uint)random.Next(), step: random.Next(1000)))),
+        new("GlobalAvgPool", (device, random) => GlobalAvgPool(device, random, new GlobalAvgPoolShape(batch: 3, channels: 10, height: 7, width: 7))),
+        new("Dense", (device, random) => Dense(device, random, new DenseShape(batch: 9, inputs: 37, outputs: 19, relu: true))),
+        new("EuclideanDistance", (device, random) => EuclideanDistance(device, random, new EuclideanDistanceShape(batch: 9, features: 13))),
+        new("SigmoidBce", (device, random) => SigmoidBce(device, random, new SigmoidBceShape(batch: 16))),
+        new("ContrastiveLoss", (device, random) => ContrastiveLoss(device, random, new ContrastiveShape(batch: 16, margin: 1.25f))),
+        new("TripletLoss", (device, random) => TripletLoss(device, random, new TripletShape(batch: 8, features: 13, margin: 0.5f))),
+        new("Adam", (device, random) => Adam(device, random, length: 1031)),
+    ];
+
+    /// <summary>Zero, then a constant, over a poisoned buffer: every element written.</summary>
+    public static IEnumerable<Comparison> Fill(ComputeDevice device, Random random, int length)
+    {
+        using var buffers = new DeviceBuffers(device);
+        var fill = new Fill(device);
+        var output = buffers.Poisoned(length);
+        fill.Zero(output);
+        var zero = Comparison.Of("zero", buffers.Read(output), new double[length], atol: 0, rtol: 0);
+        var value = (float)random.UniformFloat(1)[0];
+        fill.Constant(output, value);
+        return [zero, Comparison.Of("constant", buffers.Read(output), Enumerable.Repeat((double)value, length).ToArray(), atol: 0, rtol: 0)];
+    }
+
+    public static IEnumerable<Comparison> GatherImages(ComputeDevice device, Random random, int count, GatherImagesShape s)
+    {
+        var images = new byte[count * s.Pixels];
+        random.NextBytes(images);
+        var indices = Enumerable.Range(0, s.Batch).Select(_ => random.Next(count)).ToArray();
+        using var buffers = new DeviceBuffers(device);
+        var output = buffers.Poisoned(s.OutputLength);
+        new GatherImages(device).Forward(output, buffers.UploadBytes(images), buffers.UploadInt(indices), s);
+        return [Comparison.Of("batch", buffers.Read(output), GatherImagesReference.Forward(images, indices, s), atol: 0, rtol: 1e-6)];
+    }
+
+    public static IEnumerable<Comparison> Gemm(ComputeDevice device, Random random, int m, int n, int k, bool aTransposed)
+    {
+        var a = random.UniformFloat(m * k);
+        var b = random.UniformFloat(k * n);
+        var expected = new double[m * n];
+        for (var r = 0; r < m; r++)
+            for (var j = 0; j < n; j++)
+            {
+                var sum = 0.0;
+                for (var i = 0; i < k; i++)
+                    sum += (aTransposed ? a[i * m + r] : a[r * k + i]) * b[i * n + j];
+                expected[r * n + j] = sum;
+            }
+        using var buffers = new DeviceBuffers(device);
+        var c = buffers.Poisoned(m * n);
+        new Gemm(device).Run(c, buffers.Upload(a), buffers.Upload(b), c,
+            new GemmShape(m, n, k, aTransposed ? 1 : k, aTransposed ? m : 1, n, GemmEpilogue.Store, n, 1));
+        var product = Comparison.Of("C", buffers.Read(c), expected);
+        var (rows, columns) = (17, 40);
+        var x = random.UniformFloat(rows * columns);
+        var y = buffers.Poisoned(rows * columns);
+        new Gemm(device).Transpose(y, buffers.Upload(x), new TransposeShape(rows, columns));
+        var transposed = new double[rows * columns];
+        for (var r = 0; r < rows; r++)
+            for (var j = 0; j < columns; j++)
+                transposed[j * rows + r] = x[r * columns + j];
+        return [product, Comparison.Of("transposed", buffers.Read(y), transposed, atol: 0, rtol: 0)];
+    }
+
+    public static IEnumerable<Comparison> Conv2d(ComputeDevice device, Random random, Conv2dShape s)
+    {
+        var x = random.UniformFloat(s.InputLength);
+        var w = random.UniformFloat(s.WeightLength);
+        var b = random.UniformFloat(s.OutChannels);
+        var dy = random.UniformFloat(s.OutputLength);
+        var dwBefore = random.UniformFloat(s.WeightLength);
+        var dbBefore = random.UniformFloat(s.OutChannels);
+        var y = Conv2dReference.Forward(x, w, b, s);
+        var (dx, dw, db) = Conv2dReference.Backward(dy, y, x, w, s);
+
+        using var buffers = new DeviceBuffers(device);
+        var conv = global::IlgpuSiamese.Kernels.Ops.Conv2d.On(device);
+        var yDevice = buffers.Poisoned(s.OutputLength);
+        var dxDevice = buffers.Poisoned(s.InputLength);
+        var dwDevice = buffers.Upload(dwBefore);
+        var dbDevice = buffers.Upload(dbBefore);
+        var xDevice = buffers.Upload(x);
+        var wDevice = buffers.Upload(w);
+        conv.Forward(yDevice, xDevice, wDevice, buffers.Upload(b), s);
+        var forward = Comparison.Of("forward", buffers.Read(yDevice), y);
+        // The backward reads the float32 forward output (for the ReLU mask), as in training.
+        conv.Backward(dxDevice, dwDevice, dbDevice, buffers.Upload(dy), xDevice, yDevice, wDevice, s);
+        return
+        [
+            forward,
+            Comparison.Of("dInput", buffers.Read(dxDevice), dx),
+            Comparison.Of("dWeight (accumulated)", buffers.Read(dwDevice), dw.Plus(dwBefore)),
+            Comparison.Of("dBias (accumulated)", buffers.Read(dbDevice), db.Plus(dbBefore)),
+        ];
+    }
+
+    public static IEnumerable<Comparison> Dense(ComputeDevice device, Random random, DenseShape s)
+    {
+        var x = random.UniformFloat(s.InputLength);
+        var w = random.UniformFloat(s.WeightLength);
+        var b = random.UniformFloat(s.Outputs);
+        var dy = random.UniformFloat(s.OutputLength);
+        var dwBefore = random.UniformFloat(s.WeightLength);
+        var dbBefore = random.UniformFloat(s.Outputs);
+        var y = DenseReference.Forward(x, w, b, s);
+        var (dx, dw, db) = DenseReference.Backward(dy, y, x, w, s);
+
+        using var buffers = new DeviceBuffers(device);
+        var dense = global::IlgpuSiamese.Kernels.Ops.Dense.On(device);
+        var yDevice = buffers.Poisoned(s.OutputLength);
+        var dxDevice = buffers.Poisoned(s.InputLength);
+        var dwDevice = buffers.Upload(dwBefore);
+        var dbDevice = buffers.Upload(dbBefore);
+        var xDevice = buffers.Upload(x);
+        var wDevice = buffers.Upload(w);
+        dense.Forward(yDevice, xDevice, wDevice, buffers.Upload(b), s);
+        var forward = Comparison.Of("forward", buffers.Read(yDevice), y);
+        dense.Backward(dxDevice, dwDevice, dbDevice, buffers.Upload(dy), xDevice, yDevice, wDevice, s);
+        return
+        [
+            forward,
+            Comparison.Of("dInput", buffers.Read(dxDevice), dx),
+            Comparison.Of("dWeight (accumulated)", buffers.Read(dwDevice), dw.Plus(dwBefore)),
+            Comparison.Of("dBias (accumulated)", buffers.Read(dbDevice), db.Plus(dbBefore)),
+        ];
+    }
+
+    public static IEnumerable<Comparison> MaxPool2d(ComputeDevice device, Random random, MaxPool2dShape s)
+    {
+        var x = random.UniformFloat(s.InputLength);
+        var dy = random.UniformFloat(s.OutputLength);
+        var (y, argmax) = MaxPool2dReference.Forward(x, s);
+        var dx = MaxPool2dReference.Backward(dy, argmax, s);
+        using var buffers = new DeviceBuffers(device);
+        var pool = new MaxPool2d(device);
+        var yDevice = buffers.Poisoned(s.OutputLength);
+        var argmaxDevice = buffers.PoisonedInt(s.OutputLength);
+        var dxDevice = buffers.Poisoned(s.InputLength);
+        pool.Forward(yDevice, argmaxDevice, buffers.Upload(x), s);
+        var forward = Comparison.Of("forward", buffers.Read(yDevice), y);
+        var argmaxComparison = Comparison.Exact("argmax", buffers.Read(argmaxDevice), argmax);
+        pool.Backward(dxDevice, buffers.Upload(dy), argmaxDevice, s);
+        return [forward, argmaxComparison, Comparison.Of("dInput", buffers.Read(dxDevice), dx)];
+    }
+
+    public static IEnumerable<Comparison> Dropout(ComputeDevice device, Random random, DropoutShape s)
+    {
+        var x = random.UniformFloat(s.Length);
+        var dy = random.UniformFloat(s.Length);
+        using var buffers = new DeviceBuffers(device);
+        var dropout = new Dropout(device);
+        var yDevice = buffers.Poisoned(s.Length);
+        var dxDevice = buffers.Poisoned(s.Length);
+        dropout.Forward(yDevice, buffers.Upload(x), s);
+        dropout.Backward(dxDevice, buffers.Upload(dy), s);
+        return
+        [
+            Comparison.Of("forward", buffers.Read(yDevice), DropoutReference.Forward(x, s)),
+            Comparison.Of("dInput", buffers.Read(dxDevice), DropoutReference.Backward(dy, s)),
+        ];
+    }
+
+    public static IEnumerable<Comparison> GlobalAvgPool(ComputeDevice device, Random random, GlobalAvgPoolShape s)
+    {
+        var x = random.UniformFloat(s.InputLength);
+        var dy = random.UniformFloat(s.OutputLength);
+        using var buffers = new DeviceBuffers(device);
+        var pool = new GlobalAvgPool(device);
+        var yDevice = buffers.Poisoned(s.OutputLength);
+        var dxDevice = buffers.Poisoned(s.InputLength);
+        pool.Forward(yDevice, buffers.Upload(x), s);
+        pool.Backward(dxDevice, buffers.Upload(dy), s);
+        return
+        [
+            Comparison.Of("forward", buffers.Read(yDevice), GlobalAvgPoolReference.Forward(x, s)),
+            Comparison.Of("dInput", buffers.Read(dxDevice), GlobalAvgPoolReference.Backward(dy, s)),
+        ];
+    }
+
+    /// <summary>Random rows plus one where a == b, under the distance's floor (no gradient may reach it).</summary>
+    public static IEnumerable<Comparison> EuclideanDistance(ComputeDevice device, Random random, EuclideanDistanceShape s)
+    {
+        var a = random.UniformFloat(s.InputLength);
+        var b = random.UniformFloat(s.InputLength);
+        Array.Copy(a, s.Features, b, s.Features, s.Features);
+        var dd = random.UniformFloat(s.Batch);
+        var d = EuclideanDistanceReference.Forward(a, b, s);
+        var (da, db) = EuclideanDistanceReference.Backward(dd, a, b, s);
+        using var buffers = new DeviceBuffers(device);
+        var distance = new EuclideanDistance(device);
+        var aDevice = buffers.Upload(a);
+        var bDevice = buffers.Upload(b);
+        var dDevice = buffers.Poisoned(s.Batch);
+        var daDevice = buffers.Poisoned(s.InputLength);
+        var dbDevice = buffers.Poisoned(s.InputLength);
+        distance.Forward(dDevice, aDevice, bDevice, s);
+        var forward = Comparison.Of("distance", buffers.Read(dDevice), d);
+        // The backward reads the float32 distance the forward kept, as in training.
+        distance.Backward(daDevice, dbDevice, buffers.Upload(dd), dDevice, aDevice, bDevice, s);
+        return [forward, Comparison.Of("dA", buffers.Read(daDevice), da), Comparison.Of("dB", buffers.Read(dbDevice), db)];
+    }
+
+    public static IEnumerable<Comparison> SigmoidBce(ComputeDevice device, Random random, SigmoidBceShape s)
+    {
+        var d = random.UniformFloat(s.Batch, 0, 3);
+        var y = random.Labels(s.Batch);
+        var w = random.UniformFloat(1, -2, 2)[0];
+        var b = random.UniformFloat(1)[0];
+        var dwBefore = random.UniformFloat(1);
+        var dbBefore = random.UniformFloat(1);
+        var (p, loss) = SigmoidBceReference.Forward(d, y, w, b, s);
+        var (dd, dw, db) = SigmoidBceReference.Backward(p, d, y, w, s);
+        using var buffers = new DeviceBuffers(device);
+        var head = new SigmoidBce(device);
+        var dDevice = buffers.Upload(d);
+        var yDevice = buffers.Upload(y);
+        var wDevice = buffers.Upload([w]);
+        var pDevice = buffers.Poisoned(s.Batch);
+        var lossDevice = buffers.Poisoned(s.Batch);
+        var ddDevice = buffers.Poisoned(s.Batch);
+        var dwDevice = buffers.Upload(dwBefore);
+        var dbDevice = buffers.Upload(dbBefore);
+        head.Forward(pDevice, lossDevice, dDevice, yDevice, wDevice, buffers.Upload([b]), s);
+        var probability = Comparison.Of("probability", buffers.Read(pDevice), p);
+        var lossComparison = Comparison.Of("loss", buffers.Read(lossDevice), loss);
+        // The backward reads the float32 probability the forward kept, as in training.
+        head.Backward(ddDevice, dwDevice, dbDevice, pDevice, dDevice, yDevice, wDevice, s);
+        return
+        [
+            probability, lossComparison,
+            Comparison.Of("dDistance", buffers.Read(ddDevice), dd),
+            Comparison.Of("dHeadWeight (accumulated)", buffers.Read(dwDevice), [dw + dwBefore[0]]),
+            Comparison.Of("dHeadBias (accumulated)", buffers.Read(dbDevice), [db + dbBefore[0]]),
+        ];
+    }
+
+    /// <summary>Distances on both sides of the margin, none within 0.05 of the kink at d = m.</summary>
+    public static (double[] Distance, double[] Label) ContrastiveInputs(Random random, int batch, double margin)
+    {
+        var d = random.UniformFloat(batch, 0.05, 2 * margin);
+        for (var n = 0; n < batch; n++)
+            if (Math.Abs(d[n] - margin) < 0.05)
+                d[n] = margin + 0.25;
+        var y = random.Labels(batch);
+        return (d, y);
+    }
+
+    public static IEnumerable<Comparison> ContrastiveLoss(ComputeDevice device, Random random, ContrastiveShape s)
+    {
+        var (d, y) = ContrastiveInputs(random, s.Batch, s.Margin);
+        using var buffers = new DeviceBuffers(device);
+        var contrastive = new ContrastiveLoss(device);
+        var dDevice = buffers.Upload(d);
+        var yDevice = buffers.Upload(y);
+        var lossDevice = buffers.Poisoned(s.Batch);
+        var ddDevice = buffers.Poisoned(s.Batch);
+        contrastive.Forward(lossDevice, dDevice, yDevice, s);
+        contrastive.Backward(ddDevice, dDevice, yDevice, s);
+        return
+        [
+            Comparison.Of("loss", buffers.Read(lossDevice), ContrastiveLossReference.Forward(d, y, s)),
+            Comparison.Of("dDistance", buffers.Read(ddDevice), ContrastiveLossReference.Backward(d, y, s)),
+        ];
+    }
+
+    public static IEnumerable<Comparison> TripletLoss(ComputeDevice device, Random random, TripletShape s)
+    {
+        var a = random.UniformFloat(s.InputLength);
+        var p = random.UniformFloat(s.InputLength);
+        var q = random.UniformFloat(s.InputLength);
+        var (da, dp, dq) = TripletLossReference.Backward(a, p, q, s);
+        using var buffers = new DeviceBuffers(device);
+        var triplet = new TripletLoss(device);
+        var aDevice = buffers.Upload(a);
+        var pDevice = buffers.Upload(p);
+        var qDevice = buffers.Upload(q);
+        var lossDevice = buffers.Poisoned(s.Batch);
+        var daDevice = buffers.Poisoned(s.InputLength);
+        var dpDevice = buffers.Poisoned(s.InputLength);
+        var dqDevice = buffers.Poisoned(s.InputLength);
+        triplet.Forward(lossDevice, aDevice, pDevice, qDevice, s);
+        triplet.Backward(daDevice, dpDevice, dqDevice, aDevice, pDevice, qDevice, s);
+        return
+        [
+            Comparison.Of("loss", buffers.Read(lossDevice), TripletLossReference.Forward(a, p, q, s)),
+            Comparison.Of("dAnchor", buffers.Read(daDevice), da),
+            Comparison.Of("dPositive", buffers.Read(dpDevice), dp),
+            Comparison.Of("dNegative", buffers.Read(dqDevice), dq),
+        ];
+    }
+
+    /// <summary>Three steps from zero moments; tolerances as the Adam kernel tests use them.</summary>
+    public static IEnumerable<Comparison> Adam(ComputeDevice device, Random random, int length)
+    {
+        var w = random.UniformFloat(length);
+        var m = new double[length];
+        var v = new double[length];
+        using var buffers = new DeviceBuffers(device);
+        var adam = new Adam(device);
+        var wDevice = buffers.Upload(w);
+        var mDevice = buffers.Upload(m);
+        var vDevice = buffers.Upload(v);
+        var results = new List<Comparison>();
+        for (var t = 1; t <= 3; t++)
+        {
+            var g = random.UniformFloat(length);
+            AdamReference.Update(w, m, v, g, t);
+            adam.Update(wDevice, mDevice, vDevice, buffers.Upload(g), AdamShape.ForStep(length, AdamShape.DefaultLearningRate,
+                AdamShape.DefaultBeta1, AdamShape.DefaultBeta2, AdamShape.DefaultEpsilon, t));
+        }
+        results.Add(Comparison.Of("weight after 3 steps", buffers.Read(wDevice), w, atol: 1e-6, rtol: 0));
+        results.Add(Comparison.Of("m after 3 steps", buffers.Read(mDevice), m, atol: 1e-7, rtol: 1e-5));
+        results.Add(Comparison.Of("v after 3 steps", buffers.Read(vDevice), v, atol: 1e-12, rtol: 1e-4));
+        return results;
+    }
+}
