@@ -57,7 +57,8 @@ public static class MaxPool2dKernels
     public static void MaxPool2dBackwardInput(ArrayView<float> dInput, ArrayView<float> dOutput, ArrayView<int> argmax,
         MaxPool2dShape s)
     {
-        // A gather: each input element finds its one window (if any) and asks whether it was that window's maximum.
+        // A gather: each input element asks whether it was its window's maximum. Per input row, the windows
+        // are walked in order and each writes its two columns, so no element pays a division.
         var rows = s.Batch * s.Channels * s.Height;
         for (var r = GridStride.Start; r < rows; r += GridStride.Step)
         {
@@ -65,15 +66,19 @@ public static class MaxPool2dKernels
             var plane = r / s.Height;
             var oh = h / 2;
             var rowStart = r * s.Width;
+            var inWindows = oh < s.OutHeight;
             var windows = (plane * s.OutHeight + oh) * s.OutWidth;
-            for (var w = 0; w < s.Width; w++)
+            var covered = inWindows ? 2 * s.OutWidth : 0;
+            for (var ow = 0; ow < covered / 2; ow++)
             {
-                var ow = w / 2;
-                var gradient = 0f;
-                if (oh < s.OutHeight && ow < s.OutWidth && argmax[windows + ow] == rowStart + w)
-                    gradient = dOutput[windows + ow];
-                dInput[rowStart + w] = gradient;
+                var best = argmax[windows + ow];
+                var gradient = dOutput[windows + ow];
+                var left = rowStart + 2 * ow;
+                dInput[left] = best == left ? gradient : 0f;
+                dInput[left + 1] = best == left + 1 ? gradient : 0f;
             }
+            for (var w = covered; w < s.Width; w++)
+                dInput[rowStart + w] = 0f;
         }
     }
 }
