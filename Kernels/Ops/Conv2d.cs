@@ -143,20 +143,6 @@ public static class Conv2dKernels
         }
     }
 
-    // dz: (O, N·H·W)  db: (O)   db[o] += Σ_j dz[o, j]
-    public static void Conv2dBackwardBias(ArrayView<float> dBias, ArrayView<float> dz, Conv2dShape s)
-    {
-        var positions = s.Positions;
-        for (var o = GridStride.Start; o < s.OutChannels; o += GridStride.Step)
-        {
-            var sum = 0f;
-            var row = o * positions;
-            for (var j = 0; j < positions; j++)
-                sum += dz[row + j];
-            dBias[o] += sum;
-        }
-    }
-
     private static float PreActivationGradient(ArrayView<float> dOutput, ArrayView<float> output, int index, Conv2dShape s) =>
         s.Relu != 0 && output[index] <= 0f ? 0f : dOutput[index];
 }
@@ -166,6 +152,7 @@ public sealed class Conv2d(ComputeDevice device)
 {
     private readonly Gemm gemm = new(device);
     private readonly ScratchBuffer columns = new(device), preActivation = new(device), preActivationTransposed = new(device);
+    private readonly BiasGradient biasGradient = new(device);
 
     /// <summary>The device's one instance, so its scratch buffers are allocated once per device.</summary>
     public static Conv2d On(ComputeDevice device) => device.Op(static d => new Conv2d(d));
@@ -184,11 +171,9 @@ public sealed class Conv2d(ComputeDevice device)
     public void Backward(ArrayView<float> dInput, ArrayView<float> dWeight, ArrayView<float> dBias, ArrayView<float> dOutput,
         ArrayView<float> input, ArrayView<float> output, ArrayView<float> weight, Conv2dShape s)
     {
-        var dz = preActivation.Get(s.OutputLength);
         var dzT = preActivationTransposed.Get(s.OutputLength);
-        device.Run(Conv2dKernels.Conv2dPreActivationGradient, device.Launch((long)s.Batch * s.OutChannels), dz, dOutput, output, s);
         device.Run(Conv2dKernels.Conv2dPreActivationGradientTransposed, device.Launch(s.Positions), dzT, dOutput, output, s);
-        device.Run(Conv2dKernels.Conv2dBackwardBias, device.Launch(s.OutChannels), dBias, dz, s);
+        biasGradient.Accumulate(dBias, dzT, new BiasGradientShape(s.Positions, s.OutChannels));
         var col = columns.Get((long)s.Taps * s.Positions);
         device.Run(Conv2dKernels.Conv2dIm2Col, device.Launch((long)s.Taps * s.Batch * s.Height), col, input, s);
         // dWᵀ (CKK×O) += col (CKK×NHW) · dzT (NHW×O), stored transposed into dW (O×CKK)
@@ -197,6 +182,8 @@ public sealed class Conv2d(ComputeDevice device)
         if (dInput.Length == 0)
             return;
         // dcol (CKK×NHW) = Wᵀ (CKK×O) · dz (O×NHW), then each input element sums its K×K entries of dcol
+        var dz = preActivation.Get(s.OutputLength);
+        device.Run(Conv2dKernels.Conv2dPreActivationGradient, device.Launch((long)s.Batch * s.OutChannels), dz, dOutput, output, s);
         gemm.Run(col, weight, dz, col, new GemmShape(s.Taps, s.Positions, s.OutChannels, 1, s.Taps, s.Positions,
             GemmEpilogue.Store, s.Positions, 1));
         device.Run(Conv2dKernels.Conv2dCol2Im, device.Launch((long)s.Batch * s.InChannels * s.Height), dInput, col, s);

@@ -35,18 +35,6 @@ public static class DenseKernels
                 dz[i] = s.Relu != 0 && output[i] <= 0f ? 0f : dOutput[i];
         }
     }
-
-    // dz: (N, Out)  db: (Out)   db[o] += Σ_n dz[n,o]
-    public static void DenseBackwardBias(ArrayView<float> dBias, ArrayView<float> dz, DenseShape s)
-    {
-        for (var o = GridStride.Start; o < s.Outputs; o += GridStride.Step)
-        {
-            var sum = 0f;
-            for (var n = 0; n < s.Batch; n++)
-                sum += dz[n * s.Outputs + o];
-            dBias[o] += sum;
-        }
-    }
 }
 
 /// <summary>The dense layer on one device. Wᵀ (for the forward) and dz live in scratch buffers it owns.</summary>
@@ -54,6 +42,7 @@ public sealed class Dense(ComputeDevice device)
 {
     private readonly Gemm gemm = new(device);
     private readonly ScratchBuffer transposed = new(device), preActivation = new(device);
+    private readonly BiasGradient biasGradient = new(device);
 
     /// <summary>The device's one instance, so its scratch buffers are allocated once per device.</summary>
     public static Dense On(ComputeDevice device) => device.Op(static d => new Dense(d));
@@ -74,7 +63,7 @@ public sealed class Dense(ComputeDevice device)
     {
         var dz = preActivation.Get(s.OutputLength);
         device.Run(DenseKernels.DensePreActivationGradient, device.LaunchRuns(s.OutputLength), dz, dOutput, output, s);
-        device.Run(DenseKernels.DenseBackwardBias, device.Launch(s.Outputs), dBias, dz, s);
+        biasGradient.Accumulate(dBias, dz, new BiasGradientShape(s.Batch, s.Outputs));
         // dW (Out×In) += dzᵀ (Out×N) · X (N×In)
         gemm.Run(dWeight, dz, input, dWeight, new GemmShape(s.Outputs, s.Inputs, s.Batch, 1, s.Outputs, s.Inputs,
             GemmEpilogue.Accumulate, s.Inputs, 1));
