@@ -1,3 +1,4 @@
+using IlgpuSiamese.Oracle.Checks;
 using ILGPU;
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Oracle;
@@ -74,7 +75,7 @@ public class AdamKernelTests(string deviceId) : BackendFixture(deviceId)
     /// rounding of terms of size 0.1|g|: atol 1e-7. v gets rtol 1e-4: in float32, as in Keras, 1 - 0.999f is
     /// 0.00099998713, 1.3e-5 away from the exact 0.001.
     /// </summary>
-    private static void CheckState(string when, DeviceArrays arrays, ArrayView<float> w, ArrayView<float> m, ArrayView<float> v,
+    private static void CheckState(string when, DeviceBuffers arrays, ArrayView<float> w, ArrayView<float> m, ArrayView<float> v,
         double[] wExpected, double[] mExpected, double[] vExpected)
     {
         Close.Assert($"weight {when}", arrays.Read(w), wExpected, atol: 1e-6, rtol: 0);
@@ -85,7 +86,7 @@ public class AdamKernelTests(string deviceId) : BackendFixture(deviceId)
     [Test]
     public void KernelMatchesStepsComputedByHand()
     {
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new Adam(Device);
         var length = AdamByHand.Start.Length;
         var w = arrays.Upload(AdamByHand.Start);
@@ -107,7 +108,7 @@ public class AdamKernelTests(string deviceId) : BackendFixture(deviceId)
         var w = numbers.UniformFloat(length);
         var m = new double[length];
         var v = new double[length];
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new Adam(Device);
         var wDevice = arrays.Upload(w);
         var mDevice = arrays.Upload(m);
@@ -130,7 +131,7 @@ public class AdamKernelTests(string deviceId) : BackendFixture(deviceId)
         var m = numbers.UniformFloat(length);
         var v = numbers.UniformFloat(length, 0, 1e-3);
         var g = numbers.UniformFloat(length);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new Adam(Device);
         var gDevice = arrays.Upload(g);
         float[] Run()

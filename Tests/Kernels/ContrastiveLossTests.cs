@@ -1,3 +1,4 @@
+using IlgpuSiamese.Oracle.Checks;
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Oracle;
 using IlgpuSiamese.Tests.Support;
@@ -62,7 +63,7 @@ public class ContrastiveLossKernelTests(string deviceId) : BackendFixture(device
         var loss = ContrastiveLossReference.Forward(d, y, s);
         var dd = ContrastiveLossReference.Backward(d, y, s);
 
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new ContrastiveLoss(Device);
         var dDevice = arrays.Upload(d);
         var yDevice = arrays.Upload(y);
@@ -79,7 +80,7 @@ public class ContrastiveLossKernelTests(string deviceId) : BackendFixture(device
     {
         var numbers = new Numbers();
         var s = new ContrastiveShape(batch: 64, margin: 1f);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new ContrastiveLoss(Device);
         var d = arrays.Upload(numbers.UniformFloat(s.Batch, 0, 2));
         var y = arrays.Upload(numbers.Labels(s.Batch));

@@ -67,7 +67,7 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
         var dy = numbers.UniformFloat(s.OutputLength);
         var y = Conv2dReference.Forward(x, w, new double[s.OutChannels], s);
         var (_, dw, db) = Conv2dReference.Backward(dy, y, x, w, s);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var dwDevice = arrays.Upload(new double[s.WeightLength]);
         var dbDevice = arrays.Upload(new double[s.OutChannels]);
         Conv2d.On(Device).Backward(ILGPU.ArrayView<float>.Empty, dwDevice, dbDevice, arrays.Upload(dy), arrays.Upload(x), arrays.Upload(y), arrays.Upload(w), s);
@@ -80,7 +80,7 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
     {
         var numbers = new Numbers();
         var s = new Conv2dShape(batch: 4, inChannels: 8, height: 10, width: 9, outChannels: 16, kernel: 3, relu: true);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var conv = Conv2d.On(Device);
         var x = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var w = arrays.Upload(numbers.UniformFloat(s.WeightLength));

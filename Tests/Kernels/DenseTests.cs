@@ -34,7 +34,7 @@ public class DenseKernelTests(string deviceId) : BackendFixture(deviceId)
     {
         var numbers = new Numbers();
         var s = new DenseShape(batch: 16, inputs: 64, outputs: 48, relu: true);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var dense = Dense.On(Device);
         var x = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var w = arrays.Upload(numbers.UniformFloat(s.WeightLength));

@@ -1,3 +1,4 @@
+using IlgpuSiamese.Oracle.Checks;
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Oracle;
 using IlgpuSiamese.Tests.Support;
@@ -44,7 +45,7 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
         var x = numbers.UniformFloat(s.Length);
         var dy = numbers.UniformFloat(s.Length);
 
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new Dropout(Device);
         var yDevice = arrays.Poisoned(s.Length);
         var dxDevice = arrays.Poisoned(s.Length);
@@ -111,7 +112,7 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
         var s = new DropoutShape(1001, rate: 0f, seed: 1, step: 2);
         var x = Numbers.ToFloat(numbers.UniformFloat(s.Length));
         var dy = Numbers.ToFloat(numbers.UniformFloat(s.Length));
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new Dropout(Device);
         var y = arrays.Poisoned(s.Length);
         var dx = arrays.Poisoned(s.Length);
@@ -126,7 +127,7 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
     {
         var numbers = new Numbers();
         var s = new DropoutShape(20_011, rate: 0.3f, seed: (uint)numbers.Random.Next(), step: 3);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new Dropout(Device);
         var x = arrays.Upload(numbers.UniformFloat(s.Length));
         var dy = arrays.Upload(numbers.UniformFloat(s.Length));
@@ -144,7 +145,7 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
     /// <summary>Forward and backward of random non-zero values, read back.</summary>
     private (float[] Output, float[] DInput) Run(DropoutShape s, Numbers numbers)
     {
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new Dropout(Device);
         var y = arrays.Poisoned(s.Length);
         var dx = arrays.Poisoned(s.Length);
@@ -156,7 +157,7 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
     /// <summary>The kernel's mask: which elements of an all-ones input survive the forward.</summary>
     private bool[] Mask(DropoutShape s)
     {
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var y = arrays.Poisoned(s.Length);
         new Dropout(Device).Forward(y, arrays.Upload(Enumerable.Repeat(1f, s.Length).ToArray()), s);
         return arrays.Read(y).Select(v => v != 0).ToArray();

@@ -1,3 +1,4 @@
+using IlgpuSiamese.Oracle.Checks;
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Oracle;
 using IlgpuSiamese.Tests.Support;
@@ -61,7 +62,7 @@ public class EuclideanDistanceKernelTests(string deviceId) : BackendFixture(devi
         var d = EuclideanDistanceReference.Forward(a, b, s);
         var (da, db) = EuclideanDistanceReference.Backward(dd, a, b, s);
 
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new EuclideanDistance(Device);
         var aDevice = arrays.Upload(a);
         var bDevice = arrays.Upload(b);
@@ -89,7 +90,7 @@ public class EuclideanDistanceKernelTests(string deviceId) : BackendFixture(devi
     {
         var numbers = new Numbers();
         var s = new EuclideanDistanceShape(batch: 64, features: 48);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new EuclideanDistance(Device);
         var a = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var b = arrays.Upload(numbers.UniformFloat(s.InputLength));

@@ -1,3 +1,4 @@
+using IlgpuSiamese.Oracle.Checks;
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Tests.Support;
 
@@ -9,7 +10,7 @@ public class FillKernelTests(string deviceId) : BackendFixture(deviceId)
     [Test]
     public void ZeroAndFillWriteEveryElement()
     {
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new Fill(Device);
         var buffer = arrays.Poisoned(1031);
         launch.Zero(buffer);
@@ -21,7 +22,7 @@ public class FillKernelTests(string deviceId) : BackendFixture(deviceId)
     [Test]
     public void FillWritesOnlyItsView()
     {
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new Fill(Device);
         var buffer = arrays.Upload(Enumerable.Repeat(5f, 100).ToArray());
         launch.Zero(buffer.SubView(10, 50));

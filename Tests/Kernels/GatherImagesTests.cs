@@ -1,3 +1,4 @@
+using IlgpuSiamese.Oracle.Checks;
 using ILGPU;
 using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Ops;
@@ -18,7 +19,7 @@ public class GatherImagesKernelTests(string deviceId) : BackendFixture(deviceId)
         numbers.Random.NextBytes(images);
         var indices = Enumerable.Range(0, batch).Select(_ => numbers.Random.Next(count)).ToArray();
         var s = new GatherImagesShape(batch, pixels);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         using var imageBuffer = Device.Accelerator.Allocate1D(images);
         var output = arrays.Poisoned(s.OutputLength);
         new GatherImages(Device).Forward(output, imageBuffer.View, arrays.UploadInt(indices), s);

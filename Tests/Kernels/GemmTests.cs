@@ -1,3 +1,4 @@
+using IlgpuSiamese.Oracle.Checks;
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Tests.Support;
 
@@ -31,7 +32,7 @@ public class GemmKernelTests(string deviceId) : BackendFixture(deviceId)
         var numbers = new Numbers();
         var a = numbers.UniformFloat(m * k);
         var b = numbers.UniformFloat(k * n);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var c = arrays.Poisoned(m * n);
         new Gemm(Device).Run(c, arrays.Upload(a), arrays.Upload(b), c,
             new GemmShape(m, n, k, aTransposed ? 1 : k, aTransposed ? m : 1, n, GemmEpilogue.Store, n, 1));
@@ -43,7 +44,7 @@ public class GemmKernelTests(string deviceId) : BackendFixture(deviceId)
     public void TransposeMatchesReference(int rows, int columns)
     {
         var x = new Numbers().UniformFloat(rows * columns);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var y = arrays.Poisoned(rows * columns);
         new Gemm(Device).Transpose(y, arrays.Upload(x), new TransposeShape(rows, columns));
         var expected = new double[rows * columns];

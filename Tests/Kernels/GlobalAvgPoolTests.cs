@@ -35,7 +35,7 @@ public class GlobalAvgPoolKernelTests(string deviceId) : BackendFixture(deviceId
     {
         var numbers = new Numbers();
         var s = new GlobalAvgPoolShape(batch: 16, channels: 64, height: 7, width: 7);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new GlobalAvgPool(Device);
         var x = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var dy = arrays.Upload(numbers.UniformFloat(s.OutputLength));

@@ -57,7 +57,7 @@ public class MaxPool2dKernelTests(string deviceId) : BackendFixture(deviceId)
         var x = Enumerable.Range(0, s.InputLength).Select(_ => (double)numbers.Random.Next(3)).ToArray();
         var (y, argmax) = MaxPool2dReference.Forward(x, s);
 
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var yDevice = arrays.Poisoned(s.OutputLength);
         var argmaxDevice = arrays.PoisonedInt(s.OutputLength);
         new MaxPool2d(Device).Forward(yDevice, argmaxDevice, arrays.Upload(x), s);
@@ -70,7 +70,7 @@ public class MaxPool2dKernelTests(string deviceId) : BackendFixture(deviceId)
     {
         var numbers = new Numbers();
         var s = new MaxPool2dShape(batch: 8, channels: 16, height: 15, width: 14);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new MaxPool2d(Device);
         var x = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var dy = arrays.Upload(numbers.UniformFloat(s.OutputLength));

@@ -1,3 +1,4 @@
+using IlgpuSiamese.Oracle.Checks;
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Oracle;
 using IlgpuSiamese.Tests.Support;
@@ -74,7 +75,7 @@ public class SigmoidBceKernelTests(string deviceId) : BackendFixture(deviceId)
         var (p, loss) = SigmoidBceReference.Forward(d, y, w, b, s);
         var (dd, dw, db) = SigmoidBceReference.Backward(p, d, y, w, s);
 
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new SigmoidBce(Device);
         var dDevice = arrays.Upload(d);
         var yDevice = arrays.Upload(y);
@@ -125,7 +126,7 @@ public class SigmoidBceKernelTests(string deviceId) : BackendFixture(deviceId)
     {
         var numbers = new Numbers();
         var s = new SigmoidBceShape(batch: 64);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new SigmoidBce(Device);
         var d = arrays.Upload(numbers.UniformFloat(s.Batch, 0, 3));
         var y = arrays.Upload(numbers.Labels(s.Batch));

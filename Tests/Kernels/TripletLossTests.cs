@@ -1,3 +1,4 @@
+using IlgpuSiamese.Oracle.Checks;
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Oracle;
 using IlgpuSiamese.Tests.Support;
@@ -70,7 +71,7 @@ public class TripletLossKernelTests(string deviceId) : BackendFixture(deviceId)
         var loss = TripletLossReference.Forward(a, p, q, s);
         var (da, dp, dq) = TripletLossReference.Backward(a, p, q, s);
 
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new TripletLoss(Device);
         var aDevice = arrays.Upload(a);
         var pDevice = arrays.Upload(p);
@@ -101,7 +102,7 @@ public class TripletLossKernelTests(string deviceId) : BackendFixture(deviceId)
     {
         var numbers = new Numbers();
         var s = new TripletShape(batch: 64, features: 48, margin: 1f);
-        using var arrays = new DeviceArrays(Device);
+        using var arrays = new DeviceBuffers(Device);
         var launch = new TripletLoss(Device);
         var a = arrays.Upload(numbers.UniformFloat(s.InputLength));
         var p = arrays.Upload(numbers.UniformFloat(s.InputLength));
