@@ -1,3 +1,4 @@
+using ILGPU;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Kernels.Ops;
 
@@ -90,61 +91,53 @@ public static class KernelChecks
 
     public static IEnumerable<Comparison> Conv2d(ComputeDevice device, Random random, Conv2dShape s)
     {
-        var x = random.UniformFloat(s.InputLength);
-        var w = random.UniformFloat(s.WeightLength);
-        var b = random.UniformFloat(s.OutChannels);
-        var dy = random.UniformFloat(s.OutputLength);
-        var dwBefore = random.UniformFloat(s.WeightLength);
-        var dbBefore = random.UniformFloat(s.OutChannels);
-        var y = Conv2dReference.Forward(x, w, b, s);
-        var (dx, dw, db) = Conv2dReference.Backward(dy, y, x, w, s);
-
-        using var buffers = new DeviceBuffers(device);
         var conv = global::IlgpuSiamese.Kernels.Ops.Conv2d.On(device);
-        var yDevice = buffers.Poisoned(s.OutputLength);
-        var dxDevice = buffers.Poisoned(s.InputLength);
-        var dwDevice = buffers.Upload(dwBefore);
-        var dbDevice = buffers.Upload(dbBefore);
-        var xDevice = buffers.Upload(x);
-        var wDevice = buffers.Upload(w);
-        conv.Forward(yDevice, xDevice, wDevice, buffers.Upload(b), s);
-        var forward = Comparison.Of("forward", buffers.Read(yDevice), y);
-        // The backward reads the float32 forward output (for the ReLU mask), as in training.
-        conv.Backward(dxDevice, dwDevice, dbDevice, buffers.Upload(dy), xDevice, yDevice, wDevice, s);
-        return
-        [
-            forward,
-            Comparison.Of("dInput", buffers.Read(dxDevice), dx),
-            Comparison.Of("dWeight (accumulated)", buffers.Read(dwDevice), dw.Plus(dwBefore)),
-            Comparison.Of("dBias (accumulated)", buffers.Read(dbDevice), db.Plus(dbBefore)),
-        ];
+        return WeightedOp(device, random, (s.InputLength, s.WeightLength, s.OutChannels, s.OutputLength),
+            (y, x, w, b) => conv.Forward(y, x, w, b, s), (dx, dw, db, dy, x, y, w) => conv.Backward(dx, dw, db, dy, x, y, w, s),
+            (x, w, b) => Conv2dReference.Forward(x, w, b, s), (dy, y, x, w) => Conv2dReference.Backward(dy, y, x, w, s));
     }
 
     public static IEnumerable<Comparison> Dense(ComputeDevice device, Random random, DenseShape s)
     {
-        var x = random.UniformFloat(s.InputLength);
-        var w = random.UniformFloat(s.WeightLength);
-        var b = random.UniformFloat(s.Outputs);
-        var dy = random.UniformFloat(s.OutputLength);
-        var dwBefore = random.UniformFloat(s.WeightLength);
-        var dbBefore = random.UniformFloat(s.Outputs);
-        var y = DenseReference.Forward(x, w, b, s);
-        var (dx, dw, db) = DenseReference.Backward(dy, y, x, w, s);
+        var dense = global::IlgpuSiamese.Kernels.Ops.Dense.On(device);
+        return WeightedOp(device, random, (s.InputLength, s.WeightLength, s.Outputs, s.OutputLength),
+            (y, x, w, b) => dense.Forward(y, x, w, b, s), (dx, dw, db, dy, x, y, w) => dense.Backward(dx, dw, db, dy, x, y, w, s),
+            (x, w, b) => DenseReference.Forward(x, w, b, s), (dy, y, x, w) => DenseReference.Backward(dy, y, x, w, s));
+    }
+
+    /// <summary>
+    /// An op with a weight and a bias (conv, dense): the forward into a poisoned output, then one Backward into a
+    /// poisoned dInput and into dWeight and dBias that already hold values (they must accumulate). The backward
+    /// reads the float32 forward output (for the ReLU mask), as in training.
+    /// </summary>
+    private static IEnumerable<Comparison> WeightedOp(ComputeDevice device, Random random, (int Input, int Weight, int Bias, int Output) length,
+        Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> forward,
+        Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> backward,
+        Func<double[], double[], double[], double[]> referenceForward,
+        Func<double[], double[], double[], double[], (double[] DInput, double[] DWeight, double[] DBias)> referenceBackward)
+    {
+        var x = random.UniformFloat(length.Input);
+        var w = random.UniformFloat(length.Weight);
+        var b = random.UniformFloat(length.Bias);
+        var dy = random.UniformFloat(length.Output);
+        var dwBefore = random.UniformFloat(length.Weight);
+        var dbBefore = random.UniformFloat(length.Bias);
+        var y = referenceForward(x, w, b);
+        var (dx, dw, db) = referenceBackward(dy, y, x, w);
 
         using var buffers = new DeviceBuffers(device);
-        var dense = global::IlgpuSiamese.Kernels.Ops.Dense.On(device);
-        var yDevice = buffers.Poisoned(s.OutputLength);
-        var dxDevice = buffers.Poisoned(s.InputLength);
+        var yDevice = buffers.Poisoned(length.Output);
+        var dxDevice = buffers.Poisoned(length.Input);
         var dwDevice = buffers.Upload(dwBefore);
         var dbDevice = buffers.Upload(dbBefore);
         var xDevice = buffers.Upload(x);
         var wDevice = buffers.Upload(w);
-        dense.Forward(yDevice, xDevice, wDevice, buffers.Upload(b), s);
-        var forward = Comparison.Of("forward", buffers.Read(yDevice), y);
-        dense.Backward(dxDevice, dwDevice, dbDevice, buffers.Upload(dy), xDevice, yDevice, wDevice, s);
+        forward(yDevice, xDevice, wDevice, buffers.Upload(b));
+        var forwardComparison = Comparison.Of("forward", buffers.Read(yDevice), y);
+        backward(dxDevice, dwDevice, dbDevice, buffers.Upload(dy), xDevice, yDevice, wDevice);
         return
         [
-            forward,
+            forwardComparison,
             Comparison.Of("dInput", buffers.Read(dxDevice), dx),
             Comparison.Of("dWeight (accumulated)", buffers.Read(dwDevice), dw.Plus(dwBefore)),
             Comparison.Of("dBias (accumulated)", buffers.Read(dbDevice), db.Plus(dbBefore)),
