@@ -7,18 +7,8 @@ namespace IlgpuSiamese.Tests.Kernels;
 
 public class ContrastiveLossReferenceGradientTests
 {
-    /// <summary>Distances on both sides of the margin for both labels, none within 0.05 of the kink at d = m.</summary>
-    internal static (double[] Distance, double[] Label) Inputs(Numbers numbers, int batch, double margin)
-    {
-        var d = numbers.UniformFloat(batch, 0.05, 2 * margin);
-        for (var n = 0; n < batch; n++)
-            if (Math.Abs(d[n] - margin) < 0.05)
-                d[n] = margin + 0.25;
-        (d[0], d[1], d[2], d[3]) = (0.5 * margin, 1.5 * margin, 0.5 * margin, 1.5 * margin);
-        var y = numbers.Labels(batch);
-        (y[0], y[1], y[2], y[3]) = (0, 0, 1, 1);
-        return (d, y);
-    }
+    internal static (double[] Distance, double[] Label) Inputs(Numbers numbers, int batch, double margin) =>
+        KernelChecks.ContrastiveInputs(numbers.Random, batch, margin);
 
     [Test]
     public void BackwardMatchesFiniteDifferences()
@@ -57,22 +47,9 @@ public class ContrastiveLossKernelTests(string deviceId) : BackendFixture(device
     [Test]
     public void KernelsMatchReference()
     {
-        var numbers = new Numbers();
-        var s = new ContrastiveShape(batch: 13, margin: 1f);
-        var (d, y) = ContrastiveLossReferenceGradientTests.Inputs(numbers, s.Batch, s.Margin);
-        var loss = ContrastiveLossReference.Forward(d, y, s);
-        var dd = ContrastiveLossReference.Backward(d, y, s);
-
-        using var arrays = new DeviceBuffers(Device);
-        var launch = new ContrastiveLoss(Device);
-        var dDevice = arrays.Upload(d);
-        var yDevice = arrays.Upload(y);
-        var lossDevice = arrays.Poisoned(s.Batch);
-        var ddDevice = arrays.Poisoned(s.Batch);
-        launch.Forward(lossDevice, dDevice, yDevice, s);
-        launch.Backward(ddDevice, dDevice, yDevice, s);
-        Close.Assert("loss", arrays.Read(lossDevice), loss);
-        Close.Assert("dDistance", arrays.Read(ddDevice), dd);
+        // The shared check (siamese selftest runs it too): loss and the assigned dDistance.
+        foreach (var comparison in KernelChecks.ContrastiveLoss(Device, new Numbers().Random, new ContrastiveShape(batch: 13, margin: 1f)))
+            Close.That(comparison);
     }
 
     [Test]

@@ -40,19 +40,11 @@ public class DropoutKernelTests(string deviceId) : BackendFixture(deviceId)
     [TestCase(0.5f)]
     public void KernelsMatchReference(float rate)
     {
+        // The shared check (siamese selftest runs it too): forward and the assigned dInput.
         var numbers = new Numbers();
         var s = new DropoutShape(length: 1001, rate, seed: (uint)numbers.Random.Next(), step: numbers.Random.Next(100_000));
-        var x = numbers.UniformFloat(s.Length);
-        var dy = numbers.UniformFloat(s.Length);
-
-        using var arrays = new DeviceBuffers(Device);
-        var launch = new Dropout(Device);
-        var yDevice = arrays.Poisoned(s.Length);
-        var dxDevice = arrays.Poisoned(s.Length);
-        launch.Forward(yDevice, arrays.Upload(x), s);
-        launch.Backward(dxDevice, arrays.Upload(dy), s);
-        Close.Assert("forward", arrays.Read(yDevice), DropoutReference.Forward(x, s));
-        Close.Assert("dInput", arrays.Read(dxDevice), DropoutReference.Backward(dy, s));
+        foreach (var comparison in KernelChecks.Dropout(Device, numbers.Random, s))
+            Close.That(comparison);
     }
 
     [Test]

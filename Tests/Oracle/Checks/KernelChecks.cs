@@ -253,14 +253,19 @@ public static class KernelChecks
         ];
     }
 
-    /// <summary>Distances on both sides of the margin, none within 0.05 of the kink at d = m.</summary>
+    /// <summary>
+    /// Distances on both sides of the margin, none within 0.05 of the kink at d = m; the first four pairs
+    /// (batch of at least 4) are each label on each side of the margin.
+    /// </summary>
     public static (double[] Distance, double[] Label) ContrastiveInputs(Random random, int batch, double margin)
     {
         var d = random.UniformFloat(batch, 0.05, 2 * margin);
         for (var n = 0; n < batch; n++)
             if (Math.Abs(d[n] - margin) < 0.05)
                 d[n] = margin + 0.25;
+        (d[0], d[1], d[2], d[3]) = (0.5 * margin, 1.5 * margin, 0.5 * margin, 1.5 * margin);
         var y = random.Labels(batch);
+        (y[0], y[1], y[2], y[3]) = (0, 0, 1, 1);
         return (d, y);
     }
 
