@@ -26,32 +26,25 @@ public static class GradientChecks
         new("TripletLoss", random => TripletLoss(random, new TripletShape(batch: 6, features: 5, margin: 0.5f))),
     ];
 
-    public static IEnumerable<GradientProbe> Conv2d(Random random, Conv2dShape s)
-    {
-        var x = random.Uniform(s.InputLength);
-        var w = random.Uniform(s.WeightLength);
-        var b = random.Uniform(s.OutChannels);
-        var dy = random.Uniform(s.OutputLength);
-        var y = Conv2dReference.Forward(x, w, b, s);
-        var (dx, dw, db) = Conv2dReference.Backward(dy, y, x, w, s);
-        double Loss() => FiniteDifferences.Dot(dy, Conv2dReference.Forward(x, w, b, s));
-        return
-        [
-            FiniteDifferences.Probe("dInput", x, dx, Loss, random),
-            FiniteDifferences.Probe("dWeight", w, dw, Loss, random),
-            FiniteDifferences.Probe("dBias", b, db, Loss, random),
-        ];
-    }
+    public static IEnumerable<GradientProbe> Conv2d(Random random, Conv2dShape s) =>
+        WeightedOp(random, (s.InputLength, s.WeightLength, s.OutChannels, s.OutputLength),
+            (x, w, b) => Conv2dReference.Forward(x, w, b, s), (dy, y, x, w) => Conv2dReference.Backward(dy, y, x, w, s));
 
-    public static IEnumerable<GradientProbe> Dense(Random random, DenseShape s)
+    public static IEnumerable<GradientProbe> Dense(Random random, DenseShape s) =>
+        WeightedOp(random, (s.InputLength, s.WeightLength, s.Outputs, s.OutputLength),
+            (x, w, b) => DenseReference.Forward(x, w, b, s), (dy, y, x, w) => DenseReference.Backward(dy, y, x, w, s));
+
+    /// <summary>An op with a weight and a bias (conv, dense): dInput, dWeight and dBias of L = Σ dy·f(x, w, b).</summary>
+    private static IEnumerable<GradientProbe> WeightedOp(Random random, (int Input, int Weight, int Bias, int Output) length,
+        Func<double[], double[], double[], double[]> forward,
+        Func<double[], double[], double[], double[], (double[] DInput, double[] DWeight, double[] DBias)> backward)
     {
-        var x = random.Uniform(s.InputLength);
-        var w = random.Uniform(s.WeightLength);
-        var b = random.Uniform(s.Outputs);
-        var dy = random.Uniform(s.OutputLength);
-        var y = DenseReference.Forward(x, w, b, s);
-        var (dx, dw, db) = DenseReference.Backward(dy, y, x, w, s);
-        double Loss() => FiniteDifferences.Dot(dy, DenseReference.Forward(x, w, b, s));
+        var x = random.Uniform(length.Input);
+        var w = random.Uniform(length.Weight);
+        var b = random.Uniform(length.Bias);
+        var dy = random.Uniform(length.Output);
+        var (dx, dw, db) = backward(dy, forward(x, w, b), x, w);
+        double Loss() => FiniteDifferences.Dot(dy, forward(x, w, b));
         return
         [
             FiniteDifferences.Probe("dInput", x, dx, Loss, random),
