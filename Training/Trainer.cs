@@ -69,7 +69,7 @@ public sealed class Trainer : IDisposable
     public static int PairsPerEpoch(TrainingConfig config, int fitImages)
     {
         // PairBuilder gives each image pairsPerImage positives and as many negatives; triplets, one each.
-        var natural = config.Loss.ImagesPerExample() == 3 ? fitImages : fitImages * config.PairsPerImage * 2;
+        var natural = TrainsOnTriplets(config) ? fitImages : fitImages * config.PairsPerImage * 2;
         return Math.Min(natural, config.TrainPairs ?? int.MaxValue);
     }
 
@@ -160,7 +160,7 @@ public sealed class Trainer : IDisposable
     private (PairSet? Pairs, TripletSet? Triplets) EpochData(int epoch)
     {
         var drawEpoch = config.RedrawPairs ? epoch : 0;
-        return TrainsOnTriplets
+        return TrainsOnTriplets(config)
             ? (null, TripletBuilder.Build(fitImages.Images, config.Seed, drawEpoch))
             : (PairBuilder.Build(fitImages.Images, config.Seed, config.PairsPerImage, drawEpoch), null);
     }
@@ -182,8 +182,8 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    /// <summary>The trainer samples triplets when the head's examples are three images (anchor, positive, negative).</summary>
-    private bool TrainsOnTriplets => network.Head.ImagesPerExample == 3;
+    /// <summary>The trainer samples triplets when the loss's examples are three images (anchor, positive, negative).</summary>
+    private static bool TrainsOnTriplets(TrainingConfig config) => config.Loss.ImagesPerExample() == 3;
 
     /// <summary>The step's loss sum and how many examples the head decided right (<see cref="Head.CountCorrect"/>).</summary>
     private (double LossSum, long Correct) StepMetrics(int n, float[] losses, float[] labels, int epoch, int step)
