@@ -46,12 +46,20 @@ public readonly struct GemmShape(int m, int n, int k, int aRowStride, int aColSt
     public readonly int BiasColStep = biasColStep;
     public readonly int Area = area;
 
-    public const int TileRows = 4;
+    /// <summary>
+    /// 4·ARowStride: where the tile's second group of four rows starts. A field, not an expression, so that the
+    /// OpenCL compiler cannot see the eight rows as one stride (it then gathers A instead of broadcasting it).
+    /// </summary>
+    public readonly int AHalfTileStride = 4 * aRowStride;
+
+    public const int TileRows = 8;
     public const int TileColumns = 16;
 
     public int RowTiles => (M + TileRows - 1) / TileRows;
     public int ColumnTiles => (N + TileColumns - 1) / TileColumns;
     public int Tiles => RowTiles * ColumnTiles;
+
+
 }
 
 /// <summary>Sixteen consecutive floats held in registers: one row of a GEMM's register tile.</summary>
@@ -77,65 +85,105 @@ public struct Row16
 
 /// <summary>
 /// A register-tiled matrix product, the engine behind the im2col convolution and the dense layers.
-/// Each work item owns 4×16 outputs and walks k in order (a fixed summation order: bit-repeatable). Per
-/// k it loads 4 scalars of A and 16 consecutive floats of B and does 64 multiply-adds with them, each a
-/// fused multiply-add (<see cref="FusedMultiplyAdd"/>: one rounding; OpenCL <c>fma</c>, PTX <c>fma.rn.f32</c>).
-/// The 16 independent accumulators in straight-line code are what a CPU OpenCL compiler (PoCL/LLVM) turns
-/// into one 16-lane vector FMA per row; on a GPU each work item is simply a thread with a big tile.
+/// Each work item owns an 8×16 tile of C and walks k in order (a fixed summation order: bit-repeatable).
+/// Per k it loads 8 scalars of A and 16 consecutive floats of B and does 128 multiply-adds with them, each
+/// a fused multiply-add (<see cref="FusedMultiplyAdd"/>: one rounding; OpenCL <c>fma</c>, PTX <c>fma.rn.f32</c>).
+/// On PoCL each tile row becomes one 16-lane vector FMA with its A value broadcast straight from memory,
+/// and the 8 independent rows hide the FMA latency; the loop is kept bare (no clamping, no epilogue) and
+/// the second group of four rows is offset by a shape field, because either change made LLVM gather A
+/// and run at half the speed (docs/optimisation-log.md #19). On a GPU each work item is a thread with a big tile.
 /// Consecutive work items take the row tiles of one column panel of B (K×16 floats), so that panel is read
-/// from memory once and then from cache (measured 1.2× on the flat tower's step: docs/optimisation-log.md).
-/// Tiles whose 16 columns run past N take a second loop with clamped (never out-of-range) loads; the
-/// extra columns are computed and dropped.
+/// from memory once and then from cache. A tile past the last row or column is moved back inside C: it
+/// overlaps its neighbour, recomputes those elements bit for bit, and stores only its own.
+/// C with fewer rows or columns than a tile goes to <see cref="GemmRows"/> (M &lt; 8) or <see cref="GemmElements"/>
+/// (N &lt; 16), which sum in the same order and so give the same bits.
 /// </summary>
 public static class GemmKernels
 {
-    // a: (M, K) through strides  b: (K, N) row-major, ldb  c: see GemmEpilogue
+    // a: (M, K) through strides  b: (K, N) row-major, ldb  c: see GemmEpilogue; needs M >= 8 and N >= 16
     public static void GemmTiled(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s)
     {
         var rowTiles = s.RowTiles;
         for (var t = GridStride.Start; t < s.Tiles; t += GridStride.Step)
         {
             var columnTile = t / rowTiles;
-            var r0 = (t - columnTile * rowTiles) * GemmShape.TileRows;
-            var c0 = columnTile * GemmShape.TileColumns;
-            // Row i of the tile at (r0+i)·ARowStride, clamped to the last row; k at k·AColStride.
-            var lastRow = s.M - 1;
-            var a0 = (r0 < lastRow ? r0 : lastRow) * s.ARowStride;
-            var a1 = (r0 + 1 < lastRow ? r0 + 1 : lastRow) * s.ARowStride;
-            var a2 = (r0 + 2 < lastRow ? r0 + 2 : lastRow) * s.ARowStride;
-            var a3 = (r0 + 3 < lastRow ? r0 + 3 : lastRow) * s.ARowStride;
+            var firstRow = (t - columnTile * rowTiles) * GemmShape.TileRows;
+            var firstColumn = columnTile * GemmShape.TileColumns;
+            var r0 = firstRow < s.M - GemmShape.TileRows ? firstRow : s.M - GemmShape.TileRows;
+            var c0 = firstColumn < s.N - GemmShape.TileColumns ? firstColumn : s.N - GemmShape.TileColumns;
+            var a0 = r0 * s.ARowStride;
+            var a1 = a0 + s.ARowStride;
+            var a2 = a1 + s.ARowStride;
+            var a3 = a2 + s.ARowStride;
+            var a4 = a0 + s.AHalfTileStride;
+            var a5 = a4 + s.ARowStride;
+            var a6 = a5 + s.ARowStride;
+            var a7 = a6 + s.ARowStride;
             var acc0 = default(Row16);
             var acc1 = default(Row16);
             var acc2 = default(Row16);
             var acc3 = default(Row16);
-            if (c0 + GemmShape.TileColumns <= s.N)
+            var acc4 = default(Row16);
+            var acc5 = default(Row16);
+            var acc6 = default(Row16);
+            var acc7 = default(Row16);
+            for (var k = 0; k < s.K; k++)
             {
-                for (var k = 0; k < s.K; k++)
-                {
-                    var ak = k * s.AColStride;
-                    var bk = Load(b, k * s.Ldb + c0);
-                    acc0 = Fma(acc0, a[a0 + ak], bk);
-                    acc1 = Fma(acc1, a[a1 + ak], bk);
-                    acc2 = Fma(acc2, a[a2 + ak], bk);
-                    acc3 = Fma(acc3, a[a3 + ak], bk);
-                }
+                var ak = k * s.AColStride;
+                var bk = Load(b, c0 + k * s.Ldb);
+                acc0 = Fma(acc0, a[a0 + ak], bk);
+                acc1 = Fma(acc1, a[a1 + ak], bk);
+                acc2 = Fma(acc2, a[a2 + ak], bk);
+                acc3 = Fma(acc3, a[a3 + ak], bk);
+                acc4 = Fma(acc4, a[a4 + ak], bk);
+                acc5 = Fma(acc5, a[a5 + ak], bk);
+                acc6 = Fma(acc6, a[a6 + ak], bk);
+                acc7 = Fma(acc7, a[a7 + ak], bk);
             }
+            var tile = new TileOrigin(r0, c0, firstRow, firstColumn, s);
+            StoreRow(c, bias, tile, 0, acc0, s);
+            StoreRow(c, bias, tile, 1, acc1, s);
+            StoreRow(c, bias, tile, 2, acc2, s);
+            StoreRow(c, bias, tile, 3, acc3, s);
+            StoreRow(c, bias, tile, 4, acc4, s);
+            StoreRow(c, bias, tile, 5, acc5, s);
+            StoreRow(c, bias, tile, 6, acc6, s);
+            StoreRow(c, bias, tile, 7, acc7, s);
+        }
+    }
+
+    // The same product for C with fewer than 8 rows (and at least 16 columns): one work item per row and run
+    // of 16 columns (the last run moved back inside C, as the tiles are), k in the same order.
+    public static void GemmRows(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s)
+    {
+        var columnTiles = s.ColumnTiles;
+        for (var t = GridStride.Start; t < s.M * columnTiles; t += GridStride.Step)
+        {
+            var row = t / columnTiles;
+            var firstColumn = (t - row * columnTiles) * GemmShape.TileColumns;
+            var c0 = firstColumn < s.N - GemmShape.TileColumns ? firstColumn : s.N - GemmShape.TileColumns;
+            var acc = default(Row16);
+            for (var k = 0; k < s.K; k++)
+                acc = Fma(acc, a[row * s.ARowStride + k * s.AColStride], Load(b, c0 + k * s.Ldb));
+            StoreRow(c, bias, new TileOrigin(row, c0, row, firstColumn, s), 0, acc, s);
+        }
+    }
+
+    // The same product for C with fewer than 16 columns: one element per work item, k in the same order.
+    public static void GemmElements(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s)
+    {
+        for (var e = GridStride.Start; e < s.M * s.N; e += GridStride.Step)
+        {
+            var row = e / s.N;
+            var column = e - row * s.N;
+            var sum = 0f;
+            for (var k = 0; k < s.K; k++)
+                sum = MultiplyAdd(a[row * s.ARowStride + k * s.AColStride], b[k * s.Ldb + column], sum);
+            var n = column / s.Area;
+            if (s.Epilogue == (int)GemmEpilogue.BiasActivationNchw)
+                EmitNchw(c, bias, row, n, column - n * s.Area, sum, s);
             else
-            {
-                for (var k = 0; k < s.K; k++)
-                {
-                    var ak = k * s.AColStride;
-                    var bk = LoadClamped(b, k * s.Ldb, c0, s.N - 1);
-                    acc0 = Fma(acc0, a[a0 + ak], bk);
-                    acc1 = Fma(acc1, a[a1 + ak], bk);
-                    acc2 = Fma(acc2, a[a2 + ak], bk);
-                    acc3 = Fma(acc3, a[a3 + ak], bk);
-                }
-            }
-            StoreRow(c, bias, r0, c0, acc0, s);
-            StoreRow(c, bias, r0 + 1, c0, acc1, s);
-            StoreRow(c, bias, r0 + 2, c0, acc2, s);
-            StoreRow(c, bias, r0 + 3, c0, acc3, s);
+                Emit(c, bias, row, column, sum, s);
         }
     }
 
@@ -174,29 +222,6 @@ public static class GemmKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Row16 LoadClamped(ArrayView<float> b, int row, int c0, int last)
-    {
-        Row16 r;
-        r.V0 = b[row + (c0 + 0 < last ? c0 + 0 : last)];
-        r.V1 = b[row + (c0 + 1 < last ? c0 + 1 : last)];
-        r.V2 = b[row + (c0 + 2 < last ? c0 + 2 : last)];
-        r.V3 = b[row + (c0 + 3 < last ? c0 + 3 : last)];
-        r.V4 = b[row + (c0 + 4 < last ? c0 + 4 : last)];
-        r.V5 = b[row + (c0 + 5 < last ? c0 + 5 : last)];
-        r.V6 = b[row + (c0 + 6 < last ? c0 + 6 : last)];
-        r.V7 = b[row + (c0 + 7 < last ? c0 + 7 : last)];
-        r.V8 = b[row + (c0 + 8 < last ? c0 + 8 : last)];
-        r.V9 = b[row + (c0 + 9 < last ? c0 + 9 : last)];
-        r.V10 = b[row + (c0 + 10 < last ? c0 + 10 : last)];
-        r.V11 = b[row + (c0 + 11 < last ? c0 + 11 : last)];
-        r.V12 = b[row + (c0 + 12 < last ? c0 + 12 : last)];
-        r.V13 = b[row + (c0 + 13 < last ? c0 + 13 : last)];
-        r.V14 = b[row + (c0 + 14 < last ? c0 + 14 : last)];
-        r.V15 = b[row + (c0 + 15 < last ? c0 + 15 : last)];
-        return r;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Row16 Fma(Row16 acc, float a, Row16 b)
     {
         acc.V0 = MultiplyAdd(a, b.V0, acc.V0);
@@ -218,41 +243,57 @@ public static class GemmKernels
         return acc;
     }
 
+    // Row i of the tile: the elements it owns (not its neighbour's) get the epilogue.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(ArrayView<float> c, ArrayView<float> bias, int row, int c0, Row16 acc, GemmShape s)
+    private static void StoreRow(ArrayView<float> c, ArrayView<float> bias, TileOrigin tile, int i, Row16 acc, GemmShape s)
     {
-        if (row >= s.M)
+        var row = tile.Row + i;
+        if (row < tile.FirstRow)
             return;
-        Emit(c, bias, row, c0 + 0, acc.V0, s);
-        Emit(c, bias, row, c0 + 1, acc.V1, s);
-        Emit(c, bias, row, c0 + 2, acc.V2, s);
-        Emit(c, bias, row, c0 + 3, acc.V3, s);
-        Emit(c, bias, row, c0 + 4, acc.V4, s);
-        Emit(c, bias, row, c0 + 5, acc.V5, s);
-        Emit(c, bias, row, c0 + 6, acc.V6, s);
-        Emit(c, bias, row, c0 + 7, acc.V7, s);
-        Emit(c, bias, row, c0 + 8, acc.V8, s);
-        Emit(c, bias, row, c0 + 9, acc.V9, s);
-        Emit(c, bias, row, c0 + 10, acc.V10, s);
-        Emit(c, bias, row, c0 + 11, acc.V11, s);
-        Emit(c, bias, row, c0 + 12, acc.V12, s);
-        Emit(c, bias, row, c0 + 13, acc.V13, s);
-        Emit(c, bias, row, c0 + 14, acc.V14, s);
-        Emit(c, bias, row, c0 + 15, acc.V15, s);
+        EmitOwned(c, bias, tile, row, 0, acc.V0, s);
+        EmitOwned(c, bias, tile, row, 1, acc.V1, s);
+        EmitOwned(c, bias, tile, row, 2, acc.V2, s);
+        EmitOwned(c, bias, tile, row, 3, acc.V3, s);
+        EmitOwned(c, bias, tile, row, 4, acc.V4, s);
+        EmitOwned(c, bias, tile, row, 5, acc.V5, s);
+        EmitOwned(c, bias, tile, row, 6, acc.V6, s);
+        EmitOwned(c, bias, tile, row, 7, acc.V7, s);
+        EmitOwned(c, bias, tile, row, 8, acc.V8, s);
+        EmitOwned(c, bias, tile, row, 9, acc.V9, s);
+        EmitOwned(c, bias, tile, row, 10, acc.V10, s);
+        EmitOwned(c, bias, tile, row, 11, acc.V11, s);
+        EmitOwned(c, bias, tile, row, 12, acc.V12, s);
+        EmitOwned(c, bias, tile, row, 13, acc.V13, s);
+        EmitOwned(c, bias, tile, row, 14, acc.V14, s);
+        EmitOwned(c, bias, tile, row, 15, acc.V15, s);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Emit(ArrayView<float> c, ArrayView<float> bias, int row, int column, float v, GemmShape s)
+    private static void EmitOwned(ArrayView<float> c, ArrayView<float> bias, TileOrigin tile, int row, int i, float v, GemmShape s)
     {
-        if (column >= s.N)
+        var column = tile.Column + i;
+        if (column < tile.FirstColumn)
             return;
-        if (s.Epilogue == (int)GemmEpilogue.BiasActivationNchw)
+        if (s.Epilogue != (int)GemmEpilogue.BiasActivationNchw)
         {
-            var n = column / s.Area;
-            var sum = v + bias[row];
-            c[(n * s.M + row) * s.Area + column - n * s.Area] = s.Relu != 0 && sum < 0f ? 0f : sum;
+            Emit(c, bias, row, column, v, s);
             return;
         }
+        // column = n·Area + p, from the tile's first column without a division per element
+        var n = tile.Image;
+        var p = tile.Position + i;
+        while (p >= s.Area)
+        {
+            p -= s.Area;
+            n++;
+        }
+        EmitNchw(c, bias, row, n, p, v, s);
+    }
+
+    // Element (row, column) of C gets the Store, Accumulate or BiasActivation epilogue.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Emit(ArrayView<float> c, ArrayView<float> bias, int row, int column, float v, GemmShape s)
+    {
         var index = row * s.CRowStride + column * s.CColStride;
         if (s.Epilogue == (int)GemmEpilogue.Store)
             c[index] = v;
@@ -264,6 +305,28 @@ public static class GemmKernels
             c[index] = s.Relu != 0 && sum < 0f ? 0f : sum;
         }
     }
+
+    // Element (row = o, column = n·Area + p) of C, written to (N, O, H, W) with bias and activation.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EmitNchw(ArrayView<float> c, ArrayView<float> bias, int row, int n, int p, float v, GemmShape s)
+    {
+        var sum = v + bias[row];
+        c[(n * s.M + row) * s.Area + p] = s.Relu != 0 && sum < 0f ? 0f : sum;
+    }
+}
+
+/// <summary>
+/// Where a GEMM tile's registers sit in C (Row, Column) and the first row and column it stores; for the
+/// NCHW epilogue its first column as image and position (Column = Image·Area + Position).
+/// </summary>
+public readonly struct TileOrigin(int row, int column, int firstRow, int firstColumn, GemmShape s)
+{
+    public readonly int Row = row;
+    public readonly int Column = column;
+    public readonly int FirstRow = firstRow;
+    public readonly int FirstColumn = firstColumn;
+    public readonly int Image = column / s.Area;
+    public readonly int Position = column - column / s.Area * s.Area;
 }
 
 /// <summary>Out-of-place transpose: y (Cols×Rows) from x (Rows×Cols), both row-major.</summary>
@@ -279,8 +342,15 @@ public readonly struct TransposeShape(int rows, int columns)
 public sealed class Gemm(ComputeDevice device)
 {
     /// <summary>C from A·B as <paramref name="s"/> says; <paramref name="bias"/> is read only by the bias epilogues (pass any view otherwise).</summary>
-    public void Run(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s) =>
-        device.Run(GemmKernels.GemmTiled, device.LaunchTiles(s.Tiles), c, a, b, bias, s);
+    public void Run(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s)
+    {
+        if (s.N < GemmShape.TileColumns)
+            device.Run(GemmKernels.GemmElements, device.Launch((long)s.M * s.N), c, a, b, bias, s);
+        else if (s.M < GemmShape.TileRows)
+            device.Run(GemmKernels.GemmRows, device.LaunchTiles((long)s.M * s.ColumnTiles), c, a, b, bias, s);
+        else
+            device.Run(GemmKernels.GemmTiled, device.LaunchTiles(s.Tiles), c, a, b, bias, s);
+    }
 
     public void Transpose(ArrayView<float> output, ArrayView<float> input, TransposeShape s) =>
         device.Run(GemmKernels.TransposeMatrix, device.Launch(s.Length), output, input, s);

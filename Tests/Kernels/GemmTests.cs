@@ -27,6 +27,10 @@ public class GemmKernelTests(string deviceId) : BackendFixture(deviceId)
     [TestCase(7, 33, 40, true)]
     [TestCase(16, 48, 3, false)]
     [TestCase(13, 100, 29, true)]
+    [TestCase(20, 5, 11, false)]
+    [TestCase(8, 16, 1, true)]
+    [TestCase(9, 17, 6, false)]
+    [TestCase(31, 47, 19, true)]
     public void StoreMatchesReference(int m, int n, int k, bool aTransposed)
     {
         var numbers = new Numbers();
@@ -37,6 +41,49 @@ public class GemmKernelTests(string deviceId) : BackendFixture(deviceId)
         new Gemm(Device).Run(c, arrays.Upload(a), arrays.Upload(b), c,
             new GemmShape(m, n, k, aTransposed ? 1 : k, aTransposed ? m : 1, n, GemmEpilogue.Store, n, 1));
         Close.Assert("C", arrays.Read(c), Product(a, b, m, n, k, aTransposed));
+    }
+
+    /// <summary>
+    /// Edge tiles overlap their neighbours: each element must still be added to exactly once, and both
+    /// kernels (whole tiles and small C) sum k in the same order, so they give the same bits.
+    /// </summary>
+    [TestCase(13, 37, 5)]
+    [TestCase(8, 16, 3)]
+    [TestCase(4, 40, 7)]
+    public void AccumulateAddsEachElementOnce(int m, int n, int k)
+    {
+        var numbers = new Numbers();
+        var a = numbers.UniformFloat(m * k);
+        var b = numbers.UniformFloat(k * n);
+        var before = numbers.UniformFloat(m * n);
+        using var arrays = new DeviceBuffers(Device);
+        var c = arrays.Upload(before);
+        new Gemm(Device).Run(c, arrays.Upload(a), arrays.Upload(b), c,
+            new GemmShape(m, n, k, k, 1, n, GemmEpilogue.Accumulate, n, 1));
+        var product = Product(a, b, m, n, k, aTransposed: false);
+        Close.Assert("C", arrays.Read(c), product.Select((v, i) => v + before[i]).ToArray());
+    }
+
+    [TestCase(9, 16, 23)]
+    [TestCase(9, 37, 23)]
+    public void TiledAndSmallKernelsGiveTheSameBits(int m, int n, int k)
+    {
+        var numbers = new Numbers();
+        var a = numbers.UniformFloat(m * k);
+        var b = numbers.UniformFloat(k * n);
+        using var arrays = new DeviceBuffers(Device);
+        var (deviceA, deviceB) = (arrays.Upload(a), arrays.Upload(b));
+        var tiled = arrays.Poisoned(m * n);
+        new Gemm(Device).Run(tiled, deviceA, deviceB, tiled, new GemmShape(m, n, k, k, 1, n, GemmEpilogue.Store, n, 1));
+        var whole = arrays.Read(tiled);
+        // The first 7 rows alone are fewer than a tile's: the row kernel computes them.
+        var rows = arrays.Poisoned(7 * n);
+        new Gemm(Device).Run(rows, deviceA, deviceB, rows, new GemmShape(7, n, k, k, 1, n, GemmEpilogue.Store, n, 1));
+        Assert.That(arrays.Read(rows), Is.EqualTo(whole.Take(7 * n).ToArray()));
+        // The first 15 columns alone are fewer than a tile's: the per-element kernel computes them.
+        var columns = arrays.Poisoned(m * 15);
+        new Gemm(Device).Run(columns, deviceA, deviceB, columns, new GemmShape(m, 15, k, k, 1, n, GemmEpilogue.Store, 15, 1));
+        Assert.That(arrays.Read(columns), Is.EqualTo(Enumerable.Range(0, m * 15).Select(i => whole[i / 15 * n + i % 15]).ToArray()));
     }
 
     [TestCase(3, 5)]
