@@ -6,7 +6,8 @@ using IlgpuSiamese.Network.Layers;
 namespace IlgpuSiamese.Network;
 
 /// <summary>
-/// The tower's buffers for one batch of images: the input images, every layer's output (and argmax), and
+/// The tower's buffers for one batch of images: the input images, every layer's output (and argmax, and what
+/// its forward keeps for its backward), and
 /// the gradient of every activation. The twins (or triplets) of a step are one batch: images [0, n) are
 /// the first of each example, [n, 2n) the second, [2n, 3n) the third. Allocated once for the largest
 /// batch; a pass uses a prefix of each buffer.
@@ -18,6 +19,7 @@ public sealed class Activations : IDisposable
     private readonly ArrayView<float>[] outputs;
     private readonly ArrayView<float>[] gradients;
     private readonly ArrayView<int>[] indices;
+    private readonly ArrayView<float>[] saved;
 
     public int MaxImages { get; }
 
@@ -28,6 +30,7 @@ public sealed class Activations : IDisposable
         outputs = layers.Select(l => Floats(device, l.Output.Length)).ToArray();
         gradients = layers.Select(l => Floats(device, l.Output.Length)).ToArray();
         indices = layers.Select(l => Ints(device, l.IndicesPerImage)).ToArray();
+        saved = layers.Select(l => l.SavedPerImage == 0 ? ArrayView<float>.Empty : Floats(device, l.SavedPerImage)).ToArray();
     }
 
     /// <summary>The first <paramref name="images"/> input images, (images, C, H, W).</summary>
@@ -46,6 +49,7 @@ public sealed class Activations : IDisposable
         layer == 0 ? Inputs(images) : Prefix(outputs[layer - 1], images),
         Prefix(outputs[layer], images),
         Prefix(indices[layer], images),
+        Prefix(saved[layer], images),
         layer == 0 ? ArrayView<float>.Empty : Prefix(gradients[layer - 1], images),
         Prefix(gradients[layer], images));
 

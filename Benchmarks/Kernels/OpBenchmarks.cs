@@ -82,9 +82,10 @@ public class OpBenchmarks : KernelBenchmark
         var (b, hb) = Uniform(spec.Filters, -0.1, 0.1);
         var (dy, hdy) = Uniform(s.OutputLength);
         var (y, dx, dw, db) = (Zeros(s.OutputLength), layer.FirstLayer ? ArrayView<float>.Empty : Zeros(s.InputLength), Zeros(s.WeightLength), Zeros(spec.Filters));
+        var col = Zeros(s.ColumnsLength);
         var hy = Conv2dReference.Forward(hx, hw, hb, s);
         var conv = Conv2d.On(Accelerator);
-        return new OpCase(() => conv.Forward(y, x, w, b, s), () => conv.Backward(dx, dw, db, dy, x, y, w, s),
+        return new OpCase(() => conv.Forward(y, x, w, b, col, s), () => conv.Backward(dx, dw, db, dy, col, y, w, s),
             () => Conv2dReference.Forward(hx, hw, hb, s), () => Conv2dReference.Backward(hdy, hy, hx, hw, s));
     }
 

@@ -28,6 +28,9 @@ public readonly struct Conv2dShape(int batch, int inChannels, int height, int wi
 
     /// <summary>N·H·W: the columns of the column matrix, one per output position.</summary>
     public int Positions => Batch * Height * Width;
+
+    /// <summary>C·K·K·N·H·W: the column matrix's length.</summary>
+    public int ColumnsLength => Taps * Positions;
 }
 
 /// <summary>
@@ -38,14 +41,11 @@ public readonly struct Conv2dShape(int batch, int inChannels, int height, int wi
 ///   backward  dz = dy · [y &gt; 0] (just dy without ReLU), laid out (O, N·H·W), formed once
 ///             dB += Σ_columns dz,   dW += dz · colᵀ,   dX = col2im(Wᵀ · dz)
 /// Gradient rule: dWeight and dBias accumulate (+=), so the twin branches (one batch of 2N images) and
-/// any earlier pass add into one buffer; dInput is assigned (=). docs/math.md derives each line.
+/// any earlier pass add into one buffer; dInput is assigned (=). The forward leaves col in a buffer the
+/// caller keeps for the backward, so the input is laid out once per step. docs/math.md derives each line.
 /// </summary>
 public static class Conv2dKernels
 {
-    // j = n·H·W + h·W + w runs over every output position of the batch; ck = (c·K + kh)·K + kw over the taps.
-    // Each work item writes a whole row (W or C·K·K consecutive elements): integer divisions cost tens of
-    // cycles on a CPU, so they are paid once per row, not once per element.
-
     // j = n·H·W + h·W + w runs over every output position of the batch; ck = (c·K + kh)·K + kw over the taps.
     // Each work item writes a whole row (W or C·K·K consecutive elements): integer divisions cost tens of
     // cycles on a CPU, so they are paid once per row, not once per element.
@@ -147,35 +147,37 @@ public static class Conv2dKernels
         s.Relu != 0 && output[index] <= 0f ? 0f : dOutput[index];
 }
 
-/// <summary>The convolution on one device. The column matrix and dz live in scratch buffers it owns.</summary>
+/// <summary>
+/// The convolution on one device. The caller owns the column matrix (the forward writes it, the backward
+/// reads it); dz, dzT and the column matrix's gradient live in scratch buffers this op owns.
+/// </summary>
 public sealed class Conv2d(ComputeDevice device)
 {
     private readonly Gemm gemm = new(device);
-    private readonly ScratchBuffer columns = new(device), preActivation = new(device), preActivationTransposed = new(device);
+    private readonly ScratchBuffer columnGradients = new(device), preActivation = new(device), preActivationTransposed = new(device);
     private readonly BiasGradient biasGradient = new(device);
 
     /// <summary>The device's one instance, so its scratch buffers are allocated once per device.</summary>
     public static Conv2d On(ComputeDevice device) => device.Op(static d => new Conv2d(d));
 
-    // x: (N, C, H, W)  w: (O, C, K, K)  b: (O)  y: (N, O, H, W)
-    public void Forward(ArrayView<float> output, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias, Conv2dShape s)
+    // x: (N, C, H, W)  w: (O, C, K, K)  b: (O)  y: (N, O, H, W)  col: (C·K·K, N·H·W), written here for the backward
+    public void Forward(ArrayView<float> output, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias,
+        ArrayView<float> col, Conv2dShape s)
     {
-        var col = columns.Get((long)s.Taps * s.Positions);
         device.Run(Conv2dKernels.Conv2dIm2Col, device.Launch((long)s.Taps * s.Batch * s.Height), col, input, s);
         // y (O×NHW, stored NCHW) = act(W (O×CKK) · col (CKK×NHW) + b)
         gemm.Run(output, weight, col, bias, new GemmShape(s.OutChannels, s.Positions, s.Taps, s.Taps, 1, s.Positions,
             GemmEpilogue.BiasActivationNchw, 0, 0, s.Relu != 0, area: s.Height * s.Width));
     }
 
-    // dy, y: (N, O, H, W)  x: (N, C, H, W)  w: (O, C, K, K)  dx: (N, C, H, W) or empty  dw: (O, C, K, K)  db: (O)
+    // dy, y: (N, O, H, W)  col: as the forward of this input left it  w: (O, C, K, K)  dx: (N, C, H, W) or empty
+    // dw: (O, C, K, K)  db: (O)
     public void Backward(ArrayView<float> dInput, ArrayView<float> dWeight, ArrayView<float> dBias, ArrayView<float> dOutput,
-        ArrayView<float> input, ArrayView<float> output, ArrayView<float> weight, Conv2dShape s)
+        ArrayView<float> col, ArrayView<float> output, ArrayView<float> weight, Conv2dShape s)
     {
         var dzT = preActivationTransposed.Get(s.OutputLength);
         device.Run(Conv2dKernels.Conv2dPreActivationGradientTransposed, device.Launch(s.Positions), dzT, dOutput, output, s);
         biasGradient.Accumulate(dBias, dzT, new BiasGradientShape(s.Positions, s.OutChannels));
-        var col = columns.Get((long)s.Taps * s.Positions);
-        device.Run(Conv2dKernels.Conv2dIm2Col, device.Launch((long)s.Taps * s.Batch * s.Height), col, input, s);
         // dWᵀ (CKK×O) += col (CKK×NHW) · dzT (NHW×O), stored transposed into dW (O×CKK)
         gemm.Run(dWeight, col, dzT, dWeight, new GemmShape(s.Taps, s.OutChannels, s.Positions, s.Positions, 1, s.OutChannels,
             GemmEpilogue.Accumulate, 1, s.Taps));
@@ -184,8 +186,9 @@ public sealed class Conv2d(ComputeDevice device)
         // dcol (CKK×NHW) = Wᵀ (CKK×O) · dz (O×NHW), then each input element sums its K×K entries of dcol
         var dz = preActivation.Get(s.OutputLength);
         device.Run(Conv2dKernels.Conv2dPreActivationGradient, device.Launch((long)s.Batch * s.OutChannels), dz, dOutput, output, s);
-        gemm.Run(col, weight, dz, col, new GemmShape(s.Taps, s.Positions, s.OutChannels, 1, s.Taps, s.Positions,
+        var dcol = columnGradients.Get(s.ColumnsLength);
+        gemm.Run(dcol, weight, dz, dcol, new GemmShape(s.Taps, s.Positions, s.OutChannels, 1, s.Taps, s.Positions,
             GemmEpilogue.Store, s.Positions, 1));
-        device.Run(Conv2dKernels.Conv2dCol2Im, device.Launch((long)s.Batch * s.InChannels * s.Height), dInput, col, s);
+        device.Run(Conv2dKernels.Conv2dCol2Im, device.Launch((long)s.Batch * s.InChannels * s.Height), dInput, dcol, s);
     }
 }

@@ -3,7 +3,7 @@ using IlgpuSiamese.Kernels.Ops;
 
 namespace IlgpuSiamese.Network.Layers;
 
-/// <summary>Conv k×k, stride 1, same padding, fused ReLU (<see cref="Conv2d"/>).</summary>
+/// <summary>Conv k×k, stride 1, same padding, fused ReLU (<see cref="Conv2d"/>); its column matrix is kept from forward to backward.</summary>
 public sealed class ConvLayer : Layer
 {
     private readonly Conv2d conv;
@@ -20,10 +20,12 @@ public sealed class ConvLayer : Layer
         bias = parameters.AddBias($"{name}.bias", spec.Filters);
     }
 
+    public override int SavedPerImage => Input.Channels * spec.Kernel * spec.Kernel * Input.Height * Input.Width;
+
     private Conv2dShape Shape(Pass pass) => new(pass.Images, Input.Channels, Input.Height, Input.Width, spec.Filters, spec.Kernel, relu: true);
 
-    public override void Forward(LayerBuffers b, Pass pass) => conv.Forward(b.Output, b.Input, weight.Value, bias.Value, Shape(pass));
+    public override void Forward(LayerBuffers b, Pass pass) => conv.Forward(b.Output, b.Input, weight.Value, bias.Value, b.Saved, Shape(pass));
 
     public override void Backward(LayerBuffers b, Pass pass) =>
-        conv.Backward(b.DInput, weight.Gradient, bias.Gradient, b.DOutput, b.Input, b.Output, weight.Value, Shape(pass));
+        conv.Backward(b.DInput, weight.Gradient, bias.Gradient, b.DOutput, b.Saved, b.Output, weight.Value, Shape(pass));
 }

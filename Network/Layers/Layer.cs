@@ -6,13 +6,14 @@ namespace IlgpuSiamese.Network.Layers;
 public readonly record struct Pass(int Images, int Step, bool Training);
 
 /// <summary>
-/// The buffers of one layer for one pass. A layer owns none of them (so one layer object serves every
+/// The buffers of one layer for one pass (Saved: what its forward keeps for its backward). A layer owns none of them (so one layer object serves every
 /// image of the batch, both twins alike); <see cref="Activations"/> owns them. DInput is empty for the first layer.
 /// </summary>
 public readonly record struct LayerBuffers(
     ArrayView<float> Input,
     ArrayView<float> Output,
     ArrayView<int> Indices,
+    ArrayView<float> Saved,
     ArrayView<float> DInput,
     ArrayView<float> DOutput);
 
@@ -28,6 +29,9 @@ public abstract class Layer(TensorShape input, TensorShape output)
 
     /// <summary>Integers the forward keeps for the backward (max-pool's argmax), per image.</summary>
     public virtual int IndicesPerImage => 0;
+
+    /// <summary>Floats the forward keeps for the backward (the convolution's column matrix), per image.</summary>
+    public virtual int SavedPerImage => 0;
 
     public abstract void Forward(LayerBuffers buffers, Pass pass);
 

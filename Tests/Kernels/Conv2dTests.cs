@@ -70,7 +70,10 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
         using var arrays = new DeviceBuffers(Device);
         var dwDevice = arrays.Upload(new double[s.WeightLength]);
         var dbDevice = arrays.Upload(new double[s.OutChannels]);
-        Conv2d.On(Device).Backward(ILGPU.ArrayView<float>.Empty, dwDevice, dbDevice, arrays.Upload(dy), arrays.Upload(x), arrays.Upload(y), arrays.Upload(w), s);
+        var conv = Conv2d.On(Device);
+        var col = arrays.Poisoned(s.ColumnsLength);
+        conv.Forward(arrays.Poisoned(s.OutputLength), arrays.Upload(x), arrays.Upload(w), arrays.Upload(new double[s.OutChannels]), col, s);
+        conv.Backward(ILGPU.ArrayView<float>.Empty, dwDevice, dbDevice, arrays.Upload(dy), col, arrays.Upload(y), arrays.Upload(w), s);
         Close.Assert("dWeight", arrays.Read(dwDevice), dw);
         Close.Assert("dBias", arrays.Read(dbDevice), db);
     }
@@ -92,8 +95,9 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
             var dx = arrays.Poisoned(s.InputLength);
             var dw = arrays.Upload(new float[s.WeightLength]);
             var db = arrays.Upload(new float[s.OutChannels]);
-            conv.Forward(y, x, w, b, s);
-            conv.Backward(dx, dw, db, dy, x, y, w, s);
+            var col = arrays.Poisoned(s.ColumnsLength);
+            conv.Forward(y, x, w, b, col, s);
+            conv.Backward(dx, dw, db, dy, col, y, w, s);
             return [.. arrays.Read(y), .. arrays.Read(dx), .. arrays.Read(dw), .. arrays.Read(db)];
         }
         Assert.That(Run(), Is.EqualTo(Run()).AsCollection);
