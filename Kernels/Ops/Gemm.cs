@@ -243,6 +243,74 @@ public static class GemmKernels
         return acc;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRun(ArrayView<float> c, int i, Row16 v)
+    {
+        c[i + 0] = v.V0;
+        c[i + 1] = v.V1;
+        c[i + 2] = v.V2;
+        c[i + 3] = v.V3;
+        c[i + 4] = v.V4;
+        c[i + 5] = v.V5;
+        c[i + 6] = v.V6;
+        c[i + 7] = v.V7;
+        c[i + 8] = v.V8;
+        c[i + 9] = v.V9;
+        c[i + 10] = v.V10;
+        c[i + 11] = v.V11;
+        c[i + 12] = v.V12;
+        c[i + 13] = v.V13;
+        c[i + 14] = v.V14;
+        c[i + 15] = v.V15;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Row16 Add(Row16 x, Row16 y)
+    {
+        x.V0 += y.V0;
+        x.V1 += y.V1;
+        x.V2 += y.V2;
+        x.V3 += y.V3;
+        x.V4 += y.V4;
+        x.V5 += y.V5;
+        x.V6 += y.V6;
+        x.V7 += y.V7;
+        x.V8 += y.V8;
+        x.V9 += y.V9;
+        x.V10 += y.V10;
+        x.V11 += y.V11;
+        x.V12 += y.V12;
+        x.V13 += y.V13;
+        x.V14 += y.V14;
+        x.V15 += y.V15;
+        return x;
+    }
+
+    // act(v + bias) for each of the 16 values; act is max(0, ·) when relu != 0, else the identity.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Row16 Activate(Row16 v, float bias, int relu)
+    {
+        v.V0 = Activate(v.V0 + bias, relu);
+        v.V1 = Activate(v.V1 + bias, relu);
+        v.V2 = Activate(v.V2 + bias, relu);
+        v.V3 = Activate(v.V3 + bias, relu);
+        v.V4 = Activate(v.V4 + bias, relu);
+        v.V5 = Activate(v.V5 + bias, relu);
+        v.V6 = Activate(v.V6 + bias, relu);
+        v.V7 = Activate(v.V7 + bias, relu);
+        v.V8 = Activate(v.V8 + bias, relu);
+        v.V9 = Activate(v.V9 + bias, relu);
+        v.V10 = Activate(v.V10 + bias, relu);
+        v.V11 = Activate(v.V11 + bias, relu);
+        v.V12 = Activate(v.V12 + bias, relu);
+        v.V13 = Activate(v.V13 + bias, relu);
+        v.V14 = Activate(v.V14 + bias, relu);
+        v.V15 = Activate(v.V15 + bias, relu);
+        return v;
+    }
+
+    private static float Activate(float sum, int relu) => relu != 0 && sum < 0f ? 0f : sum;
+
     // Row i of the tile: the elements it owns (not its neighbour's) get the epilogue.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow(ArrayView<float> c, ArrayView<float> bias, TileOrigin tile, int i, Row16 acc, GemmShape s)
@@ -250,6 +318,27 @@ public static class GemmKernels
         var row = tile.Row + i;
         if (row < tile.FirstRow)
             return;
+        // A row of 16 owned columns that are 16 consecutive floats of C is written as one run (a vector store
+        // on PoCL); anything else element by element.
+        if (tile.Column == tile.FirstColumn)
+        {
+            if (s.Epilogue == (int)GemmEpilogue.BiasActivationNchw && tile.Position + GemmShape.TileColumns <= s.Area)
+            {
+                StoreRun(c, (tile.Image * s.M + row) * s.Area + tile.Position, Activate(acc, bias[row], s.Relu));
+                return;
+            }
+            if (s.CColStride == 1 && s.Epilogue == (int)GemmEpilogue.Store)
+            {
+                StoreRun(c, row * s.CRowStride + tile.Column, acc);
+                return;
+            }
+            if (s.CColStride == 1 && s.Epilogue == (int)GemmEpilogue.Accumulate)
+            {
+                var index = row * s.CRowStride + tile.Column;
+                StoreRun(c, index, Add(acc, Load(c, index)));
+                return;
+            }
+        }
         EmitOwned(c, bias, tile, row, 0, acc.V0, s);
         EmitOwned(c, bias, tile, row, 1, acc.V1, s);
         EmitOwned(c, bias, tile, row, 2, acc.V2, s);
@@ -301,8 +390,7 @@ public static class GemmKernels
             c[index] += v;
         else
         {
-            var sum = v + bias[row * s.BiasRowStep + column * s.BiasColStep];
-            c[index] = s.Relu != 0 && sum < 0f ? 0f : sum;
+            c[index] = Activate(v + bias[row * s.BiasRowStep + column * s.BiasColStep], s.Relu);
         }
     }
 
@@ -310,8 +398,7 @@ public static class GemmKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void EmitNchw(ArrayView<float> c, ArrayView<float> bias, int row, int n, int p, float v, GemmShape s)
     {
-        var sum = v + bias[row];
-        c[(n * s.M + row) * s.Area + p] = s.Relu != 0 && sum < 0f ? 0f : sum;
+        c[(n * s.M + row) * s.Area + p] = Activate(v + bias[row], s.Relu);
     }
 }
 
