@@ -38,8 +38,8 @@ public static class OpCosts
     }
 
     /// <summary>
-    /// Conv backward: dz = dy·[y &gt; 0] (reads dy, y, writes dz), dB += Σ dz (reads dz), im2col of x again,
-    /// dW += dz · colᵀ (2·N·O·H·W·C·K·K FLOPs); and with <paramref name="inputGradient"/> (every layer but the
+    /// Conv backward: dz = dy·[y &gt; 0] (reads dy, y, writes dz), dB += Σ dz (reads dz), dW += dz · colᵀ
+    /// (2·N·O·H·W·C·K·K FLOPs, col as the forward left it); and with <paramref name="inputGradient"/> (every layer but the
     /// first) dcol = Wᵀ · dz (the same FLOPs again) and col2im (reads dcol, writes dx).
     /// </summary>
     public static OpCost ConvBackward(int n, int c, int h, int w, int o, int k, bool inputGradient)
@@ -47,7 +47,6 @@ public static class OpCosts
         double taps = (double)c * k * k, positions = (double)n * h * w, outputs = o * positions;
         var cost = Elementwise(0, 2 * outputs, outputs)                // dz
                    + Elementwise(0, outputs, o)                         // dB
-                   + Elementwise(0, taps * positions, taps * positions) // im2col
                    + Gemm(o, taps, positions, accumulate: true);        // dW
         if (inputGradient)
             cost += Gemm(taps, positions, o, accumulate: false)          // dcol

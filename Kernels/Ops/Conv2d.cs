@@ -51,33 +51,43 @@ public static class Conv2dKernels
     // cycles on a CPU, so they are paid once per row, not once per element.
 
     // x: (N, C, H, W)  col: (C·K·K, N·H·W)   col[ck, j] = x[n, c, h+kh-P, w+kw-P], 0 outside the image
+    // One work item per tap and image: its H·W outputs are the input plane shifted by (kh-P)·W + (kw-P), so
+    // the rows inside the image are one contiguous copy (vectorised), and then the rows and the edge columns
+    // that the shift moved outside the image are set to 0 (the copy wrapped neighbouring rows' values there).
     public static void Conv2dIm2Col(ArrayView<float> col, ArrayView<float> input, Conv2dShape s)
     {
-        var rows = s.InChannels * s.Kernel * s.Kernel * s.Batch * s.Height;
-        var positions = s.Batch * s.Height * s.Width;
-        for (var r = GridStride.Start; r < rows; r += GridStride.Step)
+        var area = s.Height * s.Width;
+        var planes = s.Taps * s.Batch;
+        for (var plane = GridStride.Start; plane < planes; plane += GridStride.Step)
         {
-            var h = r % s.Height;
-            var n = r / s.Height % s.Batch;
-            var ck = r / (s.Height * s.Batch);
+            var n = plane % s.Batch;
+            var ck = plane / s.Batch;
             var kw = ck % s.Kernel;
             var kh = ck / s.Kernel % s.Kernel;
             var c = ck / (s.Kernel * s.Kernel);
-            var target = ck * positions + (n * s.Height + h) * s.Width;
-            var ih = h + kh - s.PadBefore;
-            var shift = kw - s.PadBefore;
-            // Columns w with 0 <= w + shift < W copy a contiguous run of the input row; the rest is padding.
-            // Three plain loops, no select per element: the copy vectorises (measured 2-4x on PoCL).
-            var outside = ih < 0 || ih >= s.Height;
-            var first = outside ? s.Width : shift < 0 ? -shift : 0;
-            var end = outside ? s.Width : shift > 0 ? s.Width - shift : s.Width;
-            for (var w = 0; w < first; w++)
-                col[target + w] = 0f;
-            var source = ((n * s.InChannels + c) * s.Height + ih) * s.Width + shift;
-            for (var w = first; w < end; w++)
-                col[target + w] = input[source + w];
-            for (var w = end; w < s.Width; w++)
-                col[target + w] = 0f;
+            var dh = kh - s.PadBefore;
+            var dw = kw - s.PadBefore;
+            var target = ck * s.Positions + n * area;
+            var source = (n * s.InChannels + c) * area + dh * s.Width + dw;
+            // Rows h with 0 <= h + dh < H; the copy starts and ends inside the input plane.
+            var firstRow = dh < 0 ? -dh : 0;
+            var endRow = dh > 0 ? s.Height - dh : s.Height;
+            var first = firstRow * s.Width + (dw < 0 ? -dw : 0);
+            var end = endRow * s.Width - (dw > 0 ? dw : 0);
+            first = first < area ? first : area;
+            end = end > first ? end : first;
+            for (var i = 0; i < first; i++)
+                col[target + i] = 0f;
+            for (var i = first; i < end; i++)
+                col[target + i] = input[source + i];
+            for (var i = end; i < area; i++)
+                col[target + i] = 0f;
+            // Columns w with w + dw outside [0, W) in the copied rows.
+            var edgeFirst = dw < 0 ? 0 : s.Width - dw;
+            var edgeEnd = dw < 0 ? -dw : s.Width;
+            for (var h = firstRow; h < endRow; h++)
+                for (var w = edgeFirst; w < edgeEnd; w++)
+                    col[target + h * s.Width + w] = 0f;
         }
     }
 
@@ -164,7 +174,7 @@ public sealed class Conv2d(ComputeDevice device)
     public void Forward(ArrayView<float> output, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias,
         ArrayView<float> col, Conv2dShape s)
     {
-        device.Run(Conv2dKernels.Conv2dIm2Col, device.Launch((long)s.Taps * s.Batch * s.Height), col, input, s);
+        device.Run(Conv2dKernels.Conv2dIm2Col, device.Launch((long)s.Taps * s.Batch), col, input, s);
         // y (O×NHW, stored NCHW) = act(W (O×CKK) · col (CKK×NHW) + b)
         gemm.Run(output, weight, col, bias, new GemmShape(s.OutChannels, s.Positions, s.Taps, s.Taps, 1, s.Positions,
             GemmEpilogue.BiasActivationNchw, 0, 0, s.Relu != 0, area: s.Height * s.Width));

@@ -47,13 +47,15 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
     [TestCase(3, true, 5)]
     [TestCase(4, true, 3)]
     [TestCase(5, false, 5)]
-    public void ForwardAndBackwardMatchReference(int kernel, bool relu, int inChannels)
+    [TestCase(5, true, 2, 2, 3)]
+    [TestCase(3, true, 2, 1, 17)]
+    public void ForwardAndBackwardMatchReference(int kernel, bool relu, int inChannels, int height = 7, int width = 6)
     {
         // The shared check (siamese selftest runs it too): NaN-poisoned outputs, dWeight and dBias accumulated, the
         // backward reading the float32 forward output for the ReLU mask, as in training.
         var numbers = new Numbers();
         foreach (var comparison in KernelChecks.Conv2d(Device, numbers.Random,
-                     new Conv2dShape(batch: 3, inChannels, height: 7, width: 6, outChannels: 8, kernel, relu)))
+                     new Conv2dShape(batch: 3, inChannels, height, width, outChannels: 8, kernel, relu)))
             Close.That(comparison);
     }
 

@@ -30,6 +30,8 @@ public class KernelCoverageTests
         ["FillKernels.FillConstant"] = nameof(FillKernelTests),
         ["GatherImagesKernels.GatherImagesForward"] = nameof(GatherImagesKernelTests),
         ["GemmKernels.GemmTiled"] = nameof(GemmKernelTests),
+        ["GemmKernels.GemmRows"] = nameof(GemmKernelTests),
+        ["GemmKernels.GemmElements"] = nameof(GemmKernelTests),
         ["GemmKernels.TransposeMatrix"] = nameof(GemmKernelTests),
         ["GlobalAvgPoolKernels.GlobalAvgPoolForward"] = nameof(GlobalAvgPoolKernelTests),
         ["GlobalAvgPoolKernels.GlobalAvgPoolBackwardInput"] = nameof(GlobalAvgPoolKernelTests),
