@@ -45,13 +45,20 @@ public sealed class Activations : IDisposable
     /// <summary>Layer <paramref name="layer"/>'s output for the first <paramref name="images"/> images.</summary>
     public ArrayView<float> Output(int layer, int images) => Prefix(outputs[layer], images);
 
-    internal LayerBuffers For(int layer, int images) => new(
-        layer == 0 ? Inputs(images) : Prefix(outputs[layer - 1], images),
-        Prefix(outputs[layer], images),
-        Prefix(indices[layer], images),
-        Prefix(saved[layer], images),
-        layer == 0 ? ArrayView<float>.Empty : Prefix(gradients[layer - 1], images),
-        Prefix(gradients[layer], images));
+    internal LayerBuffers For(int layer, int images)
+    {
+        var last = layer == outputs.Length - 1;
+        return new(
+            layer == 0 ? Inputs(images) : Prefix(outputs[layer - 1], images),
+            Prefix(outputs[layer], images),
+            Prefix(indices[layer], images),
+            Prefix(saved[layer], images),
+            layer == 0 ? ArrayView<float>.Empty : Prefix(gradients[layer - 1], images),
+            Prefix(gradients[layer], images),
+            last ? ArrayView<float>.Empty : Prefix(outputs[layer + 1], images),
+            last ? ArrayView<float>.Empty : Prefix(gradients[layer + 1], images),
+            last ? ArrayView<int>.Empty : Prefix(indices[layer + 1], images));
+    }
 
     private ArrayView<T> Prefix<T>(ArrayView<T> view, int images) where T : unmanaged
     {

@@ -27,8 +27,9 @@ public sealed class Tower
             var name = $"tower.{i}";
             Layer layer = spec.Layers[i] switch
             {
-                ConvSpec conv => new ConvLayer(device, parameters, name, shape, conv),
-                MaxPoolSpec => new MaxPoolLayer(device, shape),
+                ConvSpec conv => new ConvLayer(device, parameters, name, shape, conv,
+                    pooled: i + 1 < spec.Layers.Count && spec.Layers[i + 1] is MaxPoolSpec),
+                MaxPoolSpec => new MaxPoolLayer(device, shape, afterConv: i > 0 && spec.Layers[i - 1] is ConvSpec),
                 DropoutSpec dropout => new DropoutLayer(device, shape, dropout, seed, i),
                 GlobalAvgPoolSpec => new GlobalAvgPoolLayer(device, shape),
                 DenseSpec dense => new DenseLayer(device, parameters, name, shape, dense),

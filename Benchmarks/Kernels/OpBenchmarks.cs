@@ -85,7 +85,7 @@ public class OpBenchmarks : KernelBenchmark
         var col = Zeros(s.ColumnsLength);
         var hy = Conv2dReference.Forward(hx, hw, hb, s);
         var conv = Conv2d.On(Accelerator);
-        return new OpCase(() => conv.Forward(y, x, w, b, col, s), () => conv.Backward(dx, dw, db, dy, col, y, w, s),
+        return new OpCase(() => conv.Forward(y, x, w, b, col, s), () => conv.Backward(dx, dw, db, ConvOutputGradient.Of(dy, y), col, w, s),
             () => Conv2dReference.Forward(hx, hw, hb, s), () => Conv2dReference.Backward(hdy, hy, hx, hw, s));
     }
 

@@ -153,6 +153,59 @@ public static class Conv2dKernels
         }
     }
 
+    // When a 2×2 max-pool follows (its shape: (N, O, H/2, W/2)), dy is dPooled at each window's argmax and 0
+    // elsewhere, and y at the argmax is the pooled value; so dz comes from the pool's small tensors, and the
+    // pool's full-size dy is never written. Same values, bit for bit, as the pool's backward then the kernels above.
+
+    // dPooled, pooled, argmax: (N, O, H/2, W/2)  dzT: (N·H·W, O)
+    public static void Conv2dPooledPreActivationGradientTransposed(ArrayView<float> dzT, ArrayView<float> dPooled,
+        ArrayView<float> pooled, ArrayView<int> argmax, Conv2dShape s)
+    {
+        var area = s.Height * s.Width;
+        var (pooledHeight, pooledWidth) = (s.Height / 2, s.Width / 2);
+        for (var j = GridStride.Start; j < s.Positions; j += GridStride.Step)
+        {
+            var n = j / area;
+            var p = j - n * area;
+            var h = p / s.Width;
+            var w = p - h * s.Width;
+            var inWindow = h / 2 < pooledHeight && w / 2 < pooledWidth;
+            var window = n * s.OutChannels * pooledHeight * pooledWidth + h / 2 * pooledWidth + w / 2;
+            var position = n * s.OutChannels * area + p;
+            for (var o = 0; o < s.OutChannels; o++)
+                dzT[j * s.OutChannels + o] = inWindow
+                    ? PooledPreActivationGradient(dPooled, pooled, argmax, window + o * pooledHeight * pooledWidth, position + o * area, s)
+                    : 0f;
+        }
+    }
+
+    // dPooled, pooled, argmax: (N, O, H/2, W/2)  dz: (O, N·H·W)
+    public static void Conv2dPooledPreActivationGradient(ArrayView<float> dz, ArrayView<float> dPooled,
+        ArrayView<float> pooled, ArrayView<int> argmax, Conv2dShape s)
+    {
+        var area = s.Height * s.Width;
+        var (pooledHeight, pooledWidth) = (s.Height / 2, s.Width / 2);
+        var rows = s.OutChannels * s.Batch * s.Height;
+        for (var r = GridStride.Start; r < rows; r += GridStride.Step)
+        {
+            var h = r % s.Height;
+            var n = r / s.Height % s.Batch;
+            var o = r / (s.Height * s.Batch);
+            var target = (o * s.Batch + n) * area + h * s.Width;
+            var position = (n * s.OutChannels + o) * area + h * s.Width;
+            var windows = ((n * s.OutChannels + o) * pooledHeight + h / 2) * pooledWidth;
+            var covered = h / 2 < pooledHeight ? 2 * pooledWidth : 0;
+            for (var w = 0; w < covered; w++)
+                dz[target + w] = PooledPreActivationGradient(dPooled, pooled, argmax, windows + w / 2, position + w, s);
+            for (var w = covered; w < s.Width; w++)
+                dz[target + w] = 0f;
+        }
+    }
+
+    private static float PooledPreActivationGradient(ArrayView<float> dPooled, ArrayView<float> pooled, ArrayView<int> argmax,
+        int window, int position, Conv2dShape s) =>
+        argmax[window] != position || (s.Relu != 0 && pooled[window] <= 0f) ? 0f : dPooled[window];
+
     private static float PreActivationGradient(ArrayView<float> dOutput, ArrayView<float> output, int index, Conv2dShape s) =>
         s.Relu != 0 && output[index] <= 0f ? 0f : dOutput[index];
 }
@@ -180,13 +233,17 @@ public sealed class Conv2d(ComputeDevice device)
             GemmEpilogue.BiasActivationNchw, 0, 0, s.Relu != 0, area: s.Height * s.Width));
     }
 
-    // dy, y: (N, O, H, W)  col: as the forward of this input left it  w: (O, C, K, K)  dx: (N, C, H, W) or empty
-    // dw: (O, C, K, K)  db: (O)
-    public void Backward(ArrayView<float> dInput, ArrayView<float> dWeight, ArrayView<float> dBias, ArrayView<float> dOutput,
-        ArrayView<float> col, ArrayView<float> output, ArrayView<float> weight, Conv2dShape s)
+    // col: as the forward of this input left it  w: (O, C, K, K)  dx: (N, C, H, W) or empty  dw: (O, C, K, K)  db: (O)
+    public void Backward(ArrayView<float> dInput, ArrayView<float> dWeight, ArrayView<float> dBias, ConvOutputGradient gradient,
+        ArrayView<float> col, ArrayView<float> weight, Conv2dShape s)
     {
         var dzT = preActivationTransposed.Get(s.OutputLength);
-        device.Run(Conv2dKernels.Conv2dPreActivationGradientTransposed, device.Launch(s.Positions), dzT, dOutput, output, s);
+        if (gradient.ThroughPool)
+            device.Run(Conv2dKernels.Conv2dPooledPreActivationGradientTransposed, device.Launch(s.Positions), dzT,
+                gradient.Gradient, gradient.Values, gradient.Argmax, s);
+        else
+            device.Run(Conv2dKernels.Conv2dPreActivationGradientTransposed, device.Launch(s.Positions), dzT,
+                gradient.Gradient, gradient.Values, s);
         biasGradient.Accumulate(dBias, dzT, new BiasGradientShape(s.Positions, s.OutChannels));
         // dWᵀ (CKK×O) += col (CKK×NHW) · dzT (NHW×O), stored transposed into dW (O×CKK)
         gemm.Run(dWeight, col, dzT, dWeight, new GemmShape(s.Taps, s.OutChannels, s.Positions, s.Positions, 1, s.OutChannels,
@@ -195,10 +252,30 @@ public sealed class Conv2d(ComputeDevice device)
             return;
         // dcol (CKK×NHW) = Wᵀ (CKK×O) · dz (O×NHW), then each input element sums its K×K entries of dcol
         var dz = preActivation.Get(s.OutputLength);
-        device.Run(Conv2dKernels.Conv2dPreActivationGradient, device.Launch((long)s.Batch * s.OutChannels), dz, dOutput, output, s);
+        var rows = (long)s.OutChannels * s.Batch * s.Height;
+        if (gradient.ThroughPool)
+            device.Run(Conv2dKernels.Conv2dPooledPreActivationGradient, device.Launch(rows), dz,
+                gradient.Gradient, gradient.Values, gradient.Argmax, s);
+        else
+            device.Run(Conv2dKernels.Conv2dPreActivationGradient, device.Launch((long)s.Batch * s.OutChannels), dz,
+                gradient.Gradient, gradient.Values, s);
         var dcol = columnGradients.Get(s.ColumnsLength);
         gemm.Run(dcol, weight, dz, dcol, new GemmShape(s.Taps, s.Positions, s.OutChannels, 1, s.Taps, s.Positions,
             GemmEpilogue.Store, s.Positions, 1));
         device.Run(Conv2dKernels.Conv2dCol2Im, device.Launch((long)s.Batch * s.InChannels * s.Height), dInput, dcol, s);
     }
+}
+
+/// <summary>
+/// What the convolution's backward starts from: dy and y (N, O, H, W) of the convolution itself, or, when a
+/// 2×2 max-pool follows it, that pool's gradient, output and argmax (N, O, H/2, W/2) (<see cref="MaxPool2d"/>).
+/// </summary>
+public readonly record struct ConvOutputGradient(ArrayView<float> Gradient, ArrayView<float> Values, ArrayView<int> Argmax)
+{
+    public static ConvOutputGradient Of(ArrayView<float> dOutput, ArrayView<float> output) => new(dOutput, output, ArrayView<int>.Empty);
+
+    public static ConvOutputGradient ThroughMaxPool(ArrayView<float> dPooled, ArrayView<float> pooled, ArrayView<int> argmax) =>
+        new(dPooled, pooled, argmax);
+
+    public bool ThroughPool => Argmax.Length > 0;
 }

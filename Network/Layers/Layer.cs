@@ -6,7 +6,9 @@ namespace IlgpuSiamese.Network.Layers;
 public readonly record struct Pass(int Images, int Step, bool Training);
 
 /// <summary>
-/// The buffers of one layer for one pass (Saved: what its forward keeps for its backward). A layer owns none of them (so one layer object serves every
+/// The buffers of one layer for one pass (Saved: what its forward keeps for its backward), and the following
+/// layer's output, output gradient and indices (empty after the last layer), for a backward that does the
+/// following layer's too (a convolution followed by a max-pool). A layer owns none of them (so one layer object serves every
 /// image of the batch, both twins alike); <see cref="Activations"/> owns them. DInput is empty for the first layer.
 /// </summary>
 public readonly record struct LayerBuffers(
@@ -15,7 +17,10 @@ public readonly record struct LayerBuffers(
     ArrayView<int> Indices,
     ArrayView<float> Saved,
     ArrayView<float> DInput,
-    ArrayView<float> DOutput);
+    ArrayView<float> DOutput,
+    ArrayView<float> NextOutput,
+    ArrayView<float> NextDOutput,
+    ArrayView<int> NextIndices);
 
 /// <summary>
 /// One operation of a tower, tied to its parameters. Forward writes Output; Backward assigns DInput and

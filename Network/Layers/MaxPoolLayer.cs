@@ -3,8 +3,12 @@ using IlgpuSiamese.Kernels.Ops;
 
 namespace IlgpuSiamese.Network.Layers;
 
-/// <summary>Max-pool 2×2, stride 2; the forward keeps each output's argmax for the backward.</summary>
-public sealed class MaxPoolLayer(ComputeDevice device, TensorShape input)
+/// <summary>
+/// Max-pool 2×2, stride 2; the forward keeps each output's argmax for the backward. After a convolution
+/// (<paramref name="afterConv"/>) the convolution's backward reads this layer's gradient and argmax directly,
+/// and this backward writes nothing (its full-size input gradient would only be read once, by that backward).
+/// </summary>
+public sealed class MaxPoolLayer(ComputeDevice device, TensorShape input, bool afterConv)
     : Layer(input, input with { Height = input.Height / 2, Width = input.Width / 2 })
 {
     private readonly MaxPool2d pool = new MaxPool2d(device);
@@ -17,7 +21,7 @@ public sealed class MaxPoolLayer(ComputeDevice device, TensorShape input)
 
     public override void Backward(LayerBuffers b, Pass pass)
     {
-        if (b.DInput.Length > 0)
+        if (!afterConv && b.DInput.Length > 0)
             pool.Backward(b.DInput, b.DOutput, b.Indices, Shape(pass));
     }
 }

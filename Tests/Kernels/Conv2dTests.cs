@@ -75,7 +75,7 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
         var conv = Conv2d.On(Device);
         var col = arrays.Poisoned(s.ColumnsLength);
         conv.Forward(arrays.Poisoned(s.OutputLength), arrays.Upload(x), arrays.Upload(w), arrays.Upload(new double[s.OutChannels]), col, s);
-        conv.Backward(ILGPU.ArrayView<float>.Empty, dwDevice, dbDevice, arrays.Upload(dy), col, arrays.Upload(y), arrays.Upload(w), s);
+        conv.Backward(ILGPU.ArrayView<float>.Empty, dwDevice, dbDevice, ConvOutputGradient.Of(arrays.Upload(dy), arrays.Upload(y)), col, arrays.Upload(w), s);
         Close.Assert("dWeight", arrays.Read(dwDevice), dw);
         Close.Assert("dBias", arrays.Read(dbDevice), db);
     }
@@ -99,9 +99,45 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
             var db = arrays.Upload(new float[s.OutChannels]);
             var col = arrays.Poisoned(s.ColumnsLength);
             conv.Forward(y, x, w, b, col, s);
-            conv.Backward(dx, dw, db, dy, col, y, w, s);
+            conv.Backward(dx, dw, db, ConvOutputGradient.Of(dy, y), col, w, s);
             return [.. arrays.Read(y), .. arrays.Read(dx), .. arrays.Read(dw), .. arrays.Read(db)];
         }
         Assert.That(Run(), Is.EqualTo(Run()).AsCollection);
+    }
+
+    /// <summary>
+    /// A max-pool after the convolution: the backward from the pool's gradient, output and argmax gives the same bits
+    /// as the pool's backward (a full-size dy) followed by the plain backward; odd sizes drop a row and a column.
+    /// </summary>
+    [TestCase(6, 8, true)]
+    [TestCase(7, 5, true)]
+    [TestCase(5, 7, false)]
+    public void BackwardThroughMaxPoolEqualsPoolBackwardThenConvBackward(int height, int width, bool relu)
+    {
+        var numbers = new Numbers();
+        var s = new Conv2dShape(batch: 3, inChannels: 2, height, width, outChannels: 5, kernel: 3, relu);
+        var pool = new MaxPool2dShape(s.Batch, s.OutChannels, height, width);
+        using var arrays = new DeviceBuffers(Device);
+        var conv = Conv2d.On(Device);
+        var maxPool = new MaxPool2d(Device);
+        var (x, w, b) = (arrays.Upload(numbers.UniformFloat(s.InputLength)), arrays.Upload(numbers.UniformFloat(s.WeightLength)),
+            arrays.Upload(numbers.UniformFloat(s.OutChannels)));
+        var (y, col) = (arrays.Poisoned(s.OutputLength), arrays.Poisoned(s.ColumnsLength));
+        var (pooled, argmax) = (arrays.Poisoned(pool.OutputLength), arrays.PoisonedInt(pool.OutputLength));
+        conv.Forward(y, x, w, b, col, s);
+        maxPool.Forward(pooled, argmax, y, pool);
+        var dPooled = arrays.Upload(numbers.UniformFloat(pool.OutputLength));
+        float[] Gradients(ConvOutputGradient gradient)
+        {
+            var dx = arrays.Poisoned(s.InputLength);
+            var (dw, db) = (arrays.Upload(new float[s.WeightLength]), arrays.Upload(new float[s.OutChannels]));
+            conv.Backward(dx, dw, db, gradient, col, w, s);
+            return [.. arrays.Read(dx), .. arrays.Read(dw), .. arrays.Read(db)];
+        }
+        var dy = arrays.Poisoned(s.OutputLength);
+        maxPool.Backward(dy, dPooled, argmax, pool);
+        var throughPool = Gradients(ConvOutputGradient.ThroughMaxPool(dPooled, pooled, argmax));
+        Assert.That(throughPool, Is.EqualTo(Gradients(ConvOutputGradient.Of(dy, y))).AsCollection);
+        Assert.That(throughPool, Has.None.NaN);
     }
 }

@@ -20,6 +20,8 @@ public class KernelCoverageTests
         ["Conv2dKernels.Conv2dPreActivationGradientTransposed"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dPreActivationGradient"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dCol2Im"] = nameof(Conv2dKernelTests),
+        ["Conv2dKernels.Conv2dPooledPreActivationGradientTransposed"] = nameof(Conv2dKernelTests),
+        ["Conv2dKernels.Conv2dPooledPreActivationGradient"] = nameof(Conv2dKernelTests),
         ["DenseKernels.DensePreActivationGradient"] = nameof(DenseKernelTests),
         ["BiasGradientKernels.BiasGradientPartials"] = nameof(DenseKernelTests),
         ["BiasGradientKernels.BiasGradientAccumulate"] = nameof(DenseKernelTests),

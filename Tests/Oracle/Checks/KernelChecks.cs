@@ -95,7 +95,7 @@ public static class KernelChecks
         using var columns = new DeviceBuffers(device);
         var col = columns.Poisoned(s.ColumnsLength);
         return WeightedOp(device, random, (s.InputLength, s.WeightLength, s.OutChannels, s.OutputLength),
-            (y, x, w, b) => conv.Forward(y, x, w, b, col, s), (dx, dw, db, dy, _, y, w) => conv.Backward(dx, dw, db, dy, col, y, w, s),
+            (y, x, w, b) => conv.Forward(y, x, w, b, col, s), (dx, dw, db, dy, _, y, w) => conv.Backward(dx, dw, db, ConvOutputGradient.Of(dy, y), col, w, s),
             (x, w, b) => Conv2dReference.Forward(x, w, b, s), (dy, y, x, w) => Conv2dReference.Backward(dy, y, x, w, s));
     }
 
