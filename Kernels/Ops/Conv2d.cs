@@ -194,17 +194,27 @@ public static class Conv2dKernels
             var target = (o * s.Batch + n) * area + h * s.Width;
             var position = (n * s.OutChannels + o) * area + h * s.Width;
             var windows = ((n * s.OutChannels + o) * pooledHeight + h / 2) * pooledWidth;
-            var covered = h / 2 < pooledHeight ? 2 * pooledWidth : 0;
-            for (var w = 0; w < covered; w++)
-                dz[target + w] = PooledPreActivationGradient(dPooled, pooled, argmax, windows + w / 2, position + w, s);
-            for (var w = covered; w < s.Width; w++)
+            var covered = h / 2 < pooledHeight ? pooledWidth : 0;
+            // Each window writes its two columns of this row.
+            for (var pw = 0; pw < covered; pw++)
+            {
+                dz[target + 2 * pw] = PooledPreActivationGradient(dPooled, pooled, argmax, windows + pw, position + 2 * pw, s);
+                dz[target + 2 * pw + 1] = PooledPreActivationGradient(dPooled, pooled, argmax, windows + pw, position + 2 * pw + 1, s);
+            }
+            for (var w = 2 * covered; w < s.Width; w++)
                 dz[target + w] = 0f;
         }
     }
 
+    // Every load is made and the tests combined without branching: the argmax test is true for one position
+    // in four, a branch the CPU would mispredict.
     private static float PooledPreActivationGradient(ArrayView<float> dPooled, ArrayView<float> pooled, ArrayView<int> argmax,
-        int window, int position, Conv2dShape s) =>
-        argmax[window] != position || (s.Relu != 0 && pooled[window] <= 0f) ? 0f : dPooled[window];
+        int window, int position, Conv2dShape s)
+    {
+        var gradient = dPooled[window];
+        var keep = (argmax[window] == position) & ((s.Relu == 0) | (pooled[window] > 0f));
+        return keep ? gradient : 0f;
+    }
 
     private static float PreActivationGradient(ArrayView<float> dOutput, ArrayView<float> output, int index, Conv2dShape s) =>
         s.Relu != 0 && output[index] <= 0f ? 0f : dOutput[index];
