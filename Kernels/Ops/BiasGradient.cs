@@ -15,6 +15,9 @@ public readonly struct BiasGradientShape(int rows, int columns)
 
     public int RowsPerChunk => (Rows + Chunks - 1) / Chunks;
     public int PartialLength => Chunks * Columns;
+
+    /// <summary>The partial sums' work items: each block's columns in runs of 16.</summary>
+    public int PartialRuns => Chunks * ((Columns + Row16.Length - 1) / Row16.Length);
 }
 
 /// <summary>
@@ -25,19 +28,33 @@ public readonly struct BiasGradientShape(int rows, int columns)
 /// </summary>
 public static class BiasGradientKernels
 {
-    // dz: (R, O)  partials: (Chunks, O)   partials[k, o] = Σ_{r in block k} dz[r, o]
+    // dz: (R, O)  partials: (Chunks, O)   partials[k, o] = Σ_{r in block k} dz[r, o], rows in order.
+    // One work item per block and run of 16 columns: 16 independent sums, one vector add per row on PoCL;
+    // the columns past the last whole run are summed one by one, in the same order.
     public static void BiasGradientPartials(ArrayView<float> partials, ArrayView<float> dz, BiasGradientShape s)
     {
-        for (var i = GridStride.Start; i < s.PartialLength; i += GridStride.Step)
+        var runs = (s.Columns + Row16.Length - 1) / Row16.Length;
+        for (var i = GridStride.Start; i < BiasGradientShape.Chunks * runs; i += GridStride.Step)
         {
-            var block = i / s.Columns;
-            var o = i - block * s.Columns;
+            var block = i / runs;
+            var o0 = (i - block * runs) * Row16.Length;
             var first = block * s.RowsPerChunk;
             var end = first + s.RowsPerChunk < s.Rows ? first + s.RowsPerChunk : s.Rows;
-            var sum = 0f;
-            for (var r = first; r < end; r++)
-                sum += dz[r * s.Columns + o];
-            partials[i] = sum;
+            if (o0 + Row16.Length <= s.Columns)
+            {
+                var sum = default(Row16);
+                for (var r = first; r < end; r++)
+                    sum = Row16.Add(sum, Row16.Load(dz, r * s.Columns + o0));
+                Row16.Store(partials, block * s.Columns + o0, sum);
+                continue;
+            }
+            for (var o = o0; o < s.Columns; o++)
+            {
+                var sum = 0f;
+                for (var r = first; r < end; r++)
+                    sum += dz[r * s.Columns + o];
+                partials[block * s.Columns + o] = sum;
+            }
         }
     }
 
@@ -63,7 +80,7 @@ public sealed class BiasGradient(ComputeDevice device)
     public void Accumulate(ArrayView<float> dBias, ArrayView<float> dz, BiasGradientShape s)
     {
         var sums = partials.Get(s.PartialLength);
-        device.Run(BiasGradientKernels.BiasGradientPartials, device.Launch(s.PartialLength), sums, dz, s);
+        device.Run(BiasGradientKernels.BiasGradientPartials, device.Launch(s.PartialRuns), sums, dz, s);
         device.Run(BiasGradientKernels.BiasGradientAccumulate, device.Launch(s.Columns), dBias, sums, s);
     }
 }

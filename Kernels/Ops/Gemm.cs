@@ -62,27 +62,6 @@ public readonly struct GemmShape(int m, int n, int k, int aRowStride, int aColSt
 
 }
 
-/// <summary>Sixteen consecutive floats held in registers: one row of a GEMM's register tile.</summary>
-public struct Row16
-{
-    public float V0;
-    public float V1;
-    public float V2;
-    public float V3;
-    public float V4;
-    public float V5;
-    public float V6;
-    public float V7;
-    public float V8;
-    public float V9;
-    public float V10;
-    public float V11;
-    public float V12;
-    public float V13;
-    public float V14;
-    public float V15;
-}
-
 /// <summary>
 /// A register-tiled matrix product, the engine behind the im2col convolution and the dense layers.
 /// Each work item owns an 8×16 tile of C and walks k in order (a fixed summation order: bit-repeatable).
@@ -130,7 +109,7 @@ public static class GemmKernels
             for (var k = 0; k < s.K; k++)
             {
                 var ak = k * s.AColStride;
-                var bk = Load(b, c0 + k * s.Ldb);
+                var bk = Row16.Load(b, c0 + k * s.Ldb);
                 acc0 = Fma(acc0, a[a0 + ak], bk);
                 acc1 = Fma(acc1, a[a1 + ak], bk);
                 acc2 = Fma(acc2, a[a2 + ak], bk);
@@ -164,7 +143,7 @@ public static class GemmKernels
             var c0 = firstColumn < s.N - GemmShape.TileColumns ? firstColumn : s.N - GemmShape.TileColumns;
             var acc = default(Row16);
             for (var k = 0; k < s.K; k++)
-                acc = Fma(acc, a[row * s.ARowStride + k * s.AColStride], Load(b, c0 + k * s.Ldb));
+                acc = Fma(acc, a[row * s.ARowStride + k * s.AColStride], Row16.Load(b, c0 + k * s.Ldb));
             StoreRow(c, bias, new TileOrigin(row, c0, row, firstColumn, s), 0, acc, s);
         }
     }
@@ -199,29 +178,6 @@ public static class GemmKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Row16 Load(ArrayView<float> b, int i)
-    {
-        Row16 r;
-        r.V0 = b[i + 0];
-        r.V1 = b[i + 1];
-        r.V2 = b[i + 2];
-        r.V3 = b[i + 3];
-        r.V4 = b[i + 4];
-        r.V5 = b[i + 5];
-        r.V6 = b[i + 6];
-        r.V7 = b[i + 7];
-        r.V8 = b[i + 8];
-        r.V9 = b[i + 9];
-        r.V10 = b[i + 10];
-        r.V11 = b[i + 11];
-        r.V12 = b[i + 12];
-        r.V13 = b[i + 13];
-        r.V14 = b[i + 14];
-        r.V15 = b[i + 15];
-        return r;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Row16 Fma(Row16 acc, float a, Row16 b)
     {
         acc.V0 = MultiplyAdd(a, b.V0, acc.V0);
@@ -241,49 +197,6 @@ public static class GemmKernels
         acc.V14 = MultiplyAdd(a, b.V14, acc.V14);
         acc.V15 = MultiplyAdd(a, b.V15, acc.V15);
         return acc;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRun(ArrayView<float> c, int i, Row16 v)
-    {
-        c[i + 0] = v.V0;
-        c[i + 1] = v.V1;
-        c[i + 2] = v.V2;
-        c[i + 3] = v.V3;
-        c[i + 4] = v.V4;
-        c[i + 5] = v.V5;
-        c[i + 6] = v.V6;
-        c[i + 7] = v.V7;
-        c[i + 8] = v.V8;
-        c[i + 9] = v.V9;
-        c[i + 10] = v.V10;
-        c[i + 11] = v.V11;
-        c[i + 12] = v.V12;
-        c[i + 13] = v.V13;
-        c[i + 14] = v.V14;
-        c[i + 15] = v.V15;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Row16 Add(Row16 x, Row16 y)
-    {
-        x.V0 += y.V0;
-        x.V1 += y.V1;
-        x.V2 += y.V2;
-        x.V3 += y.V3;
-        x.V4 += y.V4;
-        x.V5 += y.V5;
-        x.V6 += y.V6;
-        x.V7 += y.V7;
-        x.V8 += y.V8;
-        x.V9 += y.V9;
-        x.V10 += y.V10;
-        x.V11 += y.V11;
-        x.V12 += y.V12;
-        x.V13 += y.V13;
-        x.V14 += y.V14;
-        x.V15 += y.V15;
-        return x;
     }
 
     // act(v + bias) for each of the 16 values; act is max(0, ·) when relu != 0, else the identity.
@@ -324,18 +237,18 @@ public static class GemmKernels
         {
             if (s.Epilogue == (int)GemmEpilogue.BiasActivationNchw && tile.Position + GemmShape.TileColumns <= s.Area)
             {
-                StoreRun(c, (tile.Image * s.M + row) * s.Area + tile.Position, Activate(acc, bias[row], s.Relu));
+                Row16.Store(c, (tile.Image * s.M + row) * s.Area + tile.Position, Activate(acc, bias[row], s.Relu));
                 return;
             }
             if (s.CColStride == 1 && s.Epilogue == (int)GemmEpilogue.Store)
             {
-                StoreRun(c, row * s.CRowStride + tile.Column, acc);
+                Row16.Store(c, row * s.CRowStride + tile.Column, acc);
                 return;
             }
             if (s.CColStride == 1 && s.Epilogue == (int)GemmEpilogue.Accumulate)
             {
                 var index = row * s.CRowStride + tile.Column;
-                StoreRun(c, index, Add(acc, Load(c, index)));
+                Row16.Store(c, index, Row16.Add(acc, Row16.Load(c, index)));
                 return;
             }
         }

@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+using ILGPU;
+
+namespace IlgpuSiamese.Kernels.Ops;
+
+/// <summary>
+/// Sixteen consecutive floats held in registers: one row of a GEMM's register tile, a run of a reduction. Written
+/// out as 16 fields and straight-line code, which a CPU OpenCL compiler turns into one 16-lane vector.
+/// </summary>
+public struct Row16
+{
+    public const int Length = 16;
+
+    public float V0;
+    public float V1;
+    public float V2;
+    public float V3;
+    public float V4;
+    public float V5;
+    public float V6;
+    public float V7;
+    public float V8;
+    public float V9;
+    public float V10;
+    public float V11;
+    public float V12;
+    public float V13;
+    public float V14;
+    public float V15;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Row16 Load(ArrayView<float> b, int i)
+    {
+        Row16 r;
+        r.V0 = b[i + 0];
+        r.V1 = b[i + 1];
+        r.V2 = b[i + 2];
+        r.V3 = b[i + 3];
+        r.V4 = b[i + 4];
+        r.V5 = b[i + 5];
+        r.V6 = b[i + 6];
+        r.V7 = b[i + 7];
+        r.V8 = b[i + 8];
+        r.V9 = b[i + 9];
+        r.V10 = b[i + 10];
+        r.V11 = b[i + 11];
+        r.V12 = b[i + 12];
+        r.V13 = b[i + 13];
+        r.V14 = b[i + 14];
+        r.V15 = b[i + 15];
+        return r;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(ArrayView<float> c, int i, Row16 v)
+    {
+        c[i + 0] = v.V0;
+        c[i + 1] = v.V1;
+        c[i + 2] = v.V2;
+        c[i + 3] = v.V3;
+        c[i + 4] = v.V4;
+        c[i + 5] = v.V5;
+        c[i + 6] = v.V6;
+        c[i + 7] = v.V7;
+        c[i + 8] = v.V8;
+        c[i + 9] = v.V9;
+        c[i + 10] = v.V10;
+        c[i + 11] = v.V11;
+        c[i + 12] = v.V12;
+        c[i + 13] = v.V13;
+        c[i + 14] = v.V14;
+        c[i + 15] = v.V15;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Row16 Add(Row16 x, Row16 y)
+    {
+        x.V0 += y.V0;
+        x.V1 += y.V1;
+        x.V2 += y.V2;
+        x.V3 += y.V3;
+        x.V4 += y.V4;
+        x.V5 += y.V5;
+        x.V6 += y.V6;
+        x.V7 += y.V7;
+        x.V8 += y.V8;
+        x.V9 += y.V9;
+        x.V10 += y.V10;
+        x.V11 += y.V11;
+        x.V12 += y.V12;
+        x.V13 += y.V13;
+        x.V14 += y.V14;
+        x.V15 += y.V15;
+        return x;
+    }
+}
