@@ -108,33 +108,42 @@ public static class Conv2dKernels
     }
 
     // dcol: (C·K·K, N·H·W)  dx: (N, C, H, W)   dx[n,c,h,w] = Σ_kh Σ_kw dcol[(c,kh,kw), n·HW + (h-kh+P)·W + (w-kw+P)]
+    // One work item per input plane (n, c): the plane starts at 0 and each tap adds the dcol entries whose
+    // output position (h-kh+P, w-kw+P) is inside the image, so per element the taps add in (kh, kw) order.
+    // A tap with kw = P shifts by whole rows: its entries are one contiguous run (a vectorised loop); the
+    // others add one run per row.
     public static void Conv2dCol2Im(ArrayView<float> dInput, ArrayView<float> dcol, Conv2dShape s)
     {
         var area = s.Height * s.Width;
-        var positions = s.Batch * area;
-        var rows = s.Batch * s.InChannels * s.Height;
-        for (var r = GridStride.Start; r < rows; r += GridStride.Step)
+        var planes = s.Batch * s.InChannels;
+        for (var plane = GridStride.Start; plane < planes; plane += GridStride.Step)
         {
-            var h = r % s.Height;
-            var c = r / s.Height % s.InChannels;
-            var n = r / (s.Height * s.InChannels);
-            var khFirst = h + s.PadBefore - s.Height + 1 > 0 ? h + s.PadBefore - s.Height + 1 : 0;
-            var khEnd = h + s.PadBefore + 1 < s.Kernel ? h + s.PadBefore + 1 : s.Kernel;
-            var row = r * s.Width;
-            // The row starts at 0 and each tap adds one contiguous run of dcol (the columns w whose output
-            // column w - kw + P is inside the image): per element the taps still add in (kh, kw) order.
-            for (var w = 0; w < s.Width; w++)
-                dInput[row + w] = 0f;
-            for (var kh = khFirst; kh < khEnd; kh++)
+            var c = plane % s.InChannels;
+            var n = plane / s.InChannels;
+            var target = plane * area;
+            for (var i = 0; i < area; i++)
+                dInput[target + i] = 0f;
+            for (var kh = 0; kh < s.Kernel; kh++)
             {
+                // Rows h whose output row h - kh + P is inside the image.
+                var shiftRows = s.PadBefore - kh;
+                var firstRow = shiftRows < 0 ? -shiftRows : 0;
+                var endRow = shiftRows > 0 ? s.Height - shiftRows : s.Height;
                 for (var kw = 0; kw < s.Kernel; kw++)
                 {
                     var shift = s.PadBefore - kw;
+                    var source = ((c * s.Kernel + kh) * s.Kernel + kw) * s.Positions + n * area + shiftRows * s.Width + shift;
+                    if (shift == 0)
+                    {
+                        for (var i = firstRow * s.Width; i < endRow * s.Width; i++)
+                            dInput[target + i] += dcol[source + i];
+                        continue;
+                    }
                     var first = shift < 0 ? -shift : 0;
                     var end = shift > 0 ? s.Width - shift : s.Width;
-                    var source = ((c * s.Kernel + kh) * s.Kernel + kw) * positions + n * area + (h - kh + s.PadBefore) * s.Width + shift;
-                    for (var w = first; w < end; w++)
-                        dInput[row + w] += dcol[source + w];
+                    for (var h = firstRow; h < endRow; h++)
+                        for (var w = first; w < end; w++)
+                            dInput[target + h * s.Width + w] += dcol[source + h * s.Width + w];
                 }
             }
         }
@@ -272,7 +281,7 @@ public sealed class Conv2d(ComputeDevice device)
         var dcol = columnGradients.Get(s.ColumnsLength);
         gemm.Run(dcol, weight, dz, dcol, new GemmShape(s.Taps, s.Positions, s.OutChannels, 1, s.Taps, s.Positions,
             GemmEpilogue.Store, s.Positions, 1));
-        device.Run(Conv2dKernels.Conv2dCol2Im, device.Launch((long)s.Batch * s.InChannels * s.Height), dInput, dcol, s);
+        device.Run(Conv2dKernels.Conv2dCol2Im, device.Launch((long)s.Batch * s.InChannels), dInput, dcol, s);
     }
 }
 
