@@ -167,24 +167,33 @@ public static class Conv2dKernels
     // pool's full-size dy is never written. Same values, bit for bit, as the pool's backward then the kernels above.
 
     // dPooled, pooled, argmax: (N, O, H/2, W/2)  dzT: (N·H·W, O)
+    // One work item per window: per channel it reads the pool's three values once and writes the window's four
+    // positions. Positions in no window (an odd last row or column) are zeroed beforehand by the op.
     public static void Conv2dPooledPreActivationGradientTransposed(ArrayView<float> dzT, ArrayView<float> dPooled,
         ArrayView<float> pooled, ArrayView<int> argmax, Conv2dShape s)
     {
         var area = s.Height * s.Width;
         var (pooledHeight, pooledWidth) = (s.Height / 2, s.Width / 2);
-        for (var j = GridStride.Start; j < s.Positions; j += GridStride.Step)
+        var pooledArea = pooledHeight * pooledWidth;
+        for (var i = GridStride.Start; i < s.Batch * pooledArea; i += GridStride.Step)
         {
-            var n = j / area;
-            var p = j - n * area;
-            var h = p / s.Width;
-            var w = p - h * s.Width;
-            var inWindow = h / 2 < pooledHeight && w / 2 < pooledWidth;
-            var window = n * s.OutChannels * pooledHeight * pooledWidth + h / 2 * pooledWidth + w / 2;
-            var position = n * s.OutChannels * area + p;
+            var n = i / pooledArea;
+            var window = i - n * pooledArea;
+            var ph = window / pooledWidth;
+            var p = 2 * ph * s.Width + 2 * (window - ph * pooledWidth);
+            var row = (n * area + p) * s.OutChannels;
+            var below = row + s.Width * s.OutChannels;
             for (var o = 0; o < s.OutChannels; o++)
-                dzT[j * s.OutChannels + o] = inWindow
-                    ? PooledPreActivationGradient(dPooled, pooled, argmax, window + o * pooledHeight * pooledWidth, position + o * area, s)
-                    : 0f;
+            {
+                var k = (n * s.OutChannels + o) * pooledArea + window;
+                var gradient = dPooled[k];
+                var best = argmax[k] - ((n * s.OutChannels + o) * area + p);
+                var kept = (s.Relu == 0) | (pooled[k] > 0f);
+                dzT[row + o] = kept & (best == 0) ? gradient : 0f;
+                dzT[row + s.OutChannels + o] = kept & (best == 1) ? gradient : 0f;
+                dzT[below + o] = kept & (best == s.Width) ? gradient : 0f;
+                dzT[below + s.OutChannels + o] = kept & (best == s.Width + 1) ? gradient : 0f;
+            }
         }
     }
 
@@ -238,6 +247,7 @@ public sealed class Conv2d(ComputeDevice device)
     private readonly Gemm gemm = new(device);
     private readonly ScratchBuffer columnGradients = new(device), preActivation = new(device), preActivationTransposed = new(device);
     private readonly BiasGradient biasGradient = new(device);
+    private readonly Fill fill = new(device);
 
     /// <summary>The device's one instance, so its scratch buffers are allocated once per device.</summary>
     public static Conv2d On(ComputeDevice device) => device.Op(static d => new Conv2d(d));
@@ -258,8 +268,12 @@ public sealed class Conv2d(ComputeDevice device)
     {
         var dzT = preActivationTransposed.Get(s.OutputLength);
         if (gradient.ThroughPool)
-            device.Run(Conv2dKernels.Conv2dPooledPreActivationGradientTransposed, device.Launch(s.Positions), dzT,
-                gradient.Gradient, gradient.Values, gradient.Argmax, s);
+        {
+            if (s.Height % 2 != 0 || s.Width % 2 != 0)
+                fill.Zero(dzT);
+            device.Run(Conv2dKernels.Conv2dPooledPreActivationGradientTransposed, device.Launch((long)s.Batch * (s.Height / 2) * (s.Width / 2)),
+                dzT, gradient.Gradient, gradient.Values, gradient.Argmax, s);
+        }
         else
             device.Run(Conv2dKernels.Conv2dPreActivationGradientTransposed, device.Launch(s.Positions), dzT,
                 gradient.Gradient, gradient.Values, s);
