@@ -167,32 +167,37 @@ public static class Conv2dKernels
     // pool's full-size dy is never written. Same values, bit for bit, as the pool's backward then the kernels above.
 
     // dPooled, pooled, argmax: (N, O, H/2, W/2)  dzT: (N·H·W, O)
-    // One work item per window: per channel it reads the pool's three values once and writes the window's four
-    // positions. Positions in no window (an odd last row or column) are zeroed beforehand by the op.
+    // One work item per row of windows (n, ph): per channel it reads the row's pool values as contiguous runs
+    // and writes each window's four positions. Positions in no window (an odd last row or column) are zeroed
+    // beforehand by the op.
     public static void Conv2dPooledPreActivationGradientTransposed(ArrayView<float> dzT, ArrayView<float> dPooled,
         ArrayView<float> pooled, ArrayView<int> argmax, Conv2dShape s)
     {
         var area = s.Height * s.Width;
         var (pooledHeight, pooledWidth) = (s.Height / 2, s.Width / 2);
         var pooledArea = pooledHeight * pooledWidth;
-        for (var i = GridStride.Start; i < s.Batch * pooledArea; i += GridStride.Step)
+        for (var i = GridStride.Start; i < s.Batch * pooledHeight; i += GridStride.Step)
         {
-            var n = i / pooledArea;
-            var window = i - n * pooledArea;
-            var ph = window / pooledWidth;
-            var p = 2 * ph * s.Width + 2 * (window - ph * pooledWidth);
-            var row = (n * area + p) * s.OutChannels;
+            var n = i / pooledHeight;
+            var ph = i - n * pooledHeight;
+            var row = (n * area + 2 * ph * s.Width) * s.OutChannels;
             var below = row + s.Width * s.OutChannels;
             for (var o = 0; o < s.OutChannels; o++)
             {
-                var k = (n * s.OutChannels + o) * pooledArea + window;
-                var gradient = dPooled[k];
-                var best = argmax[k] - ((n * s.OutChannels + o) * area + p);
-                var kept = (s.Relu == 0) | (pooled[k] > 0f);
-                dzT[row + o] = kept & (best == 0) ? gradient : 0f;
-                dzT[row + s.OutChannels + o] = kept & (best == 1) ? gradient : 0f;
-                dzT[below + o] = kept & (best == s.Width) ? gradient : 0f;
-                dzT[below + s.OutChannels + o] = kept & (best == s.Width + 1) ? gradient : 0f;
+                var windows = (n * s.OutChannels + o) * pooledArea + ph * pooledWidth;
+                var first = (n * s.OutChannels + o) * area + 2 * ph * s.Width;
+                var kept = s.Relu == 0;
+                for (var pw = 0; pw < pooledWidth; pw++)
+                {
+                    var gradient = dPooled[windows + pw];
+                    var best = argmax[windows + pw] - (first + 2 * pw);
+                    var keep = kept | (pooled[windows + pw] > 0f);
+                    var column = 2 * pw * s.OutChannels + o;
+                    dzT[row + column] = keep & (best == 0) ? gradient : 0f;
+                    dzT[row + column + s.OutChannels] = keep & (best == 1) ? gradient : 0f;
+                    dzT[below + column] = keep & (best == s.Width) ? gradient : 0f;
+                    dzT[below + column + s.OutChannels] = keep & (best == s.Width + 1) ? gradient : 0f;
+                }
             }
         }
     }
@@ -271,7 +276,7 @@ public sealed class Conv2d(ComputeDevice device)
         {
             if (s.Height % 2 != 0 || s.Width % 2 != 0)
                 fill.Zero(dzT);
-            device.Run(Conv2dKernels.Conv2dPooledPreActivationGradientTransposed, device.Launch((long)s.Batch * (s.Height / 2) * (s.Width / 2)),
+            device.Run(Conv2dKernels.Conv2dPooledPreActivationGradientTransposed, device.Launch((long)s.Batch * (s.Height / 2)),
                 dzT, gradient.Gradient, gradient.Values, gradient.Argmax, s);
         }
         else
