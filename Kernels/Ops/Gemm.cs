@@ -166,6 +166,19 @@ public static class GemmKernels
         }
     }
 
+    // partials: (slices, M, N)  c += Σ_slice partials[slice] in slice order, through C's strides (the Accumulate epilogue)
+    public static void GemmAddSlices(ArrayView<float> c, ArrayView<float> partials, int slices, GemmShape s)
+    {
+        for (var e = GridStride.Start; e < s.M * s.N; e += GridStride.Step)
+        {
+            var sum = 0f;
+            for (var slice = 0; slice < slices; slice++)
+                sum += partials[slice * s.M * s.N + e];
+            var row = e / s.N;
+            c[row * s.CRowStride + (e - row * s.N) * s.CColStride] += sum;
+        }
+    }
+
     // x: (R, C)  y: (C, R)   y[j,i] = x[i,j]; walked in y's order (contiguous writes)
     public static void TransposeMatrix(ArrayView<float> output, ArrayView<float> input, TransposeShape s)
     {
@@ -341,8 +354,47 @@ public readonly struct TransposeShape(int rows, int columns)
 /// <summary>The matrix product and transpose as the convolution and dense ops call them.</summary>
 public sealed class Gemm(ComputeDevice device)
 {
+    private readonly ScratchBuffer slices = new(device);
+
     /// <summary>C from A·B as <paramref name="s"/> says; <paramref name="bias"/> is read only by the bias epilogues (pass any view otherwise).</summary>
     public void Run(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s)
+    {
+        var slicing = KSlices(s);
+        if (slicing == 1)
+        {
+            RunWhole(c, a, b, bias, s);
+            return;
+        }
+        // Split K: a weight gradient with a long sum (a first conv's, over every position of the batch) has too
+        // few tiles to keep the cores busy. Each slice of K is a product of its own into a partial C, then the
+        // partials are added in slice order and accumulated into C: a fixed order, so still bit-repeatable.
+        var sliceLength = (s.K + slicing - 1) / slicing;
+        var partials = slices.Get((long)slicing * s.M * s.N);
+        for (var slice = 0; slice < slicing; slice++)
+        {
+            var k0 = slice * sliceLength;
+            var length = Math.Min(sliceLength, s.K - k0);
+            var (aOffset, bOffset) = ((long)k0 * s.AColStride, (long)k0 * s.Ldb);
+            RunWhole(partials.SubView((long)slice * s.M * s.N, (long)s.M * s.N), a.SubView(aOffset, a.Length - aOffset),
+                b.SubView(bOffset, b.Length - bOffset), bias,
+                new GemmShape(s.M, s.N, length, s.ARowStride, s.AColStride, s.Ldb, GemmEpilogue.Store, s.N, 1));
+        }
+        device.Run(GemmKernels.GemmAddSlices, device.Launch((long)s.M * s.N), c, partials, slicing, s);
+    }
+
+    // K is split when the product accumulates into C (a weight gradient), has under 64 work items and K is long.
+    private static int KSlices(GemmShape s)
+    {
+        var items = s.N < GemmShape.TileColumns ? s.M * s.N : s.M < GemmShape.TileRows ? s.M * s.ColumnTiles : s.Tiles;
+        if (s.Epilogue != (int)GemmEpilogue.Accumulate || items >= 64 || s.K < 2 * KSliceLength)
+            return 1;
+        return Math.Min(16, s.K / KSliceLength);
+    }
+
+    /// <summary>The shortest slice of K worth a product of its own.</summary>
+    private const int KSliceLength = 4096;
+
+    private void RunWhole(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s)
     {
         if (s.N < GemmShape.TileColumns)
             device.Run(GemmKernels.GemmElements, device.Launch((long)s.M * s.N), c, a, b, bias, s);

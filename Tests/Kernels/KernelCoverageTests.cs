@@ -34,6 +34,7 @@ public class KernelCoverageTests
         ["GemmKernels.GemmTiled"] = nameof(GemmKernelTests),
         ["GemmKernels.GemmRows"] = nameof(GemmKernelTests),
         ["GemmKernels.GemmElements"] = nameof(GemmKernelTests),
+        ["GemmKernels.GemmAddSlices"] = nameof(GemmKernelTests),
         ["GemmKernels.TransposeMatrix"] = nameof(GemmKernelTests),
         ["GlobalAvgPoolKernels.GlobalAvgPoolForward"] = nameof(GlobalAvgPoolKernelTests),
         ["GlobalAvgPoolKernels.GlobalAvgPoolBackwardInput"] = nameof(GlobalAvgPoolKernelTests),
