@@ -167,7 +167,9 @@ public static class TrainCommand
         if (history.Count == 0)
             return;
         HistoryCsv.Write(Path.Combine(outDir, "history.csv"), history);
+        var originalRecipe = config.Preset == TowerSpec.KerasPreset && config.Loss == LossKind.Bce;
         HistoryPlot.Save(Path.Combine(outDir, "history.png"), history,
-            $"{config.Preset} tower, {config.Loss.ToString().ToLowerInvariant()} loss, {device.Name}");
+            $"{config.Preset} tower, {config.Loss.ToString().ToLowerInvariant()} loss, {device.Name}",
+            originalRecipe ? HistoryPlot.OriginalKerasAccuracy : null);
     }
 }
