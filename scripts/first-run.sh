@@ -1,5 +1,5 @@
 # Sourced by ./siamese: on a machine with no OpenCL device, install PoCL (OpenCL on the CPU) once, since
-# ILGPU's CPU accelerator trains about 17x slower. Only bash builtins and the commands it asks about
+# ILGPU's CPU accelerator trains about 20x slower. Only bash builtins and the commands it asks about
 # (clinfo, nvidia-smi, apt-get, id, sudo) are used, so a test can run the decision with stand-ins on PATH.
 
 # True when an OpenCL device is there: clinfo lists one, or without clinfo an ICD is registered.
@@ -53,6 +53,6 @@ install_pocl_if_needed() {
   [ "$(pocl_install_decision "$marker" "$@")" = install ] || return 0
   { mkdir -p "${marker%/*}" && : >"$marker"; } || return 0
   local log="${marker%/*}/pocl-install.log"
-  echo "No OpenCL device: installing PoCL (OpenCL on the CPU, ~17x faster than ILGPU's CPU accelerator) once with scripts/install-opencl.sh (log: $log)" >&2
+  echo "No OpenCL device: installing PoCL (OpenCL on the CPU, ~20x faster than ILGPU's CPU accelerator) once with scripts/install-opencl.sh (log: $log)" >&2
   "$root/scripts/install-opencl.sh" >"$log" 2>&1 || echo "Installing PoCL failed (see $log); continuing on ILGPU's CPU accelerator." >&2
 }

@@ -6,13 +6,16 @@ namespace IlgpuSiamese.Cli.Display;
 
 /// <summary>
 /// The one warning of a run that <c>--device auto</c> put on ILGPU's CPU accelerator (no CUDA device, no OpenCL
-/// driver): how long this run will take there, and the command that makes it about 17x faster. An explicit
+/// driver): how long this run will take there, and the command that makes it about 20x faster. An explicit
 /// <c>--device cpu</c> gets none.
 /// </summary>
 public static class CpuAcceleratorWarning
 {
-    /// <summary>Pairs/s of ILGPU's CPU accelerator on 2 cores, either tower (docs/performance.md), assumed to grow with the cores.</summary>
-    private const double TrainPairsPerSecond = 22, InferencePairsPerSecond = 65;
+    /// <summary>
+    /// Pairs/s of ILGPU's CPU accelerator on 2 cores, either tower (`siamese bench --device cpu`, 2026-12-03: flat 80 and
+    /// 229, keras 79 and 234), assumed to grow with the cores.
+    /// </summary>
+    private const double TrainPairsPerSecond = 80, InferencePairsPerSecond = 230;
 
     /// <summary>The warning, or null when the run is not on the CPU accelerator by auto's choice.</summary>
     public static string? For(TrainingConfig config, DeviceKind opened, LabelledImages train, LabelledImages test, int epochsDone)
@@ -28,7 +31,7 @@ public static class CpuAcceleratorWarning
         var seconds = trainPairs / (TrainPairsPerSecond * cores) + evaluatedPairs / (InferencePairsPerSecond * cores);
         return $"Warning: no CUDA or OpenCL device found, so this run trains on ILGPU's CPU accelerator, about " +
                $"{TrainPairsPerSecond * cores:0} pairs/s: {trainPairs:N0} pairs will take about {Duration(seconds)}. " +
-               "scripts/install-opencl.sh installs PoCL (OpenCL on the CPU), about 17x faster.";
+               "scripts/install-opencl.sh installs PoCL (OpenCL on the CPU), about 20x faster.";
     }
 
     private static string Duration(double seconds) => seconds switch
