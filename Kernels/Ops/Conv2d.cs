@@ -165,6 +165,8 @@ public static class Conv2dKernels
     // When a 2×2 max-pool follows (its shape: (N, O, H/2, W/2)), dy is dPooled at each window's argmax and 0
     // elsewhere, and y at the argmax is the pooled value; so dz comes from the pool's small tensors, and the
     // pool's full-size dy is never written. Same values, bit for bit, as the pool's backward then the kernels above.
+    // The tests are combined with & and |, not branches: the argmax test holds for one position in four, a branch
+    // the CPU would mispredict.
 
     // dPooled, pooled, argmax: (N, O, H/2, W/2)  dzT: (N·H·W, O)
     // One work item per row of windows (n, ph): per channel it reads the row's pool values as contiguous runs
@@ -206,37 +208,32 @@ public static class Conv2dKernels
     public static void Conv2dPooledPreActivationGradient(ArrayView<float> dz, ArrayView<float> dPooled,
         ArrayView<float> pooled, ArrayView<int> argmax, Conv2dShape s)
     {
+        // One work item per row of windows (o, n, ph): each window reads the pool's three values once and writes
+        // its four positions, two in each of the rows 2ph and 2ph+1. An odd last row or column is zeroed by the op.
         var area = s.Height * s.Width;
         var (pooledHeight, pooledWidth) = (s.Height / 2, s.Width / 2);
-        var rows = s.OutChannels * s.Batch * s.Height;
-        for (var r = GridStride.Start; r < rows; r += GridStride.Step)
+        var windowRows = s.OutChannels * s.Batch * pooledHeight;
+        for (var r = GridStride.Start; r < windowRows; r += GridStride.Step)
         {
-            var h = r % s.Height;
-            var n = r / s.Height % s.Batch;
-            var o = r / (s.Height * s.Batch);
-            var target = (o * s.Batch + n) * area + h * s.Width;
-            var position = (n * s.OutChannels + o) * area + h * s.Width;
-            var windows = ((n * s.OutChannels + o) * pooledHeight + h / 2) * pooledWidth;
-            var covered = h / 2 < pooledHeight ? pooledWidth : 0;
-            // Each window writes its two columns of this row.
-            for (var pw = 0; pw < covered; pw++)
+            var ph = r % pooledHeight;
+            var n = r / pooledHeight % s.Batch;
+            var o = r / (pooledHeight * s.Batch);
+            var target = (o * s.Batch + n) * area + 2 * ph * s.Width;
+            var first = (n * s.OutChannels + o) * area + 2 * ph * s.Width;
+            var windows = ((n * s.OutChannels + o) * pooledHeight + ph) * pooledWidth;
+            var kept = s.Relu == 0;
+            for (var pw = 0; pw < pooledWidth; pw++)
             {
-                dz[target + 2 * pw] = PooledPreActivationGradient(dPooled, pooled, argmax, windows + pw, position + 2 * pw, s);
-                dz[target + 2 * pw + 1] = PooledPreActivationGradient(dPooled, pooled, argmax, windows + pw, position + 2 * pw + 1, s);
+                var gradient = dPooled[windows + pw];
+                var best = argmax[windows + pw] - (first + 2 * pw);
+                var keep = kept | (pooled[windows + pw] > 0f);
+                var column = target + 2 * pw;
+                dz[column] = keep & (best == 0) ? gradient : 0f;
+                dz[column + 1] = keep & (best == 1) ? gradient : 0f;
+                dz[column + s.Width] = keep & (best == s.Width) ? gradient : 0f;
+                dz[column + s.Width + 1] = keep & (best == s.Width + 1) ? gradient : 0f;
             }
-            for (var w = 2 * covered; w < s.Width; w++)
-                dz[target + w] = 0f;
         }
-    }
-
-    // Every load is made and the tests combined without branching: the argmax test is true for one position
-    // in four, a branch the CPU would mispredict.
-    private static float PooledPreActivationGradient(ArrayView<float> dPooled, ArrayView<float> pooled, ArrayView<int> argmax,
-        int window, int position, Conv2dShape s)
-    {
-        var gradient = dPooled[window];
-        var keep = (argmax[window] == position) & ((s.Relu == 0) | (pooled[window] > 0f));
-        return keep ? gradient : 0f;
     }
 
     private static float PreActivationGradient(ArrayView<float> dOutput, ArrayView<float> output, int index, Conv2dShape s) =>
@@ -290,10 +287,13 @@ public sealed class Conv2d(ComputeDevice device)
             return;
         // dcol (CKK×NHW) = Wᵀ (CKK×O) · dz (O×NHW), then each input element sums its K×K entries of dcol
         var dz = preActivation.Get(s.OutputLength);
-        var rows = (long)s.OutChannels * s.Batch * s.Height;
         if (gradient.ThroughPool)
-            device.Run(Conv2dKernels.Conv2dPooledPreActivationGradient, device.Launch(rows), dz,
+        {
+            if (s.Height % 2 != 0 || s.Width % 2 != 0)
+                fill.Zero(dz);
+            device.Run(Conv2dKernels.Conv2dPooledPreActivationGradient, device.Launch((long)s.OutChannels * s.Batch * (s.Height / 2)), dz,
                 gradient.Gradient, gradient.Values, gradient.Argmax, s);
+        }
         else
             device.Run(Conv2dKernels.Conv2dPreActivationGradient, device.Launch((long)s.Batch * s.OutChannels), dz,
                 gradient.Gradient, gradient.Values, s);
