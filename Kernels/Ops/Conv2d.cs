@@ -270,12 +270,7 @@ public sealed class Conv2d(ComputeDevice device)
     {
         var dzT = preActivationTransposed.Get(s.OutputLength);
         if (gradient.ThroughPool)
-        {
-            if (s.Height % 2 != 0 || s.Width % 2 != 0)
-                fill.Zero(dzT);
-            device.Run(Conv2dKernels.Conv2dPooledPreActivationGradientTransposed, device.Launch((long)s.Batch * (s.Height / 2)),
-                dzT, gradient.Gradient, gradient.Values, gradient.Argmax, s);
-        }
+            FromPool(dzT, Conv2dKernels.Conv2dPooledPreActivationGradientTransposed, (long)s.Batch * (s.Height / 2), gradient, s);
         else
             device.Run(Conv2dKernels.Conv2dPreActivationGradientTransposed, device.Launch(s.Positions), dzT,
                 gradient.Gradient, gradient.Values, s);
@@ -288,12 +283,7 @@ public sealed class Conv2d(ComputeDevice device)
         // dcol (CKK×NHW) = Wᵀ (CKK×O) · dz (O×NHW), then each input element sums its K×K entries of dcol
         var dz = preActivation.Get(s.OutputLength);
         if (gradient.ThroughPool)
-        {
-            if (s.Height % 2 != 0 || s.Width % 2 != 0)
-                fill.Zero(dz);
-            device.Run(Conv2dKernels.Conv2dPooledPreActivationGradient, device.Launch((long)s.OutChannels * s.Batch * (s.Height / 2)), dz,
-                gradient.Gradient, gradient.Values, gradient.Argmax, s);
-        }
+            FromPool(dz, Conv2dKernels.Conv2dPooledPreActivationGradient, (long)s.OutChannels * s.Batch * (s.Height / 2), gradient, s);
         else
             device.Run(Conv2dKernels.Conv2dPreActivationGradient, device.Launch((long)s.Batch * s.OutChannels), dz,
                 gradient.Gradient, gradient.Values, s);
@@ -301,6 +291,17 @@ public sealed class Conv2d(ComputeDevice device)
         gemm.Run(dcol, weight, dz, dcol, new GemmShape(s.Taps, s.Positions, s.OutChannels, 1, s.Taps, s.Positions,
             GemmEpilogue.Store, s.Positions, 1));
         device.Run(Conv2dKernels.Conv2dCol2Im, device.Launch((long)s.Batch * s.InChannels), dInput, dcol, s);
+    }
+
+    // dz or dzT from the pool's tensors, one work item per row of windows; with an odd height or width some
+    // positions are in no window, and the kernels leave them to this zero fill.
+    private void FromPool(ArrayView<float> target,
+        Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, Conv2dShape> kernel, long windowRows,
+        ConvOutputGradient gradient, Conv2dShape s)
+    {
+        if (s.Height % 2 != 0 || s.Width % 2 != 0)
+            fill.Zero(target);
+        device.Run(kernel, device.Launch(windowRows), target, gradient.Gradient, gradient.Values, gradient.Argmax, s);
     }
 }
 

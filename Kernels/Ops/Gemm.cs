@@ -59,6 +59,13 @@ public readonly struct GemmShape(int m, int n, int k, int aRowStride, int aColSt
     public int ColumnTiles => (N + TileColumns - 1) / TileColumns;
     public int Tiles => RowTiles * ColumnTiles;
 
+    /// <summary>
+    /// The work items of the kernel that computes this product: one per element when C has under 16 columns
+    /// (<see cref="GemmKernels.GemmElements"/>), one per row and 16 columns when under 8 rows
+    /// (<see cref="GemmKernels.GemmRows"/>), else one per tile (<see cref="GemmKernels.GemmTiled"/>).
+    /// </summary>
+    public int WorkItems => N < TileColumns ? M * N : M < TileRows ? M * ColumnTiles : Tiles;
+
 
 }
 
@@ -385,8 +392,7 @@ public sealed class Gemm(ComputeDevice device)
     // K is split when the product accumulates into C (a weight gradient), has under 64 work items and K is long.
     private static int KSlices(GemmShape s)
     {
-        var items = s.N < GemmShape.TileColumns ? s.M * s.N : s.M < GemmShape.TileRows ? s.M * s.ColumnTiles : s.Tiles;
-        if (s.Epilogue != (int)GemmEpilogue.Accumulate || items >= 64 || s.K < 2 * KSliceLength)
+        if (s.Epilogue != (int)GemmEpilogue.Accumulate || s.WorkItems >= 64 || s.K < 2 * KSliceLength)
             return 1;
         return Math.Min(16, s.K / KSliceLength);
     }
@@ -397,11 +403,11 @@ public sealed class Gemm(ComputeDevice device)
     private void RunWhole(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s)
     {
         if (s.N < GemmShape.TileColumns)
-            device.Run(GemmKernels.GemmElements, device.Launch((long)s.M * s.N), c, a, b, bias, s);
+            device.Run(GemmKernels.GemmElements, device.Launch(s.WorkItems), c, a, b, bias, s);
         else if (s.M < GemmShape.TileRows)
-            device.Run(GemmKernels.GemmRows, device.LaunchTiles((long)s.M * s.ColumnTiles), c, a, b, bias, s);
+            device.Run(GemmKernels.GemmRows, device.LaunchTiles(s.WorkItems), c, a, b, bias, s);
         else
-            device.Run(GemmKernels.GemmTiled, device.LaunchTiles(s.Tiles), c, a, b, bias, s);
+            device.Run(GemmKernels.GemmTiled, device.LaunchTiles(s.WorkItems), c, a, b, bias, s);
     }
 
     public void Transpose(ArrayView<float> output, ArrayView<float> input, TransposeShape s) =>
