@@ -38,18 +38,22 @@ public static class OpCosts
     }
 
     /// <summary>
-    /// Conv backward: dz = dy·[y &gt; 0] (reads dy, y, writes dz), dB += Σ dz (reads dz), dW += dz · colᵀ
-    /// (2·N·O·H·W·C·K·K FLOPs, col as the forward left it); and with <paramref name="inputGradient"/> (every layer but the
-    /// first) dcol = Wᵀ · dz (the same FLOPs again) and col2im (reads dcol, writes dx).
+    /// Conv backward: dzT = dy·[y &gt; 0] (reads dy and y, or, <paramref name="throughPool"/>, the pool's gradient,
+    /// output and argmax at a quarter of the size; writes dzT), dB += Σ dzT (reads dzT), dW += col · dzT
+    /// (2·N·O·H·W·C·K·K FLOPs, col as the forward left it); and with <paramref name="inputGradient"/> (every layer but
+    /// the first) dz formed the same way channel-major, dcol = Wᵀ · dz (the same FLOPs again) and col2im (reads
+    /// dcol, writes dx).
     /// </summary>
-    public static OpCost ConvBackward(int n, int c, int h, int w, int o, int k, bool inputGradient)
+    public static OpCost ConvBackward(int n, int c, int h, int w, int o, int k, bool inputGradient, bool throughPool = false)
     {
         double taps = (double)c * k * k, positions = (double)n * h * w, outputs = o * positions;
-        var cost = Elementwise(0, 2 * outputs, outputs)                // dz
+        var preActivation = Elementwise(0, throughPool ? 0.75 * outputs : 2 * outputs, outputs);
+        var cost = preActivation                                        // dzT
                    + Elementwise(0, outputs, o)                         // dB
                    + Gemm(o, taps, positions, accumulate: true);        // dW
         if (inputGradient)
-            cost += Gemm(taps, positions, o, accumulate: false)          // dcol
+            cost += preActivation                                        // dz
+                    + Gemm(taps, positions, o, accumulate: false)        // dcol
                     + Elementwise(0, taps * positions, (double)n * c * h * w); // col2im
         return cost;
     }

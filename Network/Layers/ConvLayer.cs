@@ -9,14 +9,16 @@ public sealed class ConvLayer : Layer
     private readonly Conv2d conv;
     private readonly Parameter weight, bias;
     private readonly ConvSpec spec;
-    private readonly bool pooled;
+
+    /// <summary>Whether a 2×2 max-pool follows, whose gradient this backward starts from.</summary>
+    public bool Pooled { get; }
 
     /// <param name="pooled">A 2×2 max-pool follows: this backward starts from the pool's gradient, and the pool's own backward does nothing.</param>
     public ConvLayer(ComputeDevice device, ParameterBlock parameters, string name, TensorShape input, ConvSpec spec, bool pooled)
         : base(input, input with { Channels = spec.Filters })
     {
         this.spec = spec;
-        this.pooled = pooled;
+        Pooled = pooled;
         conv = Conv2d.On(device);
         var taps = spec.Kernel * spec.Kernel;
         weight = parameters.AddWeight($"{name}.weight", spec.Filters * input.Channels * taps, input.Channels * taps, spec.Filters * taps);
@@ -31,6 +33,6 @@ public sealed class ConvLayer : Layer
 
     public override void Backward(LayerBuffers b, Pass pass) =>
         conv.Backward(b.DInput, weight.Gradient, bias.Gradient,
-            pooled ? ConvOutputGradient.ThroughMaxPool(b.NextDOutput, b.NextOutput, b.NextIndices) : ConvOutputGradient.Of(b.DOutput, b.Output),
+            Pooled ? ConvOutputGradient.ThroughMaxPool(b.NextDOutput, b.NextOutput, b.NextIndices) : ConvOutputGradient.Of(b.DOutput, b.Output),
             b.Saved, weight.Value, Shape(pass));
 }

@@ -15,6 +15,9 @@ public sealed class MaxPoolLayer(ComputeDevice device, TensorShape input, bool a
 
     public override int IndicesPerImage => Output.Length;
 
+    /// <summary>Whether a convolution precedes it, whose backward then does this one's.</summary>
+    public bool AfterConv => afterConv;
+
     private MaxPool2dShape Shape(Pass pass) => new(pass.Images, Input.Channels, Input.Height, Input.Width);
 
     public override void Forward(LayerBuffers b, Pass pass) => pool.Forward(b.Output, b.Indices, b.Input, Shape(pass));
