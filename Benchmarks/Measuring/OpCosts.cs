@@ -1,3 +1,5 @@
+using IlgpuSiamese.Kernels.Ops;
+
 namespace IlgpuSiamese.Measuring;
 
 /// <summary>The work of one op in one pass: floating-point operations and bytes moved to and from device memory.</summary>
@@ -42,20 +44,32 @@ public static class OpCosts
     /// output and argmax at a quarter of the size; writes dzT), dB += Σ dzT (reads dzT), dW += col · dzT
     /// (2·N·O·H·W·C·K·K FLOPs, col as the forward left it); and with <paramref name="inputGradient"/> (every layer but
     /// the first) dz formed the same way channel-major, dcol = Wᵀ · dz (the same FLOPs again) and col2im (reads
-    /// dcol, writes dx).
+    /// dcol, writes dx). Through a pool with at most <see cref="Conv2dShape.MaxTapsSummedFromPool"/> taps, dW and dB are
+    /// instead summed per window: a multiply-add per window, tap and channel (reads the pool's three tensors and
+    /// col, writes a partial sum per plane and tap, then adds those into dW and dB).
     /// </summary>
     public static OpCost ConvBackward(int n, int c, int h, int w, int o, int k, bool inputGradient, bool throughPool = false)
     {
         double taps = (double)c * k * k, positions = (double)n * h * w, outputs = o * positions;
         var preActivation = Elementwise(0, throughPool ? 0.75 * outputs : 2 * outputs, outputs);
-        var cost = preActivation                                        // dzT
-                   + Elementwise(0, outputs, o)                         // dB
-                   + Gemm(o, taps, positions, accumulate: true);        // dW
+        var cost = throughPool && taps <= Conv2dShape.MaxTapsSummedFromPool
+            ? ParametersFromPool(n, o, taps, positions)
+            : preActivation                                             // dzT
+              + Elementwise(0, outputs, o)                              // dB
+              + Gemm(o, taps, positions, accumulate: true);             // dW
         if (inputGradient)
             cost += preActivation                                        // dz
                     + Gemm(taps, positions, o, accumulate: false)        // dcol
                     + Elementwise(0, taps * positions, (double)n * c * h * w); // col2im
         return cost;
+    }
+
+    private static OpCost ParametersFromPool(int n, int o, double taps, double positions)
+    {
+        double windows = o * positions / 4, partials = (double)n * o * (taps + 1);
+        return new OpCost(2 * windows * (taps + 1), 0)
+               + Elementwise(0, 3 * windows + taps * positions, partials)   // per plane and tap
+               + Elementwise(0, partials, 2 * o * (taps + 1));              // into dW and dB (+=)
     }
 
     /// <summary>Dense forward: Wᵀ is transposed (reads and writes In·Out), then y (N×Out) = X (N×In) · Wᵀ: 2·N·In·Out FLOPs.</summary>

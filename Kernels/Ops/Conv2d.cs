@@ -31,6 +31,17 @@ public readonly struct Conv2dShape(int batch, int inChannels, int height, int wi
 
     /// <summary>C·K·K·N·H·W: the column matrix's length.</summary>
     public int ColumnsLength => Taps * Positions;
+
+    /// <summary>
+    /// Up to this many taps, a convolution followed by a max-pool sums dW and dB straight from the pool
+    /// (<see cref="Conv2dKernels.Conv2dPooledWeightGradientPartials"/>): a gathered multiply-add per window and tap
+    /// against a dense GEMM over all positions plus the dzT it needs. Measured on PoCL: 9 taps 2.3 ms against 4.2,
+    /// 4 taps 3.1 against 9; 288 taps 32 ms against 5 (docs/optimisation-log.md #32).
+    /// </summary>
+    public const int MaxTapsSummedFromPool = 16;
+
+    /// <summary>Whether, followed by a max-pool, the weight and bias gradients are summed from the pool's tensors.</summary>
+    public bool SumsWeightGradientFromPool => Taps <= MaxTapsSummedFromPool;
 }
 
 /// <summary>
@@ -44,7 +55,7 @@ public readonly struct Conv2dShape(int batch, int inChannels, int height, int wi
 /// any earlier pass add into one buffer; dInput is assigned (=). The forward leaves col in a buffer the
 /// caller keeps for the backward, so the input is laid out once per step. docs/math.md derives each line.
 /// </summary>
-public static class Conv2dKernels
+public static partial class Conv2dKernels
 {
     // j = n·H·W + h·W + w runs over every output position of the batch; ck = (c·K + kh)·K + kw over the taps.
     // Each work item writes a whole row (W or C·K·K consecutive elements): integer divisions cost tens of
@@ -249,7 +260,8 @@ public static class Conv2dKernels
 public sealed class Conv2d(ComputeDevice device)
 {
     private readonly Gemm gemm = new(device);
-    private readonly ScratchBuffer columnGradients = new(device), preActivation = new(device), preActivationTransposed = new(device);
+    private readonly ScratchBuffer columnGradients = new(device), preActivation = new(device), preActivationTransposed = new(device),
+        planeSums = new(device);
     private readonly BiasGradient biasGradient = new(device);
     private readonly Fill fill = new(device);
 
@@ -270,16 +282,10 @@ public sealed class Conv2d(ComputeDevice device)
     public void Backward(ArrayView<float> dInput, ArrayView<float> dWeight, ArrayView<float> dBias, ConvOutputGradient gradient,
         ArrayView<float> col, ArrayView<float> weight, Conv2dShape s)
     {
-        var dzT = preActivationTransposed.Get(s.OutputLength);
-        if (gradient.ThroughPool)
-            FromPool(dzT, Conv2dKernels.Conv2dPooledPreActivationGradientTransposed, (long)s.Batch * (s.Height / 2), gradient, s);
+        if (gradient.ThroughPool && s.SumsWeightGradientFromPool)
+            ParameterGradientsFromPool(dWeight, dBias, gradient, col, s);
         else
-            device.Run(Conv2dKernels.Conv2dPreActivationGradientTransposed, device.Launch(s.Positions), dzT,
-                gradient.Gradient, gradient.Values, s);
-        biasGradient.Accumulate(dBias, dzT, new BiasGradientShape(s.Positions, s.OutChannels));
-        // dWᵀ (CKK×O) += col (CKK×NHW) · dzT (NHW×O), stored transposed into dW (O×CKK)
-        gemm.Run(dWeight, col, dzT, dWeight, new GemmShape(s.Taps, s.OutChannels, s.Positions, s.Positions, 1, s.OutChannels,
-            GemmEpilogue.Accumulate, 1, s.Taps));
+            ParameterGradients(dWeight, dBias, gradient, col, s);
         if (dInput.Length == 0)
             return;
         // dcol (CKK×NHW) = Wᵀ (CKK×O) · dz (O×NHW), then each input element sums its K×K entries of dcol
@@ -293,6 +299,31 @@ public sealed class Conv2d(ComputeDevice device)
         gemm.Run(dcol, weight, dz, dcol, new GemmShape(s.Taps, s.Positions, s.OutChannels, 1, s.Taps, s.Positions,
             GemmEpilogue.Store, s.Positions, 1));
         device.Run(Conv2dKernels.Conv2dCol2Im, device.Launch((long)s.Batch * s.InChannels), dInput, dcol, s);
+    }
+
+    private void ParameterGradients(ArrayView<float> dWeight, ArrayView<float> dBias, ConvOutputGradient gradient,
+        ArrayView<float> col, Conv2dShape s)
+    {
+        var dzT = preActivationTransposed.Get(s.OutputLength);
+        if (gradient.ThroughPool)
+            FromPool(dzT, Conv2dKernels.Conv2dPooledPreActivationGradientTransposed, (long)s.Batch * (s.Height / 2), gradient, s);
+        else
+            device.Run(Conv2dKernels.Conv2dPreActivationGradientTransposed, device.Launch(s.Positions), dzT,
+                gradient.Gradient, gradient.Values, s);
+        biasGradient.Accumulate(dBias, dzT, new BiasGradientShape(s.Positions, s.OutChannels));
+        // dWᵀ (CKK×O) += col (CKK×NHW) · dzT (NHW×O), stored transposed into dW (O×CKK)
+        gemm.Run(dWeight, col, dzT, dWeight, new GemmShape(s.Taps, s.OutChannels, s.Positions, s.Positions, 1, s.OutChannels,
+            GemmEpilogue.Accumulate, 1, s.Taps));
+    }
+
+    private void ParameterGradientsFromPool(ArrayView<float> dWeight, ArrayView<float> dBias, ConvOutputGradient gradient,
+        ArrayView<float> col, Conv2dShape s)
+    {
+        var sums = planeSums.Get((long)s.Batch * s.OutChannels * (s.Taps + 1));
+        device.Run(Conv2dKernels.Conv2dPooledWeightGradientPartials, device.Launch((long)s.Batch * s.OutChannels), sums,
+            gradient.Gradient, gradient.Values, gradient.Argmax, col, s);
+        device.Run(Conv2dKernels.Conv2dPooledWeightGradientAccumulate, device.Launch(s.OutChannels * (s.Taps + 1)), dWeight,
+            dBias, sums, s);
     }
 
     // dz or dzT from the pool's tensors, one work item per row of windows; with an odd height or width some

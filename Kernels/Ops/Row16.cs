@@ -93,4 +93,80 @@ public struct Row16
         x.V15 += y.V15;
         return x;
     }
+
+    /// <summary>r[l] = b[offset + indices[i + l]]: sixteen loads through consecutive indices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Row16 Gather(ArrayView<float> b, int offset, ArrayView<int> indices, int i)
+    {
+        Row16 r;
+        r.V0 = b[offset + indices[i + 0]];
+        r.V1 = b[offset + indices[i + 1]];
+        r.V2 = b[offset + indices[i + 2]];
+        r.V3 = b[offset + indices[i + 3]];
+        r.V4 = b[offset + indices[i + 4]];
+        r.V5 = b[offset + indices[i + 5]];
+        r.V6 = b[offset + indices[i + 6]];
+        r.V7 = b[offset + indices[i + 7]];
+        r.V8 = b[offset + indices[i + 8]];
+        r.V9 = b[offset + indices[i + 9]];
+        r.V10 = b[offset + indices[i + 10]];
+        r.V11 = b[offset + indices[i + 11]];
+        r.V12 = b[offset + indices[i + 12]];
+        r.V13 = b[offset + indices[i + 13]];
+        r.V14 = b[offset + indices[i + 14]];
+        r.V15 = b[offset + indices[i + 15]];
+        return r;
+    }
+
+    /// <summary>acc + x·y lane by lane, each rounded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Row16 MultiplyAdd(Row16 x, Row16 y, Row16 acc)
+    {
+        acc.V0 = FusedMultiplyAdd.MultiplyAdd(x.V0, y.V0, acc.V0);
+        acc.V1 = FusedMultiplyAdd.MultiplyAdd(x.V1, y.V1, acc.V1);
+        acc.V2 = FusedMultiplyAdd.MultiplyAdd(x.V2, y.V2, acc.V2);
+        acc.V3 = FusedMultiplyAdd.MultiplyAdd(x.V3, y.V3, acc.V3);
+        acc.V4 = FusedMultiplyAdd.MultiplyAdd(x.V4, y.V4, acc.V4);
+        acc.V5 = FusedMultiplyAdd.MultiplyAdd(x.V5, y.V5, acc.V5);
+        acc.V6 = FusedMultiplyAdd.MultiplyAdd(x.V6, y.V6, acc.V6);
+        acc.V7 = FusedMultiplyAdd.MultiplyAdd(x.V7, y.V7, acc.V7);
+        acc.V8 = FusedMultiplyAdd.MultiplyAdd(x.V8, y.V8, acc.V8);
+        acc.V9 = FusedMultiplyAdd.MultiplyAdd(x.V9, y.V9, acc.V9);
+        acc.V10 = FusedMultiplyAdd.MultiplyAdd(x.V10, y.V10, acc.V10);
+        acc.V11 = FusedMultiplyAdd.MultiplyAdd(x.V11, y.V11, acc.V11);
+        acc.V12 = FusedMultiplyAdd.MultiplyAdd(x.V12, y.V12, acc.V12);
+        acc.V13 = FusedMultiplyAdd.MultiplyAdd(x.V13, y.V13, acc.V13);
+        acc.V14 = FusedMultiplyAdd.MultiplyAdd(x.V14, y.V14, acc.V14);
+        acc.V15 = FusedMultiplyAdd.MultiplyAdd(x.V15, y.V15, acc.V15);
+        return acc;
+    }
+
+    /// <summary>x where <paramref name="condition"/> is positive, else 0, lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Row16 WherePositive(Row16 x, Row16 condition)
+    {
+        x.V0 = condition.V0 > 0f ? x.V0 : 0f;
+        x.V1 = condition.V1 > 0f ? x.V1 : 0f;
+        x.V2 = condition.V2 > 0f ? x.V2 : 0f;
+        x.V3 = condition.V3 > 0f ? x.V3 : 0f;
+        x.V4 = condition.V4 > 0f ? x.V4 : 0f;
+        x.V5 = condition.V5 > 0f ? x.V5 : 0f;
+        x.V6 = condition.V6 > 0f ? x.V6 : 0f;
+        x.V7 = condition.V7 > 0f ? x.V7 : 0f;
+        x.V8 = condition.V8 > 0f ? x.V8 : 0f;
+        x.V9 = condition.V9 > 0f ? x.V9 : 0f;
+        x.V10 = condition.V10 > 0f ? x.V10 : 0f;
+        x.V11 = condition.V11 > 0f ? x.V11 : 0f;
+        x.V12 = condition.V12 > 0f ? x.V12 : 0f;
+        x.V13 = condition.V13 > 0f ? x.V13 : 0f;
+        x.V14 = condition.V14 > 0f ? x.V14 : 0f;
+        x.V15 = condition.V15 > 0f ? x.V15 : 0f;
+        return x;
+    }
+
+    /// <summary>The sixteen lanes' sum as a balanced tree, always in this order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Row16 r) =>
+        (((r.V0 + r.V1) + (r.V2 + r.V3)) + ((r.V4 + r.V5) + (r.V6 + r.V7)))
+        + (((r.V8 + r.V9) + (r.V10 + r.V11)) + ((r.V12 + r.V13) + (r.V14 + r.V15)));
 }

@@ -22,6 +22,8 @@ public class KernelCoverageTests
         ["Conv2dKernels.Conv2dCol2Im"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dPooledPreActivationGradientTransposed"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dPooledPreActivationGradient"] = nameof(Conv2dKernelTests),
+        ["Conv2dKernels.Conv2dPooledWeightGradientPartials"] = nameof(Conv2dKernelTests),
+        ["Conv2dKernels.Conv2dPooledWeightGradientAccumulate"] = nameof(Conv2dKernelTests),
         ["DenseKernels.DensePreActivationGradient"] = nameof(DenseKernelTests),
         ["BiasGradientKernels.BiasGradientPartials"] = nameof(DenseKernelTests),
         ["BiasGradientKernels.BiasGradientAccumulate"] = nameof(DenseKernelTests),

@@ -24,6 +24,8 @@ public static class KernelChecks
             new Conv2dShape(batch: 3, inChannels: 5, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true))),
         new("Conv2d 2x2 (keras)", (device, random) => Conv2d(device, random,
             new Conv2dShape(batch: 2, inChannels: 1, height: 8, width: 7, outChannels: 6, kernel: 2, relu: true))),
+        new("Conv2d then MaxPool2d (backward from the pool)", (device, random) => Conv2dThroughMaxPool(device, random,
+            new Conv2dShape(batch: 3, inChannels: 1, height: 10, width: 9, outChannels: 5, kernel: 3, relu: true))),
         new("MaxPool2d", (device, random) => MaxPool2d(device, random, new MaxPool2dShape(batch: 3, channels: 4, height: 7, width: 6))),
         new("Dropout", (device, random) => Dropout(device, random,
             new DropoutShape(length: 1000, rate: 0.3f, seed: (uint)random.Next(), step: random.Next(1000)))),
@@ -97,6 +99,38 @@ public static class KernelChecks
         return WeightedOp(device, random, (s.InputLength, s.WeightLength, s.OutChannels, s.OutputLength),
             (y, x, w, b) => conv.Forward(y, x, w, b, col, s), (dx, dw, db, dy, _, y, w) => conv.Backward(dx, dw, db, ConvOutputGradient.Of(dy, y), col, w, s),
             (x, w, b) => Conv2dReference.Forward(x, w, b, s), (dy, y, x, w) => Conv2dReference.Backward(dy, y, x, w, s));
+    }
+
+    /// <summary>
+    /// A conv followed by a 2×2 max-pool, as in the towers: the conv's backward starts from the pool's gradient,
+    /// output and argmax. The reference is the conv's backward of the pool's backward, at the argmax the device
+    /// chose (a near tie could otherwise pick another position); dWeight and dBias accumulate onto random values.
+    /// </summary>
+    public static IEnumerable<Comparison> Conv2dThroughMaxPool(ComputeDevice device, Random random, Conv2dShape s)
+    {
+        var pool = new MaxPool2dShape(s.Batch, s.OutChannels, s.Height, s.Width);
+        var (x, w, b) = (random.UniformFloat(s.InputLength), random.UniformFloat(s.WeightLength), random.UniformFloat(s.OutChannels));
+        var dPooled = random.UniformFloat(pool.OutputLength);
+        var (dwBefore, dbBefore) = (random.UniformFloat(s.WeightLength), random.UniformFloat(s.OutChannels));
+        using var buffers = new DeviceBuffers(device);
+        var conv = global::IlgpuSiamese.Kernels.Ops.Conv2d.On(device);
+        var (y, col) = (buffers.Poisoned(s.OutputLength), buffers.Poisoned(s.ColumnsLength));
+        var (pooled, argmax) = (buffers.Poisoned(pool.OutputLength), buffers.PoisonedInt(pool.OutputLength));
+        var (dx, dw, db) = (buffers.Poisoned(s.InputLength), buffers.Upload(dwBefore), buffers.Upload(dbBefore));
+        var wDevice = buffers.Upload(w);
+        conv.Forward(y, buffers.Upload(x), wDevice, buffers.Upload(b), col, s);
+        new MaxPool2d(device).Forward(pooled, argmax, y, pool);
+        conv.Backward(dx, dw, db, ConvOutputGradient.ThroughMaxPool(buffers.Upload(dPooled), pooled, argmax), col, wDevice, s);
+
+        var yReference = Conv2dReference.Forward(x, w, b, s);
+        var dy = MaxPool2dReference.Backward(dPooled, buffers.Read(argmax), pool);
+        var (dxReference, dwReference, dbReference) = Conv2dReference.Backward(dy, yReference, x, w, s);
+        return
+        [
+            Comparison.Of("dInput", buffers.Read(dx), dxReference),
+            Comparison.Of("dWeight (accumulated)", buffers.Read(dw), dwReference.Plus(dwBefore)),
+            Comparison.Of("dBias (accumulated)", buffers.Read(db), dbReference.Plus(dbBefore)),
+        ];
     }
 
     public static IEnumerable<Comparison> Dense(ComputeDevice device, Random random, DenseShape s)
