@@ -24,7 +24,7 @@ public static class KernelChecks
             new Conv2dShape(batch: 3, inChannels: 5, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true))),
         new("Conv2d 2x2 (keras)", (device, random) => Conv2d(device, random,
             new Conv2dShape(batch: 2, inChannels: 1, height: 8, width: 7, outChannels: 6, kernel: 2, relu: true))),
-        new("Conv2d then MaxPool2d (backward from the pool)", (device, random) => Conv2dThroughMaxPool(device, random,
+        new("Conv2d + MaxPool2d backward", (device, random) => Conv2dThroughMaxPool(device, random,
             new Conv2dShape(batch: 3, inChannels: 1, height: 10, width: 9, outChannels: 5, kernel: 3, relu: true))),
         new("MaxPool2d", (device, random) => MaxPool2d(device, random, new MaxPool2dShape(batch: 3, channels: 4, height: 7, width: 6))),
         new("Dropout", (device, random) => Dropout(device, random,
