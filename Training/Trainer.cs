@@ -108,7 +108,6 @@ public sealed class Trainer : IDisposable
         var batch = config.BatchSize;
         int[][] indices = Enumerable.Range(0, network.Head.ImagesPerExample).Select(_ => new int[batch]).ToArray();
         var labels = new float[batch];
-        var losses = new float[batch];
         var evaluateEvery = Math.Max(1, batchesPerEpoch / config.EvaluationsPerEpoch);
         for (var epoch = progress.EpochsDone; epoch < config.Epochs; epoch++)
         {
@@ -122,7 +121,7 @@ public sealed class Trainer : IDisposable
                 var step = progress.Step + 1;
                 FillBatch(pairs, triplets, start, n, indices, labels);
                 TrainingStep.Run(network, fitImages, indices, labels, n, step, config.LearningRateAt(step, totalSteps));
-                var (lossSum, correct) = StepMetrics(n, losses, labels, epoch, step);
+                var (lossSum, correct) = StepMetrics(n, labels, epoch, step);
                 progress = progress with
                 {
                     BatchesDoneInEpoch = b + 1, Step = step, EpochLossSum = progress.EpochLossSum + lossSum,
@@ -186,20 +185,20 @@ public sealed class Trainer : IDisposable
     private static bool TrainsOnTriplets(TrainingConfig config) => config.Loss.ImagesPerExample() == 3;
 
     /// <summary>The step's loss sum and how many examples the head decided right (<see cref="Head.CountCorrect"/>).</summary>
-    private (double LossSum, long Correct) StepMetrics(int n, float[] losses, float[] labels, int epoch, int step)
+    private (double LossSum, long Correct) StepMetrics(int n, float[] labels, int epoch, int step)
     {
-        network.Head.Losses(n).CopyToCPU(losses.AsSpan(0, n));
+        var results = network.Head.ReadStep(n);
         double sum = 0;
-        for (var i = 0; i < n; i++)
+        foreach (var loss in results.Losses)
         {
-            if (!float.IsFinite(losses[i]))
+            if (!float.IsFinite(loss))
                 throw new TrainingDivergedException(
-                    $"the loss became {losses[i]} at epoch {epoch + 1}, step {step}; training stopped. " +
+                    $"the loss became {loss} at epoch {epoch + 1}, step {step}; training stopped. " +
                     (File.Exists(ModelPath) ? $"The last good checkpoint is kept at {ModelPath}. " : "") +
                     "Try a lower --lr.");
-            sum += losses[i];
+            sum += loss;
         }
-        return (sum, network.Head.CountCorrect(n, labels, decision));
+        return (sum, network.Head.CountCorrect(results, labels, decision));
     }
 
     private void Evaluate(double epoch, double pairsPerSecond)

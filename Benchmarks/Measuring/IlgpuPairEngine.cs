@@ -103,7 +103,7 @@ public sealed class IlgpuPairEngine : IPairEngine
             trainCursor += TrainBatch;
             step++;
             TrainingStep.Run(network, trainImages, indices, labels, TrainBatch, step, BenchmarkTowers.LearningRate);
-            network.Head.Losses(TrainBatch).CopyToCPU(losses.AsSpan(0, TrainBatch));
+            network.Head.ReadStep(TrainBatch).Losses.CopyTo(losses);
         }
         if (steps > 0)
             LastMeanLoss = MeanLoss();

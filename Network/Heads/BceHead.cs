@@ -13,7 +13,6 @@ public sealed class BceHead : PairHead
 {
     private readonly SigmoidBce bce;
     private readonly Parameter weight, bias;
-    private readonly ArrayView<float> probabilities;
 
     public BceHead(ComputeDevice device, ParameterBlock parameters, int maxExamples, int embeddingSize) : base(device, maxExamples, embeddingSize)
     {
@@ -22,10 +21,9 @@ public sealed class BceHead : PairHead
         // under the distance floor (FACTS.md: "stuck at 50%"); start it negative.
         weight = parameters.AddWeight("head.weight", 1, 1, 1, nonPositive: true);
         bias = parameters.AddBias("head.bias", 1);
-        probabilities = Floats(maxExamples);
     }
 
-    public ArrayView<float> Probabilities(int pairs) => probabilities.SubView(0, pairs);
+    public ArrayView<float> Probabilities(int pairs) => ProbabilityResults(pairs);
 
     protected override void ForwardLoss(int pairs) =>
         bce.Forward(Probabilities(pairs), Losses(pairs), Distances(pairs), Labels(pairs), weight.Value, bias.Value, new SigmoidBceShape(pairs));
@@ -41,8 +39,8 @@ public sealed class BceHead : PairHead
     }
 
     /// <summary>Right when p ≥ 0.5 exactly for same-class pairs.</summary>
-    public override long CountCorrect(int examples, float[] hostLabels, Decision decision) =>
-        Agreeing(OnHost(Probabilities(examples)), hostLabels, 0.5, sameBelow: false);
+    public override long CountCorrect(StepResults step, float[] hostLabels, Decision decision) =>
+        Agreeing(step.Probabilities, hostLabels, 0.5, sameBelow: false);
 
     public override Decision InitialDecision => new(0.5, 1.0);
 

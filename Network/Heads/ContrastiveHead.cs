@@ -18,8 +18,8 @@ public sealed class ContrastiveHead(ComputeDevice device, int maxExamples, int e
         loss.Backward(dDistance, Distances(pairs), Labels(pairs), new ContrastiveShape(pairs, margin));
 
     /// <summary>Right when d ≤ τ exactly for same-class pairs.</summary>
-    public override long CountCorrect(int examples, float[] hostLabels, Decision decision) =>
-        Agreeing(OnHost(Distances(examples)), hostLabels, decision.DistanceScale, sameBelow: true);
+    public override long CountCorrect(StepResults step, float[] hostLabels, Decision decision) =>
+        Agreeing(step.Distances, hostLabels, decision.DistanceScale, sameBelow: true);
 
     public override Decision InitialDecision => DistanceDecision.Initial(margin);
 

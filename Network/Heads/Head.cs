@@ -14,7 +14,7 @@ namespace IlgpuSiamese.Network.Heads;
 public abstract class Head : IDisposable
 {
     private readonly List<IDisposable> owned = [];
-    private readonly ArrayView<float> labels, distances, losses;
+    private readonly ArrayView<float> labels, results;
     private readonly float[] host;
 
     protected ComputeDevice Device { get; }
@@ -27,9 +27,8 @@ public abstract class Head : IDisposable
         EmbeddingSize = embeddingSize;
         Euclidean = new EuclideanDistance(device);
         labels = Floats(maxExamples);
-        distances = Floats(maxExamples);
-        losses = Floats(maxExamples);
-        host = new float[maxExamples];
+        results = Floats(StepResults.PerExample * maxExamples);
+        host = new float[StepResults.PerExample * maxExamples];
     }
 
     /// <summary>The head for <paramref name="config"/>, its parameters (if any) registered in <paramref name="parameters"/>.</summary>
@@ -48,9 +47,20 @@ public abstract class Head : IDisposable
     /// <summary>1 for same class, 0 otherwise; only pair heads read them.</summary>
     public ArrayView<float> Labels(int examples) => labels.SubView(0, examples);
 
-    public ArrayView<float> Distances(int pairs) => distances.SubView(0, pairs);
+    // The last batch's results side by side in one buffer, n values each: losses, distances, probabilities (BCE only),
+    // so that a training step reads them back in one copy (ReadStep).
+    public ArrayView<float> Losses(int examples) => results.SubView(0, examples);
 
-    public ArrayView<float> Losses(int examples) => losses.SubView(0, examples);
+    public ArrayView<float> Distances(int pairs) => results.SubView(pairs, pairs);
+
+    protected ArrayView<float> ProbabilityResults(int pairs) => results.SubView(2L * pairs, pairs);
+
+    /// <summary>The last training <see cref="Forward"/>'s losses and decision values on the host: the step's one read from the device.</summary>
+    public StepResults ReadStep(int examples)
+    {
+        results.SubView(0, StepResults.PerExample * (long)examples).CopyToCPU(host.AsSpan(0, StepResults.PerExample * examples));
+        return new StepResults(host, examples);
+    }
 
     /// <summary>The training forward: the per-example loss into <see cref="Losses"/>.</summary>
     public abstract void Forward(ArrayView<float> embeddings, int examples);
@@ -64,8 +74,8 @@ public abstract class Head : IDisposable
     /// <summary>Copies the outputs of the last <see cref="ForwardPairs"/> into <paramref name="outputs"/> from <paramref name="start"/>.</summary>
     public abstract void ReadPairs(PairOutputs outputs, int start, int pairs);
 
-    /// <summary>How many examples of the last training <see cref="Forward"/> were decided right under <paramref name="decision"/>.</summary>
-    public abstract long CountCorrect(int examples, float[] hostLabels, Decision decision);
+    /// <summary>How many examples of a training step (<see cref="ReadStep"/>) were decided right under <paramref name="decision"/>.</summary>
+    public abstract long CountCorrect(StepResults step, float[] hostLabels, Decision decision);
 
     /// <summary>The decision that is best on <paramref name="validation"/>; <paramref name="bestThreshold"/> finds the accuracy-maximising cut of a score.</summary>
     public abstract Decision Calibrate(PairOutputs validation, Func<float[], float[], double> bestThreshold, Decision current);
@@ -95,14 +105,6 @@ public abstract class Head : IDisposable
         var buffer = Device.Allocate(length);
         owned.Add(buffer);
         return buffer.View;
-    }
-
-    /// <summary>A device vector on the host, in an array reused by every call (nothing allocates per step).</summary>
-    protected ReadOnlySpan<float> OnHost(ArrayView<float> view)
-    {
-        var span = host.AsSpan(0, (int)view.Length);
-        view.CopyToCPU(span);
-        return span;
     }
 
     public void Dispose()

@@ -40,12 +40,11 @@ public sealed class TripletHead(ComputeDevice device, int maxExamples, int embed
     }
 
     /// <summary>Right when the anchor is nearer its positive than its negative: a loss below the margin.</summary>
-    public override long CountCorrect(int examples, float[] hostLabels, Decision decision)
+    public override long CountCorrect(StepResults step, float[] hostLabels, Decision decision)
     {
-        var losses = OnHost(Losses(examples));
         long correct = 0;
-        for (var i = 0; i < examples; i++)
-            correct += losses[i] < margin ? 1 : 0;
+        foreach (var loss in step.Losses)
+            correct += loss < margin ? 1 : 0;
         return correct;
     }
 

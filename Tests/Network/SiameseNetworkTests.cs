@@ -159,6 +159,31 @@ public class SiameseNetworkTests(string deviceId) : BackendFixture(deviceId)
         Assert.That(atKinks, Is.LessThanOrEqualTo(probes.Count / 4), "probes within h of a kink");
     }
 
+    /// <summary>A training step's one read from the device holds what the separate views hold, for a batch smaller than the network's.</summary>
+    [TestCaseSource(nameof(Cases))]
+    public void ReadStepHoldsTheLossesAndDecisionValues(int config)
+    {
+        const int capacity = 8, batch = 5;
+        using var network = new SiameseNetwork(Device, Configs[config], capacity, Seed);
+        LoadInputs(network, new Numbers(), batch);
+        LoadLabels(network, batch);
+        ForwardBackward(network, batch, 1);
+        float[] Read(ILGPU.ArrayView<float> view)
+        {
+            var values = new float[view.Length];
+            view.CopyToCPU(values);
+            return values;
+        }
+        var step = network.Head.ReadStep(batch);
+        Assert.That(step.Losses.ToArray(), Is.EqualTo(Read(network.Head.Losses(batch))).AsCollection);
+        Assert.That(step.Losses.ToArray(), Has.None.NaN);
+        if (network.Config.Loss == LossKind.Triplet)
+            return;
+        Assert.That(step.Distances.ToArray(), Is.EqualTo(Read(network.Head.Distances(batch))).AsCollection);
+        if (network.Head is IlgpuSiamese.Network.Heads.BceHead bce)
+            Assert.That(step.Probabilities.ToArray(), Is.EqualTo(Read(bce.Probabilities(batch))).AsCollection);
+    }
+
     [TestCaseSource(nameof(Cases))]
     public void TinyBatchIsOverfit(int config)
     {
