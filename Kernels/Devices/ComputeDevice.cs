@@ -92,6 +92,16 @@ public sealed class ComputeDevice : IDisposable
         return new KernelConfig(groups, size);
     }
 
+    /// <summary>
+    /// The launch of <see cref="Ops.GemmKernels.GemmSharedTiles"/> for a product: one group per block of C, groups as
+    /// large as this device allows up to 16×16 threads.
+    /// </summary>
+    public (KernelConfig Config, Ops.SharedTileShape Tiles) LaunchSharedTiles(Ops.GemmShape s)
+    {
+        var tiles = new Ops.SharedTileShape(Ops.SharedTileShape.SideFor(Accelerator.MaxNumThreadsPerGroup), s);
+        return (new KernelConfig(Math.Max(1, tiles.Blocks), tiles.Threads), tiles);
+    }
+
     /// <summary>The object of one operation on this device (with its scratch buffers), created on first use.</summary>
     public T Op<T>(Func<ComputeDevice, T> create) where T : class =>
         (T)ops.GetOrAdd(typeof(T), _ => create(this));

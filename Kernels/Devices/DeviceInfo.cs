@@ -16,5 +16,8 @@ public sealed record DeviceInfo(
 {
     public bool Usable => WhyUnusable is null;
 
+    /// <summary>A CUDA device or an OpenCL GPU: kernels shaped for groups of threads and shared memory suit it.</summary>
+    public bool IsGpu => Type == "GPU";
+
     public string Id => $"{Kind.ToString().ToLowerInvariant()}:{Index}";
 }

@@ -84,7 +84,7 @@ public readonly struct GemmShape(int m, int n, int k, int aRowStride, int aColSt
 /// C with fewer rows or columns than a tile goes to <see cref="GemmRows"/> (M &lt; 8) or <see cref="GemmElements"/>
 /// (N &lt; 16), which sum in the same order and so give the same bits.
 /// </summary>
-public static class GemmKernels
+public static partial class GemmKernels
 {
     // a: (M, K) through strides  b: (K, N) row-major, ldb  c: see GemmEpilogue; needs M >= 8 and N >= 16
     public static void GemmTiled(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s)
@@ -400,9 +400,15 @@ public sealed class Gemm(ComputeDevice device)
     /// <summary>The shortest slice of K worth a product of its own.</summary>
     private const int KSliceLength = 4096;
 
+    // GPUs take the shared-memory blocks for every shape; CPUs (PoCL, ILGPU's CPU accelerator) the register tiles.
     private void RunWhole(ArrayView<float> c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> bias, GemmShape s)
     {
-        if (s.N < GemmShape.TileColumns)
+        if (device.Info.IsGpu)
+        {
+            var (config, tiles) = device.LaunchSharedTiles(s);
+            device.Run(GemmKernels.GemmSharedTiles, config, c, a, b, bias, s, tiles);
+        }
+        else if (s.N < GemmShape.TileColumns)
             device.Run(GemmKernels.GemmElements, device.Launch(s.WorkItems), c, a, b, bias, s);
         else if (s.M < GemmShape.TileRows)
             device.Run(GemmKernels.GemmRows, device.LaunchTiles(s.WorkItems), c, a, b, bias, s);

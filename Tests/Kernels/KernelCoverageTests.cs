@@ -37,6 +37,7 @@ public class KernelCoverageTests
         ["GemmKernels.GemmRows"] = nameof(GemmKernelTests),
         ["GemmKernels.GemmElements"] = nameof(GemmKernelTests),
         ["GemmKernels.GemmAddSlices"] = nameof(GemmKernelTests),
+        ["GemmKernels.GemmSharedTiles"] = nameof(GemmSharedTilesTests),
         ["GemmKernels.TransposeMatrix"] = nameof(GemmKernelTests),
         ["GlobalAvgPoolKernels.GlobalAvgPoolForward"] = nameof(GlobalAvgPoolKernelTests),
         ["GlobalAvgPoolKernels.GlobalAvgPoolBackwardInput"] = nameof(GlobalAvgPoolKernelTests),

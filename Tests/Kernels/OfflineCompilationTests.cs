@@ -77,6 +77,23 @@ public class OfflineCompilationTests
         }
     }
 
+    /// <summary>
+    /// The GPU GEMM stages its slices in shared memory and multiplies each thread's 4×4 elements with fused
+    /// multiply-adds: the PTX reads .shared and has at least 16 fma.rn.f32, and no unfused product.
+    /// </summary>
+    [Test]
+    public void GemmSharedTilesStagesInSharedMemoryAndFusesItsProducts()
+    {
+        var kernel = typeof(GemmKernels).GetMethod(nameof(GemmKernels.GemmSharedTiles))!;
+        foreach (var architecture in new[] { CudaArchitecture.SM_60, CudaArchitecture.SM_90 })
+        {
+            var ptx = Ptx(kernel, architecture);
+            Assert.That(ptx, Does.Contain("ld.shared.f32").And.Contain("st.shared.f32").And.Contain("bar.sync"), $"PTX for {architecture}");
+            Assert.That(Regex.Count(ptx, @"\bfma\.rn\.f32\b"), Is.GreaterThanOrEqualTo(16), $"PTX for {architecture}");
+            Assert.That(ptx, Does.Not.Contain("mul.f32").And.Not.Contain("mul.rn.f32"), $"PTX for {architecture}: an unfused product");
+        }
+    }
+
     private static string Ptx(MethodInfo kernel, CudaArchitecture architecture)
     {
         using var backend = new PTXBackend(context, new CudaCapabilityContext(architecture), architecture,

@@ -1,0 +1,65 @@
+using ILGPU;
+using ILGPU.Runtime;
+using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Kernels.Ops;
+using IlgpuSiamese.Oracle.Checks;
+using IlgpuSiamese.Tests.Support;
+
+namespace IlgpuSiamese.Tests.Kernels;
+
+/// <summary>
+/// The GPUs' GEMM (shared-memory blocks, <see cref="GemmKernels.GemmSharedTiles"/>) run directly on every backend, with
+/// every group side the device allows: the same bits as the register tiles, for every epilogue and odd shapes.
+/// </summary>
+[TestFixtureSource(typeof(Backends), nameof(Backends.All))]
+public class GemmSharedTilesTests(string deviceId) : BackendFixture(deviceId)
+{
+    private int[] Sides => [.. new[] { 1, 2, 4, SharedTileShape.MaxSide }.Where(side => side * side <= Device.Accelerator.MaxNumThreadsPerGroup)];
+
+    // Fewer groups than blocks where there are many: the groups walk the blocks with a grid stride.
+    private float[] Shared(DeviceBuffers arrays, float[] cBefore, float[] a, float[] b, float[] bias, GemmShape s, int side)
+    {
+        var c = arrays.Upload(cBefore);
+        var tiles = new SharedTileShape(side, s);
+        Device.Run(GemmKernels.GemmSharedTiles, new KernelConfig(Math.Clamp(tiles.Blocks / 2, 1, 64), tiles.Threads),
+            c, arrays.Upload(a), arrays.Upload(b), arrays.Upload(bias), s, tiles);
+        return arrays.Read(c);
+    }
+
+    private float[] RegisterTiles(DeviceBuffers arrays, float[] cBefore, float[] a, float[] b, float[] bias, GemmShape s)
+    {
+        var c = arrays.Upload(cBefore);
+        Device.Run(GemmKernels.GemmTiled, Device.LaunchTiles(s.Tiles), c, arrays.Upload(a), arrays.Upload(b), arrays.Upload(bias), s);
+        return arrays.Read(c);
+    }
+
+    [TestCase(8, 16, 1, false, GemmEpilogue.Store)]
+    [TestCase(13, 100, 29, true, GemmEpilogue.Store)]
+    [TestCase(70, 67, 40, false, GemmEpilogue.Store)]
+    [TestCase(64, 64, 16, true, GemmEpilogue.Accumulate)]
+    [TestCase(9, 130, 33, true, GemmEpilogue.Accumulate)]
+    [TestCase(20, 50, 30, false, GemmEpilogue.BiasActivation)]
+    [TestCase(20, 50, 30, true, GemmEpilogue.BiasActivationNchw)]
+    [TestCase(33, 75, 17, false, GemmEpilogue.BiasActivationNchw)]
+    public void SharedTilesGiveTheBitsOfTheRegisterTiles(int m, int n, int k, bool aTransposed, GemmEpilogue epilogue)
+    {
+        var numbers = new Numbers();
+        var (a, b, bias) = (Numbers.ToFloat(numbers.UniformFloat(m * k)), Numbers.ToFloat(numbers.UniformFloat(k * n)),
+            Numbers.ToFloat(numbers.UniformFloat(m)));
+        var cBefore = epilogue == GemmEpilogue.Accumulate ? Numbers.ToFloat(numbers.UniformFloat(m * n)) : Enumerable.Repeat(float.NaN, m * n).ToArray();
+        var s = new GemmShape(m, n, k, aTransposed ? 1 : k, aTransposed ? m : 1, n, epilogue, n, 1, relu: true, biasRowStep: 1, area: 25);
+        using var arrays = new DeviceBuffers(Device);
+        var expected = RegisterTiles(arrays, cBefore, a, b, bias, s);
+        Assert.That(expected, Has.None.NaN);
+        foreach (var side in Sides)
+            Assert.That(Shared(arrays, cBefore, a, b, bias, s, side), Is.EqualTo(expected).AsCollection, $"side {side}");
+    }
+
+    [TestCase(16, 4)]
+    [TestCase(256, 16)]
+    [TestCase(255, 8)]
+    [TestCase(2, 1)]
+    [TestCase(1, 1)]
+    public void TheSideIsTheLargestWhoseGroupFits(int maxGroupSize, int side) =>
+        Assert.That(SharedTileShape.SideFor(maxGroupSize), Is.EqualTo(side));
+}
