@@ -32,10 +32,10 @@ public static class TrainCommand
         var dataDir = CommonOptions.DataDir();
         var preset = new Option<string?>("--preset") { Description = $"Tower: {string.Join(", ", TowerSpec.PresetNames)} (the original Keras network). Default flat." };
         var loss = new Option<LossKind?>("--loss") { Description = "bce (distance → dense → sigmoid), contrastive, or triplet. Default contrastive." };
-        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training pairs. Default 3. With --resume, extends the saved run." };
+        var epochs = new Option<int?>("--epochs") { Description = "Passes over the training pairs. Default 5. With --resume, extends the saved run." };
         var batch = new Option<int?>("--batch-size") { Description = "Pairs per step. Default 64." };
         var lr = new Option<double?>("--lr") { Description = "Adam learning rate. Default 1e-3." };
-        var schedule = new Option<string?>("--schedule") { Description = "constant or cosine (decays to 5% of --lr). Default constant." };
+        var schedule = new Option<string?>("--schedule") { Description = "constant or cosine (decays to 5% of --lr). Default cosine." };
         var margin = new Option<float?>("--margin") { Description = "Margin of the contrastive and triplet losses. Default 1." };
         var embedding = new Option<int?>("--embedding") { Description = "Embedding size. Default 48." };
         var filters = new Option<int?>("--filters") { Description = "Filters of the first conv (keras: every conv). Default 32 (flat), 64 (keras)." };
@@ -43,7 +43,7 @@ public static class TrainCommand
         var trainPairs = new Option<int?>("--train-pairs") { Description = "Cap on training pairs per epoch, for quick runs." };
         var testPairs = new Option<int?>("--test-pairs") { Description = "Cap on test pairs. Default all (20,000 on MNIST)." };
         var pairsPerImage = new Option<int?>("--pairs-per-image") { Description = "Positive+negative pairs drawn per image. Default 1." };
-        var redraw = new Option<bool?>("--redraw-pairs") { Description = "Draw new pairs every epoch." };
+        var redraw = new Option<bool?>("--redraw-pairs") { Description = "Draw new pairs every epoch (default true; --redraw-pairs false repeats the first draw)." };
         var evals = new Option<int?>("--evals-per-epoch") { Description = "Evaluations on the test pairs per epoch. Default 1." };
         var seed = new Option<int?>("--seed") { Description = "Seed of weights, pairs and dropout. Default 42." };
         var device = CommonOptions.Device();
