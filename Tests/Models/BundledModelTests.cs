@@ -39,11 +39,11 @@ public class BundledModelTests
     }
 
     [Test]
-    public void ItIsPreparedMnistStyleThoughItsFileIsOlderThanTheField()
+    public void ItRecordsThatItsImagesArePreparedMnistStyle()
     {
         using var model = new LoadedModel(Path.Combine(RepositoryRoot(), ModelOption.BundledModel), Backends.Open("cpu:0"));
 
-        Assert.That((model.Header.Preparation, model.Header.InputPreparation), Is.EqualTo(((ImagePreparation?)null, ImagePreparation.Mnist)));
+        Assert.That((model.Header.Preparation, model.Header.InputPreparation), Is.EqualTo(((ImagePreparation?)ImagePreparation.Mnist, ImagePreparation.Mnist)));
     }
 
     [TestCase(PhotoKind.Jpeg)]
