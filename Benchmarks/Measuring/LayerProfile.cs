@@ -21,9 +21,15 @@ public sealed record OpTiming(int Order, string Op, string Kind, int? Layer, str
 /// <summary>A per-layer profile of one tower's training step on one device.</summary>
 /// <param name="StepMedianMs">The whole step, TrainingStep.Run timed on its own (one synchronisation at its end).</param>
 public sealed record LayerProfileResult(string Tower, DeviceInfo Device, string Description, int Pairs, int Images, int Parameters,
-    DevicePeak Peak, IReadOnlyList<OpTiming> Ops, double StepMedianMs, IReadOnlyList<double> StepSamplesMs)
+    DevicePeak Peak, DeviceBandwidth Bandwidth, IReadOnlyList<OpTiming> Ops, double StepMedianMs, IReadOnlyList<double> StepSamplesMs)
 {
     public double SumOfMediansMs => Ops.Sum(o => o.MedianMs);
+
+    /// <summary>An op's roofline floor on this device (<see cref="Roofline.FloorMs"/>); none for the labels' copy from the host, which the bus bounds, not device memory.</summary>
+    public double? FloorMs(OpTiming op) => op.Kind == "labels" ? null : Roofline.FloorMs(op.Cost, Peak, Bandwidth);
+
+    /// <summary>How many times its floor an op takes; null where the floor is unknown.</summary>
+    public double? TimesFloor(OpTiming op) => FloorMs(op) is > 0 and var floor ? op.MedianMs / floor : null;
 }
 
 /// <summary>
@@ -94,7 +100,7 @@ public sealed class LayerProfile : IDisposable
             return new OpTiming(i, o.Op, o.Kind, o.Layer, o.Pass, BenchmarkStatistics.Median(opSamples), opSamples, o.Cost);
         }).ToList();
         return new LayerProfileResult(tower, device.Info, $"{device.Name} ({device.Info.Parallelism} {device.Info.ParallelismUnit})",
-            batch, Images, network.Parameters.Length, DevicePeak.Of(device), rows, BenchmarkStatistics.Median(stepSamples), stepSamples);
+            batch, Images, network.Parameters.Length, DevicePeak.Of(device), DeviceBandwidth.Of(device), rows, BenchmarkStatistics.Median(stepSamples), stepSamples);
     }
 
     private void NextBatch()

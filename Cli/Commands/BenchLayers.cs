@@ -9,8 +9,8 @@ namespace IlgpuSiamese.Cli.Commands;
 
 /// <summary>
 /// <c>siamese bench --layers</c>: one training step op by op (<see cref="LayerProfile"/>), a table per tower and
-/// device sorted by time, with each op's share of the step, its modelled FLOPs and bytes, and GFLOP/s against
-/// the device's nominal peak; the sum of the ops against the whole step timed on its own.
+/// device sorted by time, with each op's share of the step, its modelled FLOPs and bytes, GFLOP/s against
+/// the device's nominal peak and its time against its roofline floor; the sum of the ops against the whole step timed on its own.
 /// </summary>
 public static class BenchLayers
 {
@@ -51,7 +51,7 @@ public static class BenchLayers
 
     private static object ToJson(BenchmarkData data, int pairs, int repetitions, int warmup, int seed, List<LayerProfileResult> results) => new
     {
-        units = new { time = "ms (median)", flops = "FLOP", bytes = "bytes (modelled compulsory traffic)", rate = "GFLOP/s" },
+        units = new { time = "ms (median)", flops = "FLOP", bytes = "bytes (modelled compulsory traffic)", rate = "GFLOP/s", bandwidth = "GB/s", floor = "ms: max(FLOPs at the peak, bytes at the bandwidth)" },
         data = new { source = data.Source, data.Synthetic },
         settings = new { pairs, repetitions, warmup, seed, processorCount = Environment.ProcessorCount },
         results = results.Select(r => new
@@ -63,6 +63,7 @@ public static class BenchLayers
             r.Images,
             r.Parameters,
             peak = new { gflopsPerSecond = r.Peak.GflopsPerSecond, assumption = r.Peak.Assumption },
+            bandwidth = new { gbPerSecond = r.Bandwidth.GigabytesPerSecond, assumption = r.Bandwidth.Assumption },
             step = new { medianMs = r.StepMedianMs, samplesMs = r.StepSamplesMs },
             sumOfOpsMs = r.SumOfMediansMs,
             ops = r.Ops.OrderByDescending(o => o.MedianMs).Select(o => new
@@ -80,6 +81,8 @@ public static class BenchLayers
                 gflopsPerSecond = o.GflopsPerSecond,
                 gbPerSecond = o.MedianMs > 0 ? o.Cost.Bytes / (o.MedianMs * 1e6) : (double?)null,
                 percentOfPeak = PercentOfPeak(o, r.Peak),
+                floorMs = r.FloorMs(o),
+                timesFloor = r.TimesFloor(o),
             }),
         }),
     };
@@ -95,20 +98,22 @@ public static class BenchLayers
         {
             AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(r.Tower)}[/] on {Markup.Escape($"{r.Device.Id} {r.Description}")}: " +
                                    $"{r.Pairs} pairs ({r.Images} images through the tower), {r.Parameters:N0} parameters");
-            var table = new Table().AddColumns("op", "pass", "ms", "% step", "GFLOP", "MB", "GFLOP/s", "% peak");
+            var table = new Table().AddColumns("op", "pass", "ms", "% step", "GFLOP", "MB", "GFLOP/s", "% peak", "floor ms", "× floor");
             table.Columns[0].NoWrap();
             foreach (var c in table.Columns.Skip(2))
                 c.RightAligned();
             foreach (var o in r.Ops.OrderByDescending(o => o.MedianMs))
                 table.AddRow(Markup.Escape(o.Op), Short(o.Pass), $"{o.MedianMs:0.00}", $"{Percent(o.MedianMs, r.StepMedianMs):0.0}",
                     $"{o.Cost.Flops / 1e9:0.0000}", $"{o.Cost.Bytes / 1e6:0.00}", o.GflopsPerSecond is { } g ? $"{g:0.00}" : "-",
-                    PercentOfPeak(o, r.Peak) is { } p ? $"{p:0.0}" : (r.Peak.GflopsPerSecond is null && o.Cost.Flops > 0 ? "n/a" : "-"));
+                    PercentOfPeak(o, r.Peak) is { } p ? $"{p:0.0}" : (r.Peak.GflopsPerSecond is null && o.Cost.Flops > 0 ? "n/a" : "-"),
+                    r.FloorMs(o) is { } floor ? $"{floor:0.000}" : "-", r.TimesFloor(o) is { } times ? $"{times:0.0}" : "-");
             AnsiConsole.Write(table);
             var flops = r.Ops.Sum(o => o.Cost.Flops);
             AnsiConsole.MarkupLine($"Sum of the ops {r.SumOfMediansMs:0.00} ms; the whole step measured on its own {r.StepMedianMs:0.00} ms " +
                                    $"(median, [[{r.StepSamplesMs.Min():0.00}-{r.StepSamplesMs.Max():0.00}]]), {flops / 1e9:0.000} GFLOP a step: " +
                                    $"{flops / (r.StepMedianMs * 1e6):0.0} GFLOP/s overall.");
-            AnsiConsole.MarkupLine(Markup.Escape($"Peak: {r.Peak.Assumption}."));
+            AnsiConsole.MarkupLine(Markup.Escape($"Peak: {r.Peak.Assumption}. Bandwidth: {r.Bandwidth.Assumption}. " +
+                                                 $"Floor: the longer of an op's FLOPs at the peak and its bytes at the bandwidth; the whole step's floor {r.Ops.Sum(o => r.FloorMs(o) ?? 0):0.00} ms."));
         }
     }
 }

@@ -53,6 +53,16 @@ public class BenchLayersTests
         var step = profile.GetProperty("step").GetProperty("medianMs").GetDouble();
         Assert.That(step, Is.GreaterThan(0));
         Assert.That(profile.GetProperty("peak").GetProperty("assumption").GetString(), Is.Not.Empty);
+        // The floor of every op with work: the longer of its FLOPs at the peak and its bytes at the measured bandwidth.
+        var peak = profile.GetProperty("peak").GetProperty("gflopsPerSecond").GetDouble();
+        var bandwidth = profile.GetProperty("bandwidth").GetProperty("gbPerSecond").GetDouble();
+        Assert.That(bandwidth, Is.GreaterThan(0));
+        foreach (var op in ops.Where(o => o.GetProperty("kind").GetString() != "labels" && o.GetProperty("bytes").GetDouble() > 0))
+        {
+            var floor = Math.Max(op.GetProperty("flops").GetDouble() / (peak * 1e6), op.GetProperty("bytes").GetDouble() / (bandwidth * 1e6));
+            Assert.That(op.GetProperty("floorMs").GetDouble(), Is.EqualTo(floor).Within(1e-9).Percent, op.GetProperty("op").GetString());
+            Assert.That(op.GetProperty("timesFloor").GetDouble(), Is.EqualTo(op.GetProperty("medianMs").GetDouble() / floor).Within(1e-9).Percent);
+        }
     }
 
     [Test]
@@ -63,5 +73,19 @@ public class BenchLayersTests
         var forward = OpCosts.ConvForward(4, 1, 28, 28, 64, 2);
         Assert.That(forward.Bytes, Is.EqualTo((2.0 * 4 * 3136 + 64 * 4 + 4 * 3136 + 64 * 3136) * 4));
         Assert.That(DevicePeak.PeakGflops(units: 2, fmaPipes: 2, lanes: 16, mhz: 2500), Is.EqualTo(320));
+    }
+
+    [Test]
+    public void TheFloorIsTheLongerOfComputeAtThePeakAndTrafficAtTheBandwidth()
+    {
+        var peak = new DevicePeak(100, "100 GFLOP/s");
+        var bandwidth = new DeviceBandwidth(10, "10 GB/s");
+        Assert.That(Roofline.FloorMs(new OpCost(2e9, 1e6), peak, bandwidth), Is.EqualTo(20).Within(1e-12), "2 GFLOP at 100 GFLOP/s");
+        Assert.That(Roofline.FloorMs(new OpCost(1e6, 4e8), peak, bandwidth), Is.EqualTo(40).Within(1e-12), "400 MB at 10 GB/s");
+        Assert.That(Roofline.FloorMs(new OpCost(0, 0), peak, bandwidth), Is.Null);
+        Assert.That(Roofline.FloorMs(new OpCost(1e9, 1e6), new DevicePeak(null, "unknown"), bandwidth), Is.Null);
+        Assert.That(Roofline.FloorMs(new OpCost(0, 1e6), new DevicePeak(null, "unknown"), bandwidth), Is.EqualTo(0.1).Within(1e-12), "no FLOPs: bytes alone");
+        // 1,000 MHz double data rate over a 512-bit bus: 2 × 1e9 × 64 bytes.
+        Assert.That(DeviceBandwidth.NominalGigabytesPerSecond(memoryClockKhz: 1_000_000, busWidthBits: 512), Is.EqualTo(128));
     }
 }
