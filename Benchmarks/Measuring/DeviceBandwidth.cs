@@ -1,24 +1,11 @@
 using System.Diagnostics;
 using ILGPU.Runtime.Cuda;
-using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Measuring;
 
 /// <summary>A device's memory bandwidth in GB/s (null when unknown) and how it was found, in one line.</summary>
 public sealed record DeviceBandwidth(double? GigabytesPerSecond, string Assumption)
 {
-    /// <summary>
-    /// For PoCL's CPU device and ILGPU's CPU accelerator, the host's memory, measured (<see cref="MeasureHostCopy"/>);
-    /// for CUDA, the nominal figure from the memory clock and bus width; otherwise unknown.
-    /// </summary>
-    public static DeviceBandwidth Of(ComputeDevice device) => device.Kind switch
-    {
-        DeviceKind.Cpu => MeasureHostCopy(),
-        DeviceKind.OpenCL when device.Info.Type == "CPU" => MeasureHostCopy(),
-        DeviceKind.Cuda when device.Accelerator is CudaAccelerator cuda => Cuda(cuda),
-        _ => new DeviceBandwidth(null, $"bandwidth unknown for {device.Info.Type} {device.Name}"),
-    };
-
     private const int CopyFloats = 32 << 20, CopyRepetitions = 5;
 
     /// <summary>
@@ -53,7 +40,7 @@ public sealed record DeviceBandwidth(double? GigabytesPerSecond, string Assumpti
     }
 
     /// <summary>2 transfers a clock (double data rate) × the memory clock (ILGPU's MemoryClockRate, kHz) × the bus width in bytes.</summary>
-    private static DeviceBandwidth Cuda(CudaAccelerator cuda)
+    public static DeviceBandwidth Cuda(CudaAccelerator cuda)
     {
         if (cuda.MemoryClockRate <= 0 || cuda.MemoryBusWidth <= 0)
             return new DeviceBandwidth(null, "bandwidth n/a: the driver gave no memory clock or bus width");

@@ -1,25 +1,11 @@
 using System.Globalization;
 using ILGPU.Runtime.Cuda;
-using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Measuring;
 
 /// <summary>A device's nominal FP32 peak in GFLOP/s (null when unknown) and how it was reckoned, in one line.</summary>
 public sealed record DevicePeak(double? GflopsPerSecond, string Assumption)
 {
-    /// <summary>
-    /// The peak of <paramref name="device"/>: for PoCL's CPU device and ILGPU's CPU accelerator, the host CPU's
-    /// (<see cref="HostCpu"/>); for CUDA, multiprocessors × FP32 lanes per multiprocessor (by architecture) × 2 × clock;
-    /// otherwise unknown.
-    /// </summary>
-    public static DevicePeak Of(ComputeDevice device) => device.Kind switch
-    {
-        DeviceKind.Cpu => HostCpu(),
-        DeviceKind.OpenCL when device.Info.Type == "CPU" => HostCpu(),
-        DeviceKind.Cuda when device.Accelerator is CudaAccelerator cuda => Cuda(cuda),
-        _ => new DevicePeak(null, $"peak unknown for {device.Info.Type} {device.Name}"),
-    };
-
     /// <summary>
     /// cores × 2 FMA pipes × SIMD lanes (16 with AVX-512, 8 with AVX2, else 4) × 2 FLOP × clock. The cores are the
     /// logical CPUs .NET sees (on a VM, its vCPUs); the clock is the first "cpu MHz" of /proc/cpuinfo (often the base
@@ -53,7 +39,7 @@ public sealed record DevicePeak(double? GflopsPerSecond, string Assumption)
     public static double PeakGflops(int units, int fmaPipes, int lanes, double mhz) => units * fmaPipes * lanes * 2.0 * mhz / 1000;
 
     /// <summary>multiprocessors × FP32 lanes per multiprocessor × 2 FLOP × clock (ILGPU's ClockRate, kHz).</summary>
-    private static DevicePeak Cuda(CudaAccelerator cuda)
+    public static DevicePeak Cuda(CudaAccelerator cuda)
     {
         var major = cuda.Architecture is { } arch ? arch.Major : 0;
         var minor = cuda.Architecture is { } a ? a.Minor : 0;

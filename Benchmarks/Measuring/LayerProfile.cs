@@ -99,8 +99,9 @@ public sealed class LayerProfile : IDisposable
             var opSamples = samples.Select(s => s[i]).ToArray();
             return new OpTiming(i, o.Op, o.Kind, o.Layer, o.Pass, BenchmarkStatistics.Median(opSamples), opSamples, o.Cost);
         }).ToList();
+        var (peak, bandwidth) = Roofline.RoofsOf(device);
         return new LayerProfileResult(tower, device.Info, $"{device.Name} ({device.Info.Parallelism} {device.Info.ParallelismUnit})",
-            batch, Images, network.Parameters.Length, DevicePeak.Of(device), DeviceBandwidth.Of(device), rows, BenchmarkStatistics.Median(stepSamples), stepSamples);
+            batch, Images, network.Parameters.Length, peak, bandwidth, rows, BenchmarkStatistics.Median(stepSamples), stepSamples);
     }
 
     private void NextBatch()

@@ -1,3 +1,6 @@
+using ILGPU.Runtime.Cuda;
+using IlgpuSiamese.Kernels.Devices;
+
 namespace IlgpuSiamese.Measuring;
 
 /// <summary>
@@ -6,6 +9,20 @@ namespace IlgpuSiamese.Measuring;
 /// </summary>
 public static class Roofline
 {
+    /// <summary>
+    /// The roofs of <paramref name="device"/>: for PoCL's CPU device and ILGPU's CPU accelerator, the host CPU's nominal
+    /// peak and its measured copy bandwidth; for CUDA, the nominal peak and bandwidth from the driver's figures;
+    /// otherwise unknown.
+    /// </summary>
+    public static (DevicePeak Peak, DeviceBandwidth Bandwidth) RoofsOf(ComputeDevice device) => device.Kind switch
+    {
+        DeviceKind.Cpu => (DevicePeak.HostCpu(), DeviceBandwidth.MeasureHostCopy()),
+        DeviceKind.OpenCL when device.Info.Type == "CPU" => (DevicePeak.HostCpu(), DeviceBandwidth.MeasureHostCopy()),
+        DeviceKind.Cuda when device.Accelerator is CudaAccelerator cuda => (DevicePeak.Cuda(cuda), DeviceBandwidth.Cuda(cuda)),
+        _ => (new DevicePeak(null, $"peak unknown for {device.Info.Type} {device.Name}"),
+              new DeviceBandwidth(null, $"bandwidth unknown for {device.Info.Type} {device.Name}")),
+    };
+
     /// <summary>The floor in ms, or null when the peak or bandwidth it needs is unknown (or the op does no work).</summary>
     public static double? FloorMs(OpCost cost, DevicePeak peak, DeviceBandwidth bandwidth)
     {
