@@ -261,7 +261,7 @@ public sealed class Conv2d(ComputeDevice device)
 {
     private readonly Gemm gemm = new(device);
     private readonly ScratchBuffer columnGradients = new(device), preActivation = new(device), preActivationTransposed = new(device),
-        planeSums = new(device);
+        planeSums = new(device), edgeTable = new(device);
     private readonly BiasGradient biasGradient = new(device);
     private readonly Fill fill = new(device);
 
@@ -288,13 +288,25 @@ public sealed class Conv2d(ComputeDevice device)
             ParameterGradients(dWeight, dBias, gradient, col, s);
         if (dInput.Length == 0)
             return;
-        // dcol (CKK×NHW) = Wᵀ (CKK×O) · dz (O×NHW), then each input element sums its K×K entries of dcol
-        var dz = preActivation.Get(s.OutputLength);
+        var direct = !device.Info.IsGpu && Conv2dInputGradientShape.Fits(s);
+        var tiles = new Conv2dInputGradientShape(s);
+        var margin = direct ? tiles.Margin : 0;
+        var dzPadded = preActivation.Get(s.OutputLength + 2L * margin);
+        var dz = dzPadded.SubView(margin, s.OutputLength);
         if (gradient.ThroughPool)
             FromPool(dz, Conv2dKernels.Conv2dPooledPreActivationGradient, (long)s.OutChannels * s.Batch * (s.Height / 2), gradient, s);
         else
             device.Run(Conv2dKernels.Conv2dPreActivationGradient, device.Launch((long)s.Batch * s.OutChannels), dz,
                 gradient.Gradient, gradient.Values, s);
+        if (direct)
+        {
+            // On CPUs: each tile of dx sums its taps' shifted runs of dz in registers (Conv2dKernels.Conv2dInputGradient).
+            var edges = edgeTable.Get(tiles.EdgeLength);
+            device.Run(Conv2dKernels.Conv2dInputGradientEdges, device.Launch(tiles.EdgeLength), edges, s, tiles);
+            device.Run(Conv2dKernels.Conv2dInputGradient, device.LaunchTiles(tiles.Tiles), dInput, weight, dzPadded, edges, s, tiles);
+            return;
+        }
+        // On GPUs and for small shapes: dcol (CKK×NHW) = Wᵀ (CKK×O) · dz (O×NHW), then each input element sums its K×K entries of dcol
         var dcol = columnGradients.Get(s.ColumnsLength);
         gemm.Run(dcol, weight, dz, dcol, new GemmShape(s.Taps, s.Positions, s.OutChannels, 1, s.Taps, s.Positions,
             GemmEpilogue.Store, s.Positions, 1));

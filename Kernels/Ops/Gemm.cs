@@ -117,14 +117,14 @@ public static partial class GemmKernels
             {
                 var ak = k * s.AColStride;
                 var bk = Row16.Load(b, c0 + k * s.Ldb);
-                acc0 = Fma(acc0, a[a0 + ak], bk);
-                acc1 = Fma(acc1, a[a1 + ak], bk);
-                acc2 = Fma(acc2, a[a2 + ak], bk);
-                acc3 = Fma(acc3, a[a3 + ak], bk);
-                acc4 = Fma(acc4, a[a4 + ak], bk);
-                acc5 = Fma(acc5, a[a5 + ak], bk);
-                acc6 = Fma(acc6, a[a6 + ak], bk);
-                acc7 = Fma(acc7, a[a7 + ak], bk);
+                acc0 = Row16.MultiplyAdd(a[a0 + ak], bk, acc0);
+                acc1 = Row16.MultiplyAdd(a[a1 + ak], bk, acc1);
+                acc2 = Row16.MultiplyAdd(a[a2 + ak], bk, acc2);
+                acc3 = Row16.MultiplyAdd(a[a3 + ak], bk, acc3);
+                acc4 = Row16.MultiplyAdd(a[a4 + ak], bk, acc4);
+                acc5 = Row16.MultiplyAdd(a[a5 + ak], bk, acc5);
+                acc6 = Row16.MultiplyAdd(a[a6 + ak], bk, acc6);
+                acc7 = Row16.MultiplyAdd(a[a7 + ak], bk, acc7);
             }
             var tile = new TileOrigin(r0, c0, firstRow, firstColumn, s);
             StoreRow(c, bias, tile, 0, acc0, s);
@@ -150,7 +150,7 @@ public static partial class GemmKernels
             var c0 = firstColumn < s.N - GemmShape.TileColumns ? firstColumn : s.N - GemmShape.TileColumns;
             var acc = default(Row16);
             for (var k = 0; k < s.K; k++)
-                acc = Fma(acc, a[row * s.ARowStride + k * s.AColStride], Row16.Load(b, c0 + k * s.Ldb));
+                acc = Row16.MultiplyAdd(a[row * s.ARowStride + k * s.AColStride], Row16.Load(b, c0 + k * s.Ldb), acc);
             StoreRow(c, bias, new TileOrigin(row, c0, row, firstColumn, s), 0, acc, s);
         }
     }
@@ -195,28 +195,6 @@ public static partial class GemmKernels
             var r = i - j * s.Rows;
             output[i] = input[r * s.Columns + j];
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Row16 Fma(Row16 acc, float a, Row16 b)
-    {
-        acc.V0 = MultiplyAdd(a, b.V0, acc.V0);
-        acc.V1 = MultiplyAdd(a, b.V1, acc.V1);
-        acc.V2 = MultiplyAdd(a, b.V2, acc.V2);
-        acc.V3 = MultiplyAdd(a, b.V3, acc.V3);
-        acc.V4 = MultiplyAdd(a, b.V4, acc.V4);
-        acc.V5 = MultiplyAdd(a, b.V5, acc.V5);
-        acc.V6 = MultiplyAdd(a, b.V6, acc.V6);
-        acc.V7 = MultiplyAdd(a, b.V7, acc.V7);
-        acc.V8 = MultiplyAdd(a, b.V8, acc.V8);
-        acc.V9 = MultiplyAdd(a, b.V9, acc.V9);
-        acc.V10 = MultiplyAdd(a, b.V10, acc.V10);
-        acc.V11 = MultiplyAdd(a, b.V11, acc.V11);
-        acc.V12 = MultiplyAdd(a, b.V12, acc.V12);
-        acc.V13 = MultiplyAdd(a, b.V13, acc.V13);
-        acc.V14 = MultiplyAdd(a, b.V14, acc.V14);
-        acc.V15 = MultiplyAdd(a, b.V15, acc.V15);
-        return acc;
     }
 
     // act(v + bias) for each of the 16 values; act is max(0, ·) when relu != 0, else the identity.

@@ -118,6 +118,29 @@ public struct Row16
         return r;
     }
 
+    /// <summary>acc + a·y lane by lane (a broadcast to every lane), each rounded once: a GEMM tile row's step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Row16 MultiplyAdd(float a, Row16 y, Row16 acc)
+    {
+        acc.V0 = FusedMultiplyAdd.MultiplyAdd(a, y.V0, acc.V0);
+        acc.V1 = FusedMultiplyAdd.MultiplyAdd(a, y.V1, acc.V1);
+        acc.V2 = FusedMultiplyAdd.MultiplyAdd(a, y.V2, acc.V2);
+        acc.V3 = FusedMultiplyAdd.MultiplyAdd(a, y.V3, acc.V3);
+        acc.V4 = FusedMultiplyAdd.MultiplyAdd(a, y.V4, acc.V4);
+        acc.V5 = FusedMultiplyAdd.MultiplyAdd(a, y.V5, acc.V5);
+        acc.V6 = FusedMultiplyAdd.MultiplyAdd(a, y.V6, acc.V6);
+        acc.V7 = FusedMultiplyAdd.MultiplyAdd(a, y.V7, acc.V7);
+        acc.V8 = FusedMultiplyAdd.MultiplyAdd(a, y.V8, acc.V8);
+        acc.V9 = FusedMultiplyAdd.MultiplyAdd(a, y.V9, acc.V9);
+        acc.V10 = FusedMultiplyAdd.MultiplyAdd(a, y.V10, acc.V10);
+        acc.V11 = FusedMultiplyAdd.MultiplyAdd(a, y.V11, acc.V11);
+        acc.V12 = FusedMultiplyAdd.MultiplyAdd(a, y.V12, acc.V12);
+        acc.V13 = FusedMultiplyAdd.MultiplyAdd(a, y.V13, acc.V13);
+        acc.V14 = FusedMultiplyAdd.MultiplyAdd(a, y.V14, acc.V14);
+        acc.V15 = FusedMultiplyAdd.MultiplyAdd(a, y.V15, acc.V15);
+        return acc;
+    }
+
     /// <summary>acc + x·y lane by lane, each rounded once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Row16 MultiplyAdd(Row16 x, Row16 y, Row16 acc)

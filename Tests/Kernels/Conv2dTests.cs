@@ -59,6 +59,26 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
             Close.That(comparison);
     }
 
+    /// <summary>
+    /// Eight input channels or more: on CPUs dx comes from <see cref="Conv2dKernels.Conv2dInputGradient"/> (the taps'
+    /// shifted runs of dz, masked by <see cref="Conv2dKernels.Conv2dInputGradientEdges"/>). Tiles of 16 positions that
+    /// run into the next image (42 and 35 positions an image), over several images (9 and 6), a last tile moved back
+    /// (126 of 16), channels not a multiple of 8 (9, 12), even and odd kernels.
+    /// </summary>
+    [TestCase(3, true, 8)]
+    [TestCase(2, false, 9, 5, 7)]
+    [TestCase(3, true, 12, 3, 3)]
+    [TestCase(5, false, 8, 4, 4)]
+    [TestCase(2, true, 16, 3, 2)]
+    public void InputGradientFromTheShiftedRunsOfDzMatchesReference(int kernel, bool relu, int inChannels, int height = 7, int width = 6)
+    {
+        var s = new Conv2dShape(batch: 3, inChannels, height, width, outChannels: 8, kernel, relu);
+        Assert.That(Conv2dInputGradientShape.Fits(s), "the shape takes the direct input gradient");
+        var numbers = new Numbers();
+        foreach (var comparison in KernelChecks.Conv2d(Device, numbers.Random, s))
+            Close.That(comparison);
+    }
+
     [Test]
     public void WithoutAnInputGradientOnlyTheParametersGetOne()
     {
@@ -115,6 +135,8 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
     [TestCase(1, 4, 12, 13, true)]
     [TestCase(1, 3, 32, 32, true)]
     [TestCase(2, 3, 7, 6, true)]
+    [TestCase(8, 3, 10, 9, true)]
+    [TestCase(16, 2, 7, 6, true)]
     public void BackwardThroughMaxPoolMatchesReference(int inChannels, int kernel, int height, int width, bool relu)
     {
         var numbers = new Numbers();

@@ -17,6 +17,8 @@ public class KernelCoverageTests
         ["ContrastiveLossKernels.ContrastiveLossForward"] = nameof(ContrastiveLossKernelTests),
         ["ContrastiveLossKernels.ContrastiveLossBackwardInput"] = nameof(ContrastiveLossKernelTests),
         ["Conv2dKernels.Conv2dIm2Col"] = nameof(Conv2dKernelTests),
+        ["Conv2dKernels.Conv2dInputGradient"] = nameof(Conv2dKernelTests),
+        ["Conv2dKernels.Conv2dInputGradientEdges"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dPreActivationGradientTransposed"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dPreActivationGradient"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dCol2Im"] = nameof(Conv2dKernelTests),

@@ -22,6 +22,8 @@ public static class KernelChecks
         new("Gemm", (device, random) => Gemm(device, random, m: 13, n: 37, k: 29, aTransposed: true)),
         new("Conv2d", (device, random) => Conv2d(device, random,
             new Conv2dShape(batch: 3, inChannels: 5, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true))),
+        new("Conv2d, 9 input channels", (device, random) => Conv2d(device, random,
+            new Conv2dShape(batch: 3, inChannels: 9, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true))),
         new("Conv2d 2x2 (keras)", (device, random) => Conv2d(device, random,
             new Conv2dShape(batch: 2, inChannels: 1, height: 8, width: 7, outChannels: 6, kernel: 2, relu: true))),
         new("Conv2d + MaxPool2d backward", (device, random) => Conv2dThroughMaxPool(device, random,
