@@ -44,11 +44,13 @@ public static class OpCosts
     /// output and argmax at a quarter of the size; writes dzT), dB += Σ dzT (reads dzT), dW += col · dzT
     /// (2·N·O·H·W·C·K·K FLOPs, col as the forward left it); and with <paramref name="inputGradient"/> (every layer but
     /// the first) dz formed the same way channel-major, dcol = Wᵀ · dz (the same FLOPs again) and col2im (reads
-    /// dcol, writes dx). Through a pool with at most <see cref="Conv2dShape.MaxTapsSummedFromPool"/> taps, dW and dB are
+    /// dcol, writes dx); or, <paramref name="directInputGradient"/> (CPUs, from 8 input channels), dx summed straight
+    /// from the taps' runs of dz (the same FLOPs; reads dz and W, writes dx). Through a pool with at most <see cref="Conv2dShape.MaxTapsSummedFromPool"/> taps, dW and dB are
     /// instead summed per window: a multiply-add per window, tap and channel (reads the pool's three tensors and
     /// col, writes a partial sum per plane and tap, then adds those into dW and dB).
     /// </summary>
-    public static OpCost ConvBackward(int n, int c, int h, int w, int o, int k, bool inputGradient, bool throughPool = false)
+    public static OpCost ConvBackward(int n, int c, int h, int w, int o, int k, bool inputGradient, bool throughPool = false,
+        bool directInputGradient = false)
     {
         double taps = (double)c * k * k, positions = (double)n * h * w, outputs = o * positions;
         var preActivation = Elementwise(0, throughPool ? 0.75 * outputs : 2 * outputs, outputs);
@@ -57,7 +59,11 @@ public static class OpCosts
             : preActivation                                             // dzT
               + Elementwise(0, outputs, o)                              // dB
               + Gemm(o, taps, positions, accumulate: true);             // dW
-        if (inputGradient)
+        if (inputGradient && directInputGradient && c >= Conv2dInputGradientShape.TileRows && positions >= Conv2dInputGradientShape.TileColumns)
+            cost += preActivation                                        // dz
+                    + new OpCost(2 * taps * positions * o, 0)            // dx from the taps' runs of dz
+                    + Elementwise(0, o * positions + o * taps, (double)n * c * h * w);
+        else if (inputGradient)
             cost += preActivation                                        // dz
                     + Gemm(taps, positions, o, accumulate: false)        // dcol
                     + Elementwise(0, taps * positions, (double)n * c * h * w); // col2im

@@ -50,7 +50,8 @@ public readonly struct Conv2dShape(int batch, int inChannels, int height, int wi
 /// (0 outside the image):
 ///   forward   y = act(W · col + b)                       W: (O, C·K·K), y written as (N, O, H, W)
 ///   backward  dz = dy · [y &gt; 0] (just dy without ReLU), laid out (O, N·H·W), formed once
-///             dB += Σ_columns dz,   dW += dz · colᵀ,   dX = col2im(Wᵀ · dz)
+///             dB += Σ_columns dz,   dW += dz · colᵀ,   dX = col2im(Wᵀ · dz), or on CPUs from 8 input channels
+///             dX summed per tap from dz's shifted rows without col2im (Conv2dInputGradient.cs)
 /// Gradient rule: dWeight and dBias accumulate (+=), so the twin branches (one batch of 2N images) and
 /// any earlier pass add into one buffer; dInput is assigned (=). The forward leaves col in a buffer the
 /// caller keeps for the backward, so the input is laid out once per step. docs/math.md derives each line.
