@@ -200,7 +200,7 @@ public class SiameseNetworkTests(string deviceId) : BackendFixture(deviceId)
         }
         ForwardBackward(network, batch, 1);
         var first = MeanLoss();
-        for (var step = 1; step <= 300; step++)
+        for (var step = 1; step <= 600; step++)
         {
             ForwardBackward(network, batch, step);
             network.AdamStep(step, 1e-2);
@@ -211,7 +211,7 @@ public class SiameseNetworkTests(string deviceId) : BackendFixture(deviceId)
         network.Head.Distances(batch).CopyToCPU(distances);
         if (network.Config.Loss == LossKind.Triplet)
         {
-            ForwardBackward(network, batch, 301);
+            ForwardBackward(network, batch, 601);
             Assert.That(MeanLoss(), Is.LessThan(first * 0.05), "the triplet loss is driven near zero");
             return;
         }
