@@ -59,7 +59,7 @@ public static class OpCosts
             : preActivation                                             // dzT
               + Elementwise(0, outputs, o)                              // dB
               + Gemm(o, taps, positions, accumulate: true);             // dW
-        if (inputGradient && directInputGradient && c >= Conv2dInputGradientShape.TileRows && positions >= Conv2dInputGradientShape.TileColumns)
+        if (inputGradient && directInputGradient && ShiftedRunsShape.InputGradient(new Conv2dShape(n, c, h, w, o, k, relu: false)).Fits)
             cost += preActivation                                        // dz
                     + new OpCost(2 * taps * positions * o, 0)            // dx from the taps' runs of dz
                     + Elementwise(0, o * positions + o * taps, (double)n * c * h * w);

@@ -51,7 +51,8 @@ public readonly struct Conv2dShape(int batch, int inChannels, int height, int wi
 ///   forward   y = act(W · col + b)                       W: (O, C·K·K), y written as (N, O, H, W)
 ///   backward  dz = dy · [y &gt; 0] (just dy without ReLU), laid out (O, N·H·W), formed once
 ///             dB += Σ_columns dz,   dW += dz · colᵀ,   dX = col2im(Wᵀ · dz), or on CPUs from 8 input channels
-///             dX summed per tap from dz's shifted rows without col2im (Conv2dInputGradient.cs)
+///             dX summed per tap from dz's shifted rows without col2im (Conv2dShiftedRuns.cs)
+/// Inference on CPUs, from 8 output channels, sums y from x's shifted rows the same way, without col.
 /// Gradient rule: dWeight and dBias accumulate (+=), so the twin branches (one batch of 2N images) and
 /// any earlier pass add into one buffer; dInput is assigned (=). The forward leaves col in a buffer the
 /// caller keeps for the backward, so the input is laid out once per step. docs/math.md derives each line.
@@ -262,7 +263,7 @@ public sealed class Conv2d(ComputeDevice device)
 {
     private readonly Gemm gemm = new(device);
     private readonly ScratchBuffer columnGradients = new(device), preActivation = new(device), preActivationTransposed = new(device),
-        planeSums = new(device), edgeTable = new(device);
+        planeSums = new(device), edgeTable = new(device), channelMajorInput = new(device);
     private readonly BiasGradient biasGradient = new(device);
     private readonly Fill fill = new(device);
 
@@ -279,6 +280,25 @@ public sealed class Conv2d(ComputeDevice device)
             GemmEpilogue.BiasActivationNchw, 0, 0, s.Relu != 0, area: s.Height * s.Width));
     }
 
+    /// <summary>
+    /// The forward when no backward follows: on CPUs, from 8 output channels, each tile of y sums its taps' shifted runs
+    /// of x (<see cref="Conv2dKernels.Conv2dShiftedRuns"/>), so the column matrix is never written; elsewhere
+    /// <see cref="Forward"/>, with <paramref name="col"/> as its scratch.
+    /// </summary>
+    public void Infer(ArrayView<float> output, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias,
+        ArrayView<float> col, Conv2dShape s)
+    {
+        var t = ShiftedRunsShape.Forward(s);
+        if (device.Info.IsGpu || !t.Fits)
+        {
+            Forward(output, input, weight, bias, col, s);
+            return;
+        }
+        var source = channelMajorInput.Get(t.SourceLength);
+        device.Run(Conv2dKernels.Conv2dChannelMajor, device.Launch((long)s.Batch * s.InChannels), source, input, s, t.Margin);
+        ShiftedRuns(output, weight, bias, source, t);
+    }
+
     // col: as the forward of this input left it  w: (O, C, K, K)  dx: (N, C, H, W) or empty  dw: (O, C, K, K)  db: (O)
     public void Backward(ArrayView<float> dInput, ArrayView<float> dWeight, ArrayView<float> dBias, ConvOutputGradient gradient,
         ArrayView<float> col, ArrayView<float> weight, Conv2dShape s)
@@ -289,9 +309,9 @@ public sealed class Conv2d(ComputeDevice device)
             ParameterGradients(dWeight, dBias, gradient, col, s);
         if (dInput.Length == 0)
             return;
-        var direct = !device.Info.IsGpu && Conv2dInputGradientShape.Fits(s);
-        var tiles = new Conv2dInputGradientShape(s);
-        var margin = direct ? tiles.Margin : 0;
+        var t = ShiftedRunsShape.InputGradient(s);
+        var direct = !device.Info.IsGpu && t.Fits;
+        var margin = direct ? t.Margin : 0;
         var dzPadded = preActivation.Get(s.OutputLength + 2L * margin);
         var dz = dzPadded.SubView(margin, s.OutputLength);
         if (gradient.ThroughPool)
@@ -301,10 +321,8 @@ public sealed class Conv2d(ComputeDevice device)
                 gradient.Gradient, gradient.Values, s);
         if (direct)
         {
-            // On CPUs: each tile of dx sums its taps' shifted runs of dz in registers (Conv2dKernels.Conv2dInputGradient).
-            var edges = edgeTable.Get(tiles.EdgeLength);
-            device.Run(Conv2dKernels.Conv2dInputGradientEdges, device.Launch(tiles.EdgeLength), edges, s, tiles);
-            device.Run(Conv2dKernels.Conv2dInputGradient, device.LaunchTiles(tiles.Tiles), dInput, weight, dzPadded, edges, s, tiles);
+            // On CPUs: each tile of dx sums its taps' shifted runs of dz in registers.
+            ShiftedRuns(dInput, weight, weight, dzPadded, t);
             return;
         }
         // On GPUs and for small shapes: dcol (CKK×NHW) = Wᵀ (CKK×O) · dz (O×NHW), then each input element sums its K×K entries of dcol
@@ -312,6 +330,15 @@ public sealed class Conv2d(ComputeDevice device)
         gemm.Run(dcol, weight, dz, dcol, new GemmShape(s.Taps, s.Positions, s.OutChannels, 1, s.Taps, s.Positions,
             GemmEpilogue.Store, s.Positions, 1));
         device.Run(Conv2dKernels.Conv2dCol2Im, device.Launch((long)s.Batch * s.InChannels), dInput, dcol, s);
+    }
+
+    // The bias is read only by the forward's epilogue (the input gradient passes any view).
+    private void ShiftedRuns(ArrayView<float> output, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> sourcePadded,
+        ShiftedRunsShape t)
+    {
+        var edges = edgeTable.Get(t.EdgeLength);
+        device.Run(Conv2dKernels.Conv2dShiftedRunsEdges, device.Launch(t.EdgeLength), edges, t);
+        device.Run(Conv2dKernels.Conv2dShiftedRuns, device.LaunchTiles(t.Tiles), output, weight, bias, sourcePadded, edges, t);
     }
 
     private void ParameterGradients(ArrayView<float> dWeight, ArrayView<float> dBias, ConvOutputGradient gradient,

@@ -197,31 +197,6 @@ public static partial class GemmKernels
         }
     }
 
-    // act(v + bias) for each of the 16 values; act is max(0, ·) when relu != 0, else the identity.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Row16 Activate(Row16 v, float bias, int relu)
-    {
-        v.V0 = Activate(v.V0 + bias, relu);
-        v.V1 = Activate(v.V1 + bias, relu);
-        v.V2 = Activate(v.V2 + bias, relu);
-        v.V3 = Activate(v.V3 + bias, relu);
-        v.V4 = Activate(v.V4 + bias, relu);
-        v.V5 = Activate(v.V5 + bias, relu);
-        v.V6 = Activate(v.V6 + bias, relu);
-        v.V7 = Activate(v.V7 + bias, relu);
-        v.V8 = Activate(v.V8 + bias, relu);
-        v.V9 = Activate(v.V9 + bias, relu);
-        v.V10 = Activate(v.V10 + bias, relu);
-        v.V11 = Activate(v.V11 + bias, relu);
-        v.V12 = Activate(v.V12 + bias, relu);
-        v.V13 = Activate(v.V13 + bias, relu);
-        v.V14 = Activate(v.V14 + bias, relu);
-        v.V15 = Activate(v.V15 + bias, relu);
-        return v;
-    }
-
-    private static float Activate(float sum, int relu) => relu != 0 && sum < 0f ? 0f : sum;
-
     // Row i of the tile: the elements it owns (not its neighbour's) get the epilogue.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow(ArrayView<float> c, ArrayView<float> bias, TileOrigin tile, int i, Row16 acc, GemmShape s)
@@ -235,7 +210,7 @@ public static partial class GemmKernels
         {
             if (s.Epilogue == (int)GemmEpilogue.BiasActivationNchw && tile.Position + GemmShape.TileColumns <= s.Area)
             {
-                Row16.Store(c, (tile.Image * s.M + row) * s.Area + tile.Position, Activate(acc, bias[row], s.Relu));
+                Row16.Store(c, (tile.Image * s.M + row) * s.Area + tile.Position, Row16.Activate(acc, bias[row], s.Relu));
                 return;
             }
             if (s.CColStride == 1 && s.Epilogue == (int)GemmEpilogue.Store)
@@ -301,7 +276,7 @@ public static partial class GemmKernels
             c[index] += v;
         else
         {
-            c[index] = Activate(v + bias[row * s.BiasRowStep + column * s.BiasColStep], s.Relu);
+            c[index] = Row16.Activate(v + bias[row * s.BiasRowStep + column * s.BiasColStep], s.Relu);
         }
     }
 
@@ -309,7 +284,7 @@ public static partial class GemmKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void EmitNchw(ArrayView<float> c, ArrayView<float> bias, int row, int n, int p, float v, GemmShape s)
     {
-        c[(n * s.M + row) * s.Area + p] = Activate(v + bias[row], s.Relu);
+        c[(n * s.M + row) * s.Area + p] = Row16.Activate(v + bias[row], s.Relu);
     }
 }
 

@@ -187,6 +187,32 @@ public struct Row16
         return x;
     }
 
+    /// <summary>act(v + bias) for each of the 16 values; act is max(0, ·) when relu != 0, else the identity.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Row16 Activate(Row16 v, float bias, int relu)
+    {
+        v.V0 = Activate(v.V0 + bias, relu);
+        v.V1 = Activate(v.V1 + bias, relu);
+        v.V2 = Activate(v.V2 + bias, relu);
+        v.V3 = Activate(v.V3 + bias, relu);
+        v.V4 = Activate(v.V4 + bias, relu);
+        v.V5 = Activate(v.V5 + bias, relu);
+        v.V6 = Activate(v.V6 + bias, relu);
+        v.V7 = Activate(v.V7 + bias, relu);
+        v.V8 = Activate(v.V8 + bias, relu);
+        v.V9 = Activate(v.V9 + bias, relu);
+        v.V10 = Activate(v.V10 + bias, relu);
+        v.V11 = Activate(v.V11 + bias, relu);
+        v.V12 = Activate(v.V12 + bias, relu);
+        v.V13 = Activate(v.V13 + bias, relu);
+        v.V14 = Activate(v.V14 + bias, relu);
+        v.V15 = Activate(v.V15 + bias, relu);
+        return v;
+    }
+
+    /// <summary>act(sum): max(0, sum) when relu != 0, else sum.</summary>
+    public static float Activate(float sum, int relu) => relu != 0 && sum < 0f ? 0f : sum;
+
     /// <summary>The sixteen lanes' sum as a balanced tree, always in this order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Row16 r) =>

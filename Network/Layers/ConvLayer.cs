@@ -3,7 +3,7 @@ using IlgpuSiamese.Kernels.Ops;
 
 namespace IlgpuSiamese.Network.Layers;
 
-/// <summary>Conv k×k, stride 1, same padding, fused ReLU (<see cref="Conv2d"/>); its column matrix is kept from forward to backward.</summary>
+/// <summary>Conv k×k, stride 1, same padding, fused ReLU (<see cref="Conv2d"/>); its column matrix is kept from forward to backward (inference, which has no backward, may not write it).</summary>
 public sealed class ConvLayer : Layer
 {
     private readonly Conv2d conv;
@@ -29,7 +29,13 @@ public sealed class ConvLayer : Layer
 
     private Conv2dShape Shape(Pass pass) => new(pass.Images, Input.Channels, Input.Height, Input.Width, spec.Filters, spec.Kernel, relu: true);
 
-    public override void Forward(LayerBuffers b, Pass pass) => conv.Forward(b.Output, b.Input, weight.Value, bias.Value, b.Saved, Shape(pass));
+    public override void Forward(LayerBuffers b, Pass pass)
+    {
+        if (pass.Training)
+            conv.Forward(b.Output, b.Input, weight.Value, bias.Value, b.Saved, Shape(pass));
+        else
+            conv.Infer(b.Output, b.Input, weight.Value, bias.Value, b.Saved, Shape(pass));
+    }
 
     public override void Backward(LayerBuffers b, Pass pass) =>
         conv.Backward(b.DInput, weight.Gradient, bias.Gradient,

@@ -60,8 +60,8 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
     }
 
     /// <summary>
-    /// Eight input channels or more: on CPUs dx comes from <see cref="Conv2dKernels.Conv2dInputGradient"/> (the taps'
-    /// shifted runs of dz, masked by <see cref="Conv2dKernels.Conv2dInputGradientEdges"/>). Tiles of 16 positions that
+    /// Eight input channels or more: on CPUs dx comes from <see cref="Conv2dKernels.Conv2dShiftedRuns"/> (the taps'
+    /// shifted runs of dz, masked by <see cref="Conv2dKernels.Conv2dShiftedRunsEdges"/>). Tiles of 16 positions that
     /// run into the next image (42 and 35 positions an image), over several images (9 and 6), a last tile moved back
     /// (126 of 16), channels not a multiple of 8 (9, 12), even and odd kernels.
     /// </summary>
@@ -73,9 +73,30 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
     public void InputGradientFromTheShiftedRunsOfDzMatchesReference(int kernel, bool relu, int inChannels, int height = 7, int width = 6)
     {
         var s = new Conv2dShape(batch: 3, inChannels, height, width, outChannels: 8, kernel, relu);
-        Assert.That(Conv2dInputGradientShape.Fits(s), "the shape takes the direct input gradient");
+        Assert.That(ShiftedRunsShape.InputGradient(s).Fits, "the shape takes the direct input gradient");
         var numbers = new Numbers();
         foreach (var comparison in KernelChecks.Conv2d(Device, numbers.Random, s))
+            Close.That(comparison);
+    }
+
+    /// <summary>
+    /// Eight output channels or more: on CPUs inference sums y from x's shifted runs (<see cref="Conv2d.Infer"/>), x laid
+    /// out channel-major by <see cref="Conv2dKernels.Conv2dChannelMajor"/>. One input channel (the towers' first convs),
+    /// channel counts not a multiple of 8, tiles that run into the next image, even and odd kernels, with and without ReLU.
+    /// </summary>
+    [TestCase(3, true, 1, 9)]
+    [TestCase(2, true, 1, 8, 5, 7)]
+    [TestCase(3, false, 9, 12, 3, 3)]
+    [TestCase(5, true, 3, 8, 4, 4)]
+    [TestCase(2, false, 16, 17, 3, 2)]
+    public void InferenceFromTheShiftedRunsOfXMatchesReference(int kernel, bool relu, int inChannels, int outChannels, int height = 7, int width = 6)
+    {
+        var s = new Conv2dShape(batch: 3, inChannels, height, width, outChannels, kernel, relu);
+        Assert.That(ShiftedRunsShape.Forward(s).Fits, "the shape takes the direct forward");
+        var numbers = new Numbers();
+        var comparisons = KernelChecks.Conv2d(Device, numbers.Random, s).ToList();
+        Assert.That(comparisons.Select(c => c.What), Does.Contain("inference forward"));
+        foreach (var comparison in comparisons)
             Close.That(comparison);
     }
 

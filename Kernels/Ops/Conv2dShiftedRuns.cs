@@ -1,0 +1,250 @@
+using System.Runtime.CompilerServices;
+using ILGPU;
+
+namespace IlgpuSiamese.Kernels.Ops;
+
+/// <summary>
+/// A convolution summed from shifted runs (<see cref="Conv2dKernels.Conv2dShiftedRuns"/>), as either of the two
+/// products it serves:
+///   forward         y[n,o,p]  = act(b[o] + Σ_tap Σ_c w[o,c,tap] · x[c, (n, p + shift)]),  shift = +((kh−P)·W + kw−P)
+///   input gradient  dx[n,c,p] =            Σ_tap Σ_o w[o,c,tap] · dz[o, (n, p + shift)],  shift = −((kh−P)·W + kw−P)
+/// Rows are the output's channels (O forward, C for dx), sources the channels summed over (C forward, O for dx); the
+/// source is channel-major (channels, N·H·W) with <see cref="Margin"/> floats before and after it. Tiles are 8 rows ×
+/// 16 positions.
+/// </summary>
+public readonly struct ShiftedRunsShape
+{
+    public const int TileRows = 8, TileColumns = 16;
+
+    public readonly int Rows, Sources, Height, Width, Kernel, PadBefore, Positions;
+
+    /// <summary>+1: the forward's shifts; −1: the input gradient's (the kernel flipped).</summary>
+    public readonly int Direction;
+
+    /// <summary>Where w[row, source, tap] is: row·RowStride + source·SourceStride + tap.</summary>
+    public readonly int RowStride, SourceStride;
+
+    /// <summary>1: add the bias and apply the activation (the forward); 0: store the sums (the input gradient).</summary>
+    public readonly int Epilogue, Relu;
+
+    /// <summary>Floats before and after the source: a tap's run of 16 may start (K−1)·(W+1) before the first position or end as far after the last.</summary>
+    public readonly int Margin;
+
+    /// <summary>An edge table row: H·W positions and 16 more that wrap into the next image, so a tile that straddles two images reads one run.</summary>
+    public readonly int EdgeRow;
+
+    /// <summary>4·RowStride: where a tile's second group of four rows starts in w. A field, so that the compiler sees two groups of four, not a gather of eight (as GemmShape.AHalfTileStride).</summary>
+    public readonly int HalfTileStride;
+
+    public readonly int RowTiles, Tiles;
+
+    private ShiftedRunsShape(Conv2dShape s, bool forward)
+    {
+        var taps = s.Kernel * s.Kernel;
+        (Rows, Sources) = forward ? (s.OutChannels, s.InChannels) : (s.InChannels, s.OutChannels);
+        (RowStride, SourceStride) = forward ? (s.InChannels * taps, taps) : (taps, s.InChannels * taps);
+        (Direction, Epilogue, Relu) = forward ? (1, 1, s.Relu) : (-1, 0, 0);
+        (Height, Width, Kernel, PadBefore, Positions) = (s.Height, s.Width, s.Kernel, s.PadBefore, s.Positions);
+        Margin = (s.Kernel - 1) * (s.Width + 1);
+        EdgeRow = s.Height * s.Width + TileColumns;
+        HalfTileStride = TileRows / 2 * RowStride;
+        RowTiles = (Rows + TileRows - 1) / TileRows;
+        Tiles = RowTiles * ((Positions + TileColumns - 1) / TileColumns);
+    }
+
+    public static ShiftedRunsShape Forward(Conv2dShape s) => new(s, forward: true);
+
+    public static ShiftedRunsShape InputGradient(Conv2dShape s) => new(s, forward: false);
+
+    public int EdgeLength => Kernel * Kernel * EdgeRow;
+
+    /// <summary>(channels, N·H·W) with the margins on both sides.</summary>
+    public int SourceLength => Sources * Positions + 2 * Margin;
+
+    /// <summary>Whether the shape has the one full tile the kernel needs: at least 8 rows and 16 positions.</summary>
+    public bool Fits => Rows >= TileRows && Positions >= TileColumns;
+}
+
+// Why shifted runs: for one tap, the 16 positions of a tile read source[s, j + shift], one contiguous run of the
+// source's row s, whose lanes that fall outside the image are masked to 0 by the edge table. So each tap is a GEMM
+// step of the source's rows against w's column (row, tap), and a tile sums all K·K·Sources terms in registers and
+// writes its output once: no column matrix (C·K·K × N·H·W) is written and read back, neither the forward's im2col
+// nor the input gradient's dcol and col2im.
+public static partial class Conv2dKernels
+{
+    // edges: (K·K, H·W + 16)  edges[tap, q] = 1 when position q mod H·W, shifted by the tap, lies inside the image, else 0
+    public static void Conv2dShiftedRunsEdges(ArrayView<float> edges, ShiftedRunsShape t)
+    {
+        var area = t.Height * t.Width;
+        for (var e = GridStride.Start; e < t.EdgeLength; e += GridStride.Step)
+        {
+            var tap = e / t.EdgeRow;
+            var p = (e - tap * t.EdgeRow) % area;
+            var kh = tap / t.Kernel;
+            var i = p / t.Width + t.Direction * (kh - t.PadBefore);
+            var j = p % t.Width + t.Direction * (tap - kh * t.Kernel - t.PadBefore);
+            edges[e] = (i >= 0) & (i < t.Height) & (j >= 0) & (j < t.Width) ? 1f : 0f;
+        }
+    }
+
+    // x: (N, C, H, W) -> (C, N·H·W) after `margin` floats. One work item per plane (n, c). The margins are left as
+    // they are: every lane read from them is masked by the edge table.
+    public static void Conv2dChannelMajor(ArrayView<float> sourcePadded, ArrayView<float> input, Conv2dShape s, int margin)
+    {
+        var area = s.Height * s.Width;
+        var planes = s.Batch * s.InChannels;
+        for (var plane = GridStride.Start; plane < planes; plane += GridStride.Step)
+        {
+            var n = plane % s.Batch;
+            var c = plane / s.Batch;
+            var target = margin + (c * s.Batch + n) * area;
+            var source = (n * s.InChannels + c) * area;
+            for (var p = 0; p < area; p++)
+                sourcePadded[target + p] = input[source + p];
+        }
+    }
+
+    // output: (N, Rows, H, W)  w: as ShiftedRunsShape says  bias: (Rows), read only by the forward
+    // sourcePadded: (Sources, N·H·W) from [Margin]  edges: as above.
+    // Work item = 8 rows × 16 positions (the last tiles moved back inside, as GEMM's are, storing only what they
+    // own); taps in (kh, kw) order, then sources: a fixed order, one FMA chain per element.
+    public static void Conv2dShiftedRuns(ArrayView<float> output, ArrayView<float> weight, ArrayView<float> bias,
+        ArrayView<float> sourcePadded, ArrayView<float> edges, ShiftedRunsShape t)
+    {
+        var taps = t.Kernel * t.Kernel;
+        var area = t.Height * t.Width;
+        for (var tile = GridStride.Start; tile < t.Tiles; tile += GridStride.Step)
+        {
+            var columnTile = tile / t.RowTiles;
+            var firstRow = (tile - columnTile * t.RowTiles) * ShiftedRunsShape.TileRows;
+            var firstColumn = columnTile * ShiftedRunsShape.TileColumns;
+            var r0 = firstRow < t.Rows - ShiftedRunsShape.TileRows ? firstRow : t.Rows - ShiftedRunsShape.TileRows;
+            var c0 = firstColumn < t.Positions - ShiftedRunsShape.TileColumns ? firstColumn : t.Positions - ShiftedRunsShape.TileColumns;
+            var n0 = c0 / area;
+            var p0 = c0 - n0 * area;
+            var acc = new ShiftedRunsTile();
+            for (var tap = 0; tap < taps; tap++)
+            {
+                var kh = tap / t.Kernel;
+                var shift = t.Direction * ((kh - t.PadBefore) * t.Width + tap - kh * t.Kernel - t.PadBefore);
+                // Sub-views with constant offsets: the compiler then sees one contiguous run (an index sum would be a gather).
+                var inside = Row16.Load(edges.SubView(tap * t.EdgeRow + p0, Row16.Length), 0);
+                // w[row, source, tap] for the tile's 8 rows, as two chains of four (one chain of eight becomes a gather)
+                var a0 = r0 * t.RowStride + tap;
+                var a1 = a0 + t.RowStride;
+                var a2 = a1 + t.RowStride;
+                var a3 = a2 + t.RowStride;
+                var a4 = a0 + t.HalfTileStride;
+                var a5 = a4 + t.RowStride;
+                var a6 = a5 + t.RowStride;
+                var a7 = a6 + t.RowStride;
+                var b0 = t.Margin + c0 + shift;
+                for (var source = 0; source < t.Sources; source++)
+                {
+                    var run = Row16.WherePositive(Row16.Load(sourcePadded.SubView(b0 + source * t.Positions, Row16.Length), 0), inside);
+                    var ao = source * t.SourceStride;
+                    acc.MultiplyAdd(weight[a0 + ao], weight[a1 + ao], weight[a2 + ao], weight[a3 + ao],
+                        weight[a4 + ao], weight[a5 + ao], weight[a6 + ao], weight[a7 + ao], run);
+                }
+            }
+            if (t.Epilogue != 0)
+                acc.Activate(bias, r0, t.Relu);
+            acc.Store(output, r0, firstRow, c0, firstColumn, n0, p0, t);
+        }
+    }
+}
+
+/// <summary>
+/// The 8 × 16 accumulators of one <see cref="Conv2dKernels.Conv2dShiftedRuns"/> tile: rows are output channels,
+/// lanes consecutive positions of N·H·W (which may run from one image into the next).
+/// </summary>
+public struct ShiftedRunsTile
+{
+    private Row16 row0, row1, row2, row3, row4, row5, row6, row7;
+
+    /// <summary>Row r += w_r · run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void MultiplyAdd(float w0, float w1, float w2, float w3, float w4, float w5, float w6, float w7, Row16 run)
+    {
+        row0 = Row16.MultiplyAdd(w0, run, row0);
+        row1 = Row16.MultiplyAdd(w1, run, row1);
+        row2 = Row16.MultiplyAdd(w2, run, row2);
+        row3 = Row16.MultiplyAdd(w3, run, row3);
+        row4 = Row16.MultiplyAdd(w4, run, row4);
+        row5 = Row16.MultiplyAdd(w5, run, row5);
+        row6 = Row16.MultiplyAdd(w6, run, row6);
+        row7 = Row16.MultiplyAdd(w7, run, row7);
+    }
+
+    /// <summary>Row r = act(row r + b[r0 + r]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Activate(ArrayView<float> bias, int r0, int relu)
+    {
+        row0 = Row16.Activate(row0, bias[r0], relu);
+        row1 = Row16.Activate(row1, bias[r0 + 1], relu);
+        row2 = Row16.Activate(row2, bias[r0 + 2], relu);
+        row3 = Row16.Activate(row3, bias[r0 + 3], relu);
+        row4 = Row16.Activate(row4, bias[r0 + 4], relu);
+        row5 = Row16.Activate(row5, bias[r0 + 5], relu);
+        row6 = Row16.Activate(row6, bias[r0 + 6], relu);
+        row7 = Row16.Activate(row7, bias[r0 + 7], relu);
+    }
+
+    /// <summary>Writes the rows from <paramref name="firstRow"/> and the positions from <paramref name="firstColumn"/> (what this tile owns) into the output (N, Rows, H, W).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Store(ArrayView<float> output, int r0, int firstRow, int c0, int firstColumn, int n0, int p0, ShiftedRunsShape t)
+    {
+        Store(output, r0, firstRow, c0, firstColumn, n0, p0, row0, t);
+        Store(output, r0 + 1, firstRow, c0, firstColumn, n0, p0, row1, t);
+        Store(output, r0 + 2, firstRow, c0, firstColumn, n0, p0, row2, t);
+        Store(output, r0 + 3, firstRow, c0, firstColumn, n0, p0, row3, t);
+        Store(output, r0 + 4, firstRow, c0, firstColumn, n0, p0, row4, t);
+        Store(output, r0 + 5, firstRow, c0, firstColumn, n0, p0, row5, t);
+        Store(output, r0 + 6, firstRow, c0, firstColumn, n0, p0, row6, t);
+        Store(output, r0 + 7, firstRow, c0, firstColumn, n0, p0, row7, t);
+    }
+
+    private static void Store(ArrayView<float> output, int row, int firstRow, int c0, int firstColumn, int n0, int p0, Row16 v, ShiftedRunsShape t)
+    {
+        if (row < firstRow)
+            return;
+        var area = t.Height * t.Width;
+        if (c0 == firstColumn && p0 + Row16.Length <= area)
+        {
+            Row16.Store(output, (n0 * t.Rows + row) * area + p0, v);
+            return;
+        }
+        var skip = firstColumn - c0;
+        Put(output, row, n0, p0, 0, skip, v.V0, t);
+        Put(output, row, n0, p0, 1, skip, v.V1, t);
+        Put(output, row, n0, p0, 2, skip, v.V2, t);
+        Put(output, row, n0, p0, 3, skip, v.V3, t);
+        Put(output, row, n0, p0, 4, skip, v.V4, t);
+        Put(output, row, n0, p0, 5, skip, v.V5, t);
+        Put(output, row, n0, p0, 6, skip, v.V6, t);
+        Put(output, row, n0, p0, 7, skip, v.V7, t);
+        Put(output, row, n0, p0, 8, skip, v.V8, t);
+        Put(output, row, n0, p0, 9, skip, v.V9, t);
+        Put(output, row, n0, p0, 10, skip, v.V10, t);
+        Put(output, row, n0, p0, 11, skip, v.V11, t);
+        Put(output, row, n0, p0, 12, skip, v.V12, t);
+        Put(output, row, n0, p0, 13, skip, v.V13, t);
+        Put(output, row, n0, p0, 14, skip, v.V14, t);
+        Put(output, row, n0, p0, 15, skip, v.V15, t);
+    }
+
+    // Lane i is position p0 + i of image n0, or of a later image past its end; lanes before `skip` belong to the tile before.
+    private static void Put(ArrayView<float> output, int row, int n0, int p0, int lane, int skip, float v, ShiftedRunsShape t)
+    {
+        if (lane < skip)
+            return;
+        var area = t.Height * t.Width;
+        var (n, p) = (n0, p0 + lane);
+        while (p >= area)
+        {
+            p -= area;
+            n++;
+        }
+        output[(n * t.Rows + row) * area + p] = v;
+    }
+}
