@@ -24,8 +24,8 @@ public readonly struct ShiftedRunsShape
     /// <summary>Where w[row, source, tap] is: row·RowStride + source·SourceStride + tap.</summary>
     public readonly int RowStride, SourceStride;
 
-    /// <summary>1: add the bias and apply the activation (the forward); 0: store the sums (the input gradient).</summary>
-    public readonly int Epilogue, Relu;
+    /// <summary>The forward's activation: 1 for ReLU (the input gradient has none).</summary>
+    public readonly int Relu;
 
     /// <summary>Floats before and after the source: a tap's run of 16 may start (K−1)·(W+1) before the first position or end as far after the last.</summary>
     public readonly int Margin;
@@ -43,7 +43,7 @@ public readonly struct ShiftedRunsShape
         var taps = s.Kernel * s.Kernel;
         (Rows, Sources) = forward ? (s.OutChannels, s.InChannels) : (s.InChannels, s.OutChannels);
         (RowStride, SourceStride) = forward ? (s.InChannels * taps, taps) : (taps, s.InChannels * taps);
-        (Direction, Epilogue, Relu) = forward ? (1, 1, s.Relu) : (-1, 0, 0);
+        (Direction, Relu) = forward ? (1, s.Relu) : (-1, 0);
         (Height, Width, Kernel, PadBefore, Positions) = (s.Height, s.Width, s.Kernel, s.PadBefore, s.Positions);
         Margin = (s.Kernel - 1) * (s.Width + 1);
         EdgeRow = s.Height * s.Width + TileColumns;
@@ -55,6 +55,9 @@ public readonly struct ShiftedRunsShape
     public static ShiftedRunsShape Forward(Conv2dShape s) => new(s, forward: true);
 
     public static ShiftedRunsShape InputGradient(Conv2dShape s) => new(s, forward: false);
+
+    /// <summary>The forward adds the bias and applies the activation; the input gradient stores its sums.</summary>
+    public bool IsForward => Direction > 0;
 
     public int EdgeLength => Kernel * Kernel * EdgeRow;
 
@@ -147,7 +150,7 @@ public static partial class Conv2dKernels
                         weight[a4 + ao], weight[a5 + ao], weight[a6 + ao], weight[a7 + ao], run);
                 }
             }
-            if (t.Epilogue != 0)
+            if (t.IsForward)
                 acc.Activate(bias, r0, t.Relu);
             acc.Store(output, r0, firstRow, c0, firstColumn, n0, p0, t);
         }

@@ -101,16 +101,16 @@ public static class KernelChecks
         var training = WeightedOp(device, random, (s.InputLength, s.WeightLength, s.OutChannels, s.OutputLength),
             (y, x, w, b) => conv.Forward(y, x, w, b, col, s), (dx, dw, db, dy, _, y, w) => conv.Backward(dx, dw, db, ConvOutputGradient.Of(dy, y), col, w, s),
             (x, w, b) => Conv2dReference.Forward(x, w, b, s), (dy, y, x, w) => Conv2dReference.Backward(dy, y, x, w, s));
-        return [.. training, Conv2dInference(device, random, s)];
+        return [.. training, Conv2dInference(conv, device, random, s)];
     }
 
     /// <summary>The forward without a backward (<see cref="Conv2d.Infer"/>: on CPUs from 8 output channels, no column matrix), on fresh inputs.</summary>
-    private static Comparison Conv2dInference(ComputeDevice device, Random random, Conv2dShape s)
+    private static Comparison Conv2dInference(global::IlgpuSiamese.Kernels.Ops.Conv2d conv, ComputeDevice device, Random random, Conv2dShape s)
     {
         var (x, w, b) = (random.UniformFloat(s.InputLength), random.UniformFloat(s.WeightLength), random.UniformFloat(s.OutChannels));
         using var buffers = new DeviceBuffers(device);
         var y = buffers.Poisoned(s.OutputLength);
-        global::IlgpuSiamese.Kernels.Ops.Conv2d.On(device).Infer(y, buffers.Upload(x), buffers.Upload(w), buffers.Upload(b),
+        conv.Infer(y, buffers.Upload(x), buffers.Upload(w), buffers.Upload(b),
             buffers.Poisoned(s.ColumnsLength), s);
         return Comparison.Of("inference forward", buffers.Read(y), Conv2dReference.Forward(x, w, b, s));
     }
