@@ -65,15 +65,6 @@ public static class CommonOptions
                       "fit (the whole image fitted keeping its aspect, padded), stretch. Default: what the model file records.",
     };
 
-    /// <summary>The full path of a file to write, once its folder is known to exist.</summary>
-    public static string OutputFile(string path, string option)
-    {
-        var full = Path.GetFullPath(path);
-        if (Path.GetDirectoryName(full) is { } folder && !Directory.Exists(folder))
-            throw new UserInputException($"{folder}: the folder for {option} does not exist");
-        return full;
-    }
-
     public static Option<bool> Strict() => new("--strict")
     {
         Description = "Fail on an unreadable image instead of skipping it with a warning.",

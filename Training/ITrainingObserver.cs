@@ -11,6 +11,9 @@ public interface ITrainingObserver
     void StepDone(int epoch, int batchesDone, int batchesInEpoch, double pairsPerSecond);
 
     void Evaluated(EpochRecord record);
+
+    /// <summary>After a checkpoint is on disk: what describes it (the history) may be written now, never before it.</summary>
+    void CheckpointSaved() { }
 }
 
 public enum TrainingOutcome

@@ -6,6 +6,7 @@ using IlgpuSiamese.Network.Heads;
 using IlgpuSiamese.Training.Data;
 using IlgpuSiamese.Training.Metrics;
 using IlgpuSiamese.Training.Models;
+using IlgpuSiamese.Training.Storage;
 
 namespace IlgpuSiamese.Training;
 
@@ -32,6 +33,7 @@ public sealed class Trainer : IDisposable
     private TrainingProgress progress = new(0, 0, 0, 0, 0, 0);
     private Decision decision;
     private double trainingSeconds;
+    private string? lastCheckpoint;
 
     public string ModelPath { get; }
     public IReadOnlyList<EpochRecord> History => history;
@@ -94,6 +96,7 @@ public sealed class Trainer : IDisposable
         history.AddRange(header.History);
         decision = new Decision(header.Threshold, header.DistanceScale);
         trainingSeconds = history.Count > 0 ? history[^1].Seconds : 0;
+        lastCheckpoint = Describe(progress);
         observer.Info(progress.EpochsDone >= config.Epochs
             ? $"{ModelPath} has already finished its {progress.EpochsDone} epochs: nothing to resume (--epochs N extends it)."
             : $"Resuming from {ModelPath}: epoch {progress.EpochsDone + 1}, batch {progress.BatchesDoneInEpoch + 1}, step {progress.Step + 1}.");
@@ -232,8 +235,23 @@ public sealed class Trainer : IDisposable
         var p = network.Parameters;
         var header = new ModelHeader(network.Config, p.Length, decision.Threshold, decision.DistanceScale, config, datasetName, fingerprint,
             progress, history.ToList(), DateTime.UtcNow, preparation);
-        ModelFile.Save(ModelPath, new SavedModel(header, p.Download(p.Values), p.Download(p.FirstMoments), p.Download(p.SecondMoments)));
+        try
+        {
+            ModelFile.Save(ModelPath, new SavedModel(header, p.Download(p.Values), p.Download(p.FirstMoments), p.Download(p.SecondMoments)));
+        }
+        catch (StorageException e)
+        {
+            throw e.WithAdvice(lastCheckpoint is null
+                ? $"no checkpoint of this run is saved ({Describe(progress)} is lost)"
+                : $"the checkpoint of {lastCheckpoint} is kept ({Describe(progress)} is lost); --resume continues from it");
+        }
+        lastCheckpoint = Describe(progress);
+        observer.CheckpointSaved();
     }
+
+    /// <summary>Where training stands at <paramref name="at"/>, in words: "epoch 2" at an epoch's end, else "epoch 3, batch 40".</summary>
+    private static string Describe(TrainingProgress at) =>
+        at.BatchesDoneInEpoch == 0 ? $"epoch {at.EpochsDone}" : $"epoch {at.EpochsDone + 1}, batch {at.BatchesDoneInEpoch}";
 
     public void Dispose()
     {

@@ -6,6 +6,7 @@ using IlgpuSiamese.Cli.Figures;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Training;
+using IlgpuSiamese.Training.Storage;
 using IlgpuSiamese.Training.Data;
 using IlgpuSiamese.Training.Models;
 
@@ -45,8 +46,8 @@ public static class CompareCommand
         {
             var (list, folder) = (parse.GetValue(pairs), parse.GetValue(dir));
             var filePairs = Pairs(parse.GetValue(images) ?? [], list, folder, parse.GetValue(count), parse.GetValue(seed));
-            var figure = parse.GetValue(output) is { } o ? CommonOptions.OutputFile(o, "--out") : null;
-            var table = parse.GetValue(csv) is { } c ? CommonOptions.OutputFile(c, "--csv") : null;
+            var figure = parse.GetValue(output) is { } o ? OutputPaths.File(o, "--out") : null;
+            var table = parse.GetValue(csv) is { } c ? OutputPaths.File(c, "--csv") : null;
             if (figure is not null && filePairs.Pairs.Count > MaxFigurePairs)
                 throw new UserInputException($"--out draws at most {MaxFigurePairs} pairs, and there are {filePairs.Pairs.Count:N0}: leave --out off or list fewer");
 

@@ -5,6 +5,7 @@ using Spectre.Console;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Training;
+using IlgpuSiamese.Training.Storage;
 using IlgpuSiamese.Training.Data;
 using IlgpuSiamese.Training.Models;
 
@@ -33,7 +34,7 @@ public static class EmbedCommand
             var files = GrayImages.FilesIn(folder);
             if (files.Count == 0)
                 throw new UserInputException($"{folder}: no images found ({string.Join(", ", GrayImages.Extensions)})");
-            var path = CommonOptions.OutputFile(parse.GetRequiredValue(output), "--out");
+            var path = OutputPaths.File(parse.GetRequiredValue(output), "--out");
             using var computeDevice = ComputeDevice.Open(parse.GetValue(device)!);
             using var loaded = new LoadedModel(ModelOption.Resolve(parse.GetValue(model)), computeDevice);
             var images = GrayImages.Read(folder, files, loaded.Input.Height, loaded.Input.Width,

@@ -6,6 +6,7 @@ using IlgpuSiamese.Training;
 using IlgpuSiamese.Training.Data;
 using IlgpuSiamese.Training.Metrics;
 using IlgpuSiamese.Training.Models;
+using IlgpuSiamese.Training.Storage;
 using Spectre.Console;
 
 namespace IlgpuSiamese.Cli.Commands;
@@ -41,6 +42,7 @@ public static class EvaluateCommand
         command.SetAction(parse =>
         {
             var modelPath = ModelOption.Resolve(parse.GetValue(model));
+            var rocPath = parse.GetValue(roc) is { } r ? OutputPaths.File(r, "--roc") : null;
             using var computeDevice = ComputeDevice.Open(parse.GetValue(device)!);
             using var loaded = new LoadedModel(modelPath, computeDevice);
             var header = loaded.Header;
@@ -57,12 +59,13 @@ public static class EvaluateCommand
                 var accuracy = OneShot.Accuracy(loaded.Similarities(data.Test, oneShotPairs), oneShotPairs.Label, w);
                 report = report with { OneShot = new OneShotResult(w, trialCount, trialSeed, accuracy) };
             }
-            if (parse.GetValue(roc) is { } rocPath)
-                RocPlot.Save(rocPath, report.Roc, $"{Path.GetFileName(modelPath)} on {data.Test.Name}: AUC {report.Auc:0.0000}");
+            // The report is printed before the figure is written: a figure that fails to save does not take the report with it.
             if (asJson)
                 Console.WriteLine(JsonSerializer.Serialize(report.ToJson(modelPath, data.Test.Name, computeDevice.ToString()), JsonOutput.Options));
             else
                 Print(report, modelPath, data.Test.Name);
+            if (rocPath is not null)
+                RocPlot.Save(rocPath, report.Roc, $"{Path.GetFileName(modelPath)} on {data.Test.Name}: AUC {report.Auc:0.0000}");
             return ExitCodes.Ok;
         });
         return command;

@@ -3,6 +3,7 @@ using Spectre.Console;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Training.Models;
 using IlgpuSiamese.Training.Onnx;
+using IlgpuSiamese.Training.Storage;
 
 namespace IlgpuSiamese.Cli.Commands;
 
@@ -27,16 +28,9 @@ public static class ExportCommand
         command.SetAction(parse =>
         {
             var source = ModelOption.Resolve(parse.GetValue(model));
-            var path = CommonOptions.OutputFile(parse.GetRequiredValue(onnx), "--onnx");
+            var path = OutputPaths.File(parse.GetRequiredValue(onnx), "--onnx");
             var saved = ModelFile.Load(source);
-            try
-            {
-                OnnxExport.Save(saved, source, path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new UserInputException($"{path}: cannot write the ONNX file: {e.Message}", e);
-            }
+            OnnxExport.Save(saved, source, path);
             var header = saved.Header;
             AnsiConsole.MarkupLine(Markup.Escape(
                 $"wrote {path}: {header.Network.Tower.Preset} tower, {header.Network.Loss.ToString().ToLowerInvariant()} head, " +

@@ -6,6 +6,7 @@ using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Network.Layers;
 using IlgpuSiamese.Training;
+using IlgpuSiamese.Training.Storage;
 using IlgpuSiamese.Training.Data;
 using IlgpuSiamese.Training.Models;
 using Spectre.Console;
@@ -50,7 +51,7 @@ public static class InspectCommand
         command.SetAction(parse =>
         {
             var files = parse.GetValue(images)!;
-            var figure = parse.GetValue(output) is { } o ? CommonOptions.OutputFile(o, "--out") : null;
+            var figure = parse.GetValue(output) is { } o ? OutputPaths.File(o, "--out") : null;
             var modelPath = ModelOption.Resolve(parse.GetValue(model));
             using var computeDevice = ComputeDevice.Open(parse.GetValue(device)!);
             using var loaded = new LoadedModel(modelPath, computeDevice);

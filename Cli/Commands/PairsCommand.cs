@@ -2,6 +2,7 @@ using System.CommandLine;
 using IlgpuSiamese.Cli.Figures;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Training.Data;
+using IlgpuSiamese.Training.Storage;
 
 namespace IlgpuSiamese.Cli.Commands;
 
@@ -27,14 +28,14 @@ public static class PairsCommand
         command.SetAction(parse =>
         {
             var shown = parse.GetValue(count);
-            var path = CommonOptions.OutputFile(parse.GetRequiredValue(output), "--out");
+            var path = OutputPaths.File(parse.GetRequiredValue(output), "--out");
 
             var location = DataLocation.Resolve(parse.GetValue(dataDir));
             var data = DataConsole.Run((log, progress) => Datasets.Load(parse.GetRequiredValue(dataset), location, log, parse.GetValue(strict), progress: progress));
             var pairs = PairBuilder.Build(data.Train, parse.GetValue(seed), epoch: parse.GetValue(epoch));
             shown = Math.Min(shown, pairs.Count);
             var title = $"{data.Train.Name}: {shown} training pair{(shown == 1 ? "" : "s")}, seed {parse.GetValue(seed)}, epoch {parse.GetValue(epoch)}";
-            File.WriteAllBytes(path, PairMontage.Png(data.Train, pairs, shown, title));
+            AtomicFile.Write(path, PairMontage.Png(data.Train, pairs, shown, title));
             var positives = pairs.Label.Take(shown).Count(l => l == 1f);
             Console.WriteLine($"wrote {path}: {shown} pair{(shown == 1 ? "" : "s")}, {positives} positive (same class), {shown - positives} negative");
             return ExitCodes.Ok;

@@ -9,6 +9,7 @@ using IlgpuSiamese.Network;
 using IlgpuSiamese.Training;
 using IlgpuSiamese.Training.Data;
 using IlgpuSiamese.Training.Models;
+using IlgpuSiamese.Training.Storage;
 using Spectre.Console;
 
 namespace IlgpuSiamese.Cli.Commands;
@@ -47,15 +48,16 @@ public static class TrainCommand
         var evals = new Option<int?>("--evals-per-epoch") { Description = "Evaluations on the test pairs per epoch. Default 1." };
         var seed = new Option<int?>("--seed") { Description = "Seed of weights, pairs and dropout. Default 42." };
         var device = CommonOptions.Device();
-        var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "runs/train" };
+        var output = new Option<string?>("--out") { Description = $"Output folder. Default: the next free one of {DefaultOut}, {DefaultOut}2, ... (with --resume, {DefaultOut})." };
         var resume = new Option<bool>("--resume") { Description = "Continue from DIR/model.siamese exactly where it stopped, with its saved options." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run already in --out (its model, history and config) instead of refusing it." };
         var allowOtherData = new Option<bool>(ResumedData.OverrideOption) { Description = "With --resume: continue even when the data differs from the checkpoint's (its dataset fingerprint)." };
         var config = new Option<FileInfo?>("--config") { Description = "JSON file of training options (as saved in DIR/config.json)." };
         var strict = CommonOptions.Strict();
         var command = new Command("train", "Train the siamese network; saves the model, its history (CSV and PNG) and its config.")
         {
             dataset, dataDir, preset, loss, epochs, batch, lr, schedule, margin, embedding, filters, dropout, trainPairs, testPairs,
-            pairsPerImage, redraw, evals, seed, device, output, resume, allowOtherData, config, strict,
+            pairsPerImage, redraw, evals, seed, device, output, resume, overwrite, allowOtherData, config, strict,
         };
         command.SetAction(parse =>
         {
@@ -81,7 +83,8 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed) ?? baseConfig.Seed,
                 Device = parse.GetResult(device) is null ? baseConfig.Device : parse.GetValue(device)!,
             };
-            var run = new RunOptions(parse.GetValue(output)!, parse.GetValue(dataDir), parse.GetValue(resume), parse.GetValue(allowOtherData), parse.GetValue(strict), parse.GetValue(epochs));
+            var run = new RunOptions(parse.GetValue(output), parse.GetValue(dataDir), parse.GetValue(resume), parse.GetValue(overwrite),
+                parse.GetValue(allowOtherData), parse.GetValue(strict), parse.GetValue(epochs));
             return Train(chosen, run);
         });
         return command;
@@ -89,25 +92,52 @@ public static class TrainCommand
 
     public static TrainingConfig ReadConfig(string path)
     {
+        var text = StorageException.Guard(path, "read the config file", () => File.ReadAllText(path));
         try
         {
-            return JsonSerializer.Deserialize<TrainingConfig>(File.ReadAllText(path), ConfigJson)
+            return JsonSerializer.Deserialize<TrainingConfig>(text, ConfigJson)
                    ?? throw new UserInputException($"{path}: the config file is empty.");
         }
-        catch (Exception e) when (e is JsonException or IOException)
+        catch (JsonException e)
         {
             throw new UserInputException($"{path}: not a valid training config: {e.Message}");
         }
     }
 
-    /// <summary>What a run does besides the saved config: where it writes, whether it resumes, what it tolerates.</summary>
-    private sealed record RunOptions(string OutDir, string? DataDir, bool Resume, bool AllowOtherData, bool Strict, int? Epochs);
+    /// <summary>Where runs go when --out is not given.</summary>
+    public const string DefaultOut = "runs/train";
+
+    /// <summary>What a run does besides the saved config: where it writes, whether it resumes or replaces, what it tolerates.</summary>
+    private sealed record RunOptions(string? OutDir, string? DataDir, bool Resume, bool Overwrite, bool AllowOtherData, bool Strict, int? Epochs);
+
+    /// <summary>
+    /// The run's folder, checked before any work: without --out the next free one; a folder holding an earlier run
+    /// only with --resume or --overwrite.
+    /// </summary>
+    private static string OutputFolder(RunOptions run)
+    {
+        if (run.Resume && run.Overwrite)
+            throw new UsageException("--resume continues the run in --out and --overwrite replaces it: give one of them");
+        var outDir = run.OutDir ?? (run.Resume ? DefaultOut : RunFolder.NextFree(DefaultOut));
+        if (run.OutDir is null && !run.Resume && outDir != DefaultOut)
+            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(DefaultOut)} holds an earlier run: writing to {Markup.Escape(outDir)} (--out chooses the folder).[/]");
+        if (!run.Resume && !run.Overwrite && RunFolder.IsUsed(outDir))
+        {
+            var files = RunFolder.FilesOfARun(outDir);
+            throw new UserInputException($"{outDir}: holds {(files.Count > 0 ? $"an earlier run ({string.Join(", ", files)})" : "other files")}; " +
+                                         "--resume continues it, --overwrite replaces it, or choose another --out");
+        }
+        return OutputPaths.Folder(outDir, "--out");
+    }
 
     /// <summary>A resumed run keeps its saved config; only --epochs may extend it.</summary>
     private static int Train(TrainingConfig config, RunOptions run)
     {
         config.Validate();
-        var outDir = run.OutDir;
+        var outDir = OutputFolder(run);
+        using var folderLock = RunLock.Take(outDir, note => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]"));
+        foreach (var abandoned in AtomicFile.RemoveAbandoned(outDir))
+            AnsiConsole.MarkupLine($"[grey]removed {Markup.Escape(abandoned)}, a temporary file of a run that was killed while writing[/]");
         var modelPath = Path.Combine(outDir, Trainer.ModelFileName);
         var saved = run.Resume ? ModelFile.Load(modelPath) : null;
         if (saved is not null)
@@ -122,44 +152,32 @@ public static class TrainCommand
         AnsiConsole.MarkupLine($"Training [bold]{config.Preset}[/] with [bold]{config.Loss.ToString().ToLowerInvariant()}[/] loss on {Markup.Escape(data.Train.Name)}, device {Markup.Escape(device.ToString())}.");
         if (CpuAcceleratorWarning.For(config, device.Kind, data.Train, data.Test, saved?.Header.Progress.EpochsDone ?? 0) is { } warning)
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(warning)}[/]");
-        Directory.CreateDirectory(outDir);
+        if (run.Overwrite)
+            RunFolder.Clear(outDir);
         AtomicFile.WriteText(Path.Combine(outDir, "config.json"), JsonSerializer.Serialize(config, ConfigJson));
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var signals = new StopSignals("the last complete checkpoint is kept; --resume continues from it");
+        TrainingOutcome outcome = default;
+        Trainer? trainer = null;
         try
         {
-            TrainingOutcome outcome = default;
-            Trainer? trainer = null;
-            try
-            {
-                AnsiConsole.Progress()
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                    .Start(context =>
-                    {
-                        // The history files follow every evaluation, so a crash loses no more than the model does.
-                        var console = new TrainingConsole(context, config.Epochs, () => WriteHistory(outDir, trainer!.History, config, device));
-                        trainer = new Trainer(device, config, data, outDir, console, saved);
-                        outcome = trainer.Run(cancel.Token);
-                    });
-            }
-            finally
-            {
-                trainer?.Dispose();
-            }
-            if (File.Exists(Path.Combine(outDir, "history.csv")))
-                AnsiConsole.MarkupLine($"History: {Markup.Escape(Path.Combine(outDir, "history.csv"))}, {Markup.Escape(Path.Combine(outDir, "history.png"))}");
-            AnsiConsole.MarkupLine($"Model: {Markup.Escape(modelPath)}");
-            return outcome == TrainingOutcome.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
+            AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(context =>
+                {
+                    // The history files follow every checkpoint, never run ahead of it: a crash loses no more than the model does.
+                    var console = new TrainingConsole(context, config.Epochs, () => WriteHistory(outDir, trainer!.History, config, device));
+                    trainer = new Trainer(device, config, data, outDir, console, saved);
+                    outcome = trainer.Run(signals.Token);
+                });
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
+            trainer?.Dispose();
         }
+        if (File.Exists(Path.Combine(outDir, "history.csv")))
+            AnsiConsole.MarkupLine($"History: {Markup.Escape(Path.Combine(outDir, "history.csv"))}, {Markup.Escape(Path.Combine(outDir, "history.png"))}");
+        AnsiConsole.MarkupLine($"Model: {Markup.Escape(modelPath)}");
+        return outcome == TrainingOutcome.Interrupted ? signals.ExitCode : ExitCodes.Ok;
     }
 
     private static void WriteHistory(string outDir, IReadOnlyList<EpochRecord> history, TrainingConfig config, ComputeDevice device)

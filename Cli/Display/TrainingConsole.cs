@@ -3,8 +3,8 @@ using Spectre.Console;
 
 namespace IlgpuSiamese.Cli.Display;
 
-/// <summary>Draws a training run: a progress bar per epoch with pairs/s and ETA, a line per evaluation.</summary>
-public sealed class TrainingConsole(ProgressContext context, int epochs, Action afterEvaluation) : ITrainingObserver
+/// <summary>Draws a training run: a progress bar per epoch with pairs/s and ETA, a line per evaluation; <paramref name="afterCheckpoint"/> follows every checkpoint.</summary>
+public sealed class TrainingConsole(ProgressContext context, int epochs, Action afterCheckpoint) : ITrainingObserver
 {
     private ProgressTask? task;
     private int taskEpoch = -1;
@@ -28,6 +28,7 @@ public sealed class TrainingConsole(ProgressContext context, int epochs, Action 
         AnsiConsole.MarkupLine(
             $"epoch {r.Epoch,6:0.###}  train loss {r.TrainLoss:0.0000} acc {r.TrainAccuracy:0.0000}  " +
             $"val loss {r.ValLoss:0.0000} acc [bold]{r.ValAccuracy:0.0000}[/] auc {r.ValAuc:0.0000}  {r.Seconds,7:0.0} s");
-        afterEvaluation();
     }
+
+    public void CheckpointSaved() => afterCheckpoint();
 }

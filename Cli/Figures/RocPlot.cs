@@ -1,4 +1,5 @@
 using IlgpuSiamese.Training;
+using IlgpuSiamese.Training.Storage;
 using IlgpuSiamese.Training.Metrics;
 using ScottPlot;
 

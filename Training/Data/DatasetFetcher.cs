@@ -1,4 +1,5 @@
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Training.Storage;
 
 namespace IlgpuSiamese.Training.Data;
 
@@ -21,14 +22,23 @@ public static class DatasetFetcher
             : $"{dataset.Title}: {string.Join(", ", unverified)} in {folder} missing or failing its SHA-256 check: fetching again");
 
         var rootExisted = Directory.Exists(location.Directory);
+        RemoveAbandonedStaging(dataset, location, log);
         var failures = new List<string>();
         foreach (var source in dataset.Sources)
         {
             log?.Report($"{dataset.Title}: trying {source.Description}");
-            var staging = Path.Combine(location.Directory, $".{dataset.Name}.fetching-{Guid.NewGuid():N}");
+            var staging = Path.Combine(location.Directory, $"{StagingPrefix(dataset)}{Environment.ProcessId}-{Guid.NewGuid():N}");
             try
             {
                 Directory.CreateDirectory(staging);
+            }
+            catch (Exception e) when (StorageException.IsStorageFailure(e))
+            {
+                throw StorageException.From(e, location.Directory, $"fetch {dataset.Title} into this data cache",
+                    $"--data-dir (or ${DataLocation.EnvironmentVariable}) chooses another folder");
+            }
+            try
+            {
                 source.FetchInto(dataset, staging, progress);
                 Directory.CreateDirectory(folder);
                 foreach (var file in dataset.Files)
@@ -50,6 +60,34 @@ public static class DatasetFetcher
         if (!rootExisted && Directory.Exists(location.Directory) && !Directory.EnumerateFileSystemEntries(location.Directory).Any())
             Directory.Delete(location.Directory);
         throw new UserInputException(FailureMessage(dataset, folder, failures));
+    }
+
+    /// <summary>The staging folders of <paramref name="dataset"/> start with this, then the fetching process's id.</summary>
+    private static string StagingPrefix(KnownDataset dataset) => $".{dataset.Name}.fetching-";
+
+    /// <summary>
+    /// Removes the staging folders that a fetch stopped by a signal or a kill left behind: those of processes that have
+    /// ended. A fetch still running in another process keeps its own.
+    /// </summary>
+    private static void RemoveAbandonedStaging(KnownDataset dataset, DataLocation location, IProgress<string>? log)
+    {
+        if (!Directory.Exists(location.Directory))
+            return;
+        foreach (var staging in Directory.EnumerateDirectories(location.Directory, $"{StagingPrefix(dataset)}*"))
+        {
+            var owner = Path.GetFileName(staging)[StagingPrefix(dataset).Length..].Split('-')[0];
+            if (int.TryParse(owner, out var id) && RunningProcess.IsAlive(id))
+                continue;
+            try
+            {
+                Directory.Delete(staging, recursive: true);
+                log?.Report($"{dataset.Title}: removed {staging}, left by a fetch that was stopped");
+            }
+            catch (Exception e) when (StorageException.IsStorageFailure(e))
+            {
+                log?.Report($"{dataset.Title}: could not remove {staging}, left by a fetch that was stopped: {StorageCause.Of(e, staging)}");
+            }
+        }
     }
 
     private static string FailureMessage(KnownDataset dataset, string folder, List<string> failures)

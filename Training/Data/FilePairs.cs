@@ -1,4 +1,5 @@
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Training.Storage;
 
 namespace IlgpuSiamese.Training.Data;
 
@@ -37,7 +38,7 @@ public sealed record FilePairs(IReadOnlyList<string> Files, PairSet Pairs)
             throw new UserInputException($"{path}: no such pairs file");
         var folder = Path.GetDirectoryName(path) ?? "";
         var pairs = new List<(string, string)>();
-        var lines = File.ReadAllLines(path);
+        var lines = StorageException.Guard(path, "read the pairs file", () => File.ReadAllLines(path));
         var firstLine = true;
         for (var n = 0; n < lines.Length; n++)
         {

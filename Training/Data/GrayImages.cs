@@ -8,6 +8,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Training.Storage;
 
 namespace IlgpuSiamese.Training.Data;
 
@@ -38,7 +39,8 @@ public static class GrayImages
 
     /// <summary>The image files in a folder and its subfolders, in ordinal path order.</summary>
     public static List<string> FilesIn(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(IsImageFile).Order(StringComparer.Ordinal).ToList();
+        StorageException.Guard(folder, "list its images", () =>
+            Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(IsImageFile).Order(StringComparer.Ordinal).ToList());
 
     /// <summary>The image at <paramref name="path"/> prepared as <see cref="Read(string, int, int, ImagePreparation, InvertMode)"/> does, or null and why it could not be read.</summary>
     public static byte[]? TryRead(string path, int height, int width, ImagePreparation preparation, InvertMode invert, out string whyNot)

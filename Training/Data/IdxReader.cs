@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Training.Storage;
 
 namespace IlgpuSiamese.Training.Data;
 
@@ -54,7 +55,7 @@ public static class IdxReader
     {
         if (!File.Exists(path))
             throw new UserInputException($"{path}: file not found");
-        var file = File.OpenRead(path);
+        var file = StorageException.Guard(path, "read it", () => File.OpenRead(path));
         Span<byte> start = stackalloc byte[2];
         var gzip = file.Read(start) == 2 && start[0] == 0x1f && start[1] == 0x8b;
         file.Position = 0;

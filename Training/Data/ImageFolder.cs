@@ -1,4 +1,5 @@
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Training.Storage;
 
 namespace IlgpuSiamese.Training.Data;
 
@@ -55,7 +56,7 @@ public static class ImageFolder
 
     private static List<string> ClassFolders(string folder)
     {
-        var classes = Directory.GetDirectories(folder).Select(Path.GetFileName).OfType<string>()
+        var classes = StorageException.Guard(folder, "list its class folders", () => Directory.GetDirectories(folder)).Select(Path.GetFileName).OfType<string>()
             .Where(n => !n.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
         if (classes.Count == 0)
             throw new UserInputException($"{folder}: no class subfolders; an image dataset has one subfolder of images per class (like torchvision's ImageFolder)");

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Training.Storage;
 
 namespace IlgpuSiamese.Training.Models;
 
@@ -55,16 +56,7 @@ public static class ModelFile
     {
         if (!File.Exists(path))
             throw new UserInputException($"{path}: no such model file.");
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserInputException($"{path}: cannot read the model file: {e.Message}", e);
-        }
-        return Read(bytes, path);
+        return Read(StorageException.Guard(path, "read the model file", () => File.ReadAllBytes(path)), path);
     }
 
     /// <summary>A model file's bytes, read as <see cref="Load"/> does; errors name <paramref name="path"/>.</summary>

@@ -5,6 +5,7 @@ using Onnx;
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Training.Models;
+using IlgpuSiamese.Training.Storage;
 
 namespace IlgpuSiamese.Training.Onnx;
 
