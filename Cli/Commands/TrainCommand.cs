@@ -135,6 +135,7 @@ public static class TrainCommand
     {
         config.Validate();
         var outDir = OutputFolder(run);
+        using var signals = new StopSignals("the last complete checkpoint is kept; --resume continues from it");
         using var folderLock = RunLock.Take(outDir, note => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]"));
         foreach (var abandoned in AtomicFile.RemoveAbandoned(outDir))
             AnsiConsole.MarkupLine($"[grey]removed {Markup.Escape(abandoned)}, a temporary file of a run that was killed while writing[/]");
@@ -152,10 +153,14 @@ public static class TrainCommand
         AnsiConsole.MarkupLine($"Training [bold]{config.Preset}[/] with [bold]{config.Loss.ToString().ToLowerInvariant()}[/] loss on {Markup.Escape(data.Train.Name)}, device {Markup.Escape(device.ToString())}.");
         if (CpuAcceleratorWarning.For(config, device.Kind, data.Train, data.Test, saved?.Header.Progress.EpochsDone ?? 0) is { } warning)
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(warning)}[/]");
+        if (signals.Token.IsCancellationRequested)
+        {
+            AnsiConsole.MarkupLine("Stopped before training began: nothing was written.");
+            return signals.ExitCode;
+        }
         if (run.Overwrite)
             RunFolder.Clear(outDir);
         AtomicFile.WriteText(Path.Combine(outDir, "config.json"), JsonSerializer.Serialize(config, ConfigJson));
-        using var signals = new StopSignals("the last complete checkpoint is kept; --resume continues from it");
         TrainingOutcome outcome = default;
         Trainer? trainer = null;
         try

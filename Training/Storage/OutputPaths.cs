@@ -47,10 +47,15 @@ public static class OutputPaths
     }
 
     /// <summary>Creates and removes an empty file at <paramref name="probe"/>: what refuses it would refuse the real file.</summary>
-    private static void Probe(string probe, string shownPath, string option) =>
-        StorageException.Guard(shownPath, $"write {option} there", () =>
+    private static void Probe(string probe, string shownPath, string option)
+    {
+        try
         {
             new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
-            return 0;
-        });
+        }
+        catch (Exception e) when (StorageException.IsStorageFailure(e))
+        {
+            throw new StorageException(shownPath, $"write {option} there", StorageCause.Of(e, probe), e);
+        }
+    }
 }

@@ -25,7 +25,7 @@ public static class RunFolder
     /// or a temporary file that a killed run left is no run to keep.
     /// </summary>
     public static bool IsUsed(string folder) =>
-        File.Exists(folder) || Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any(e => !Path.GetFileName(e).StartsWith('.'));
+        Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any(e => !Path.GetFileName(e).StartsWith('.'));
 
     /// <summary>The earlier run's files in <paramref name="folder"/>, for the message that refuses it.</summary>
     public static IReadOnlyList<string> FilesOfARun(string folder) =>

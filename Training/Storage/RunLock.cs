@@ -16,7 +16,12 @@ public sealed class RunLock : IDisposable
 
     private readonly string path;
 
-    private RunLock(string path) => this.path = path;
+    private RunLock(string path)
+    {
+        this.path = path;
+        // A second signal ends the process with Environment.Exit, past every using block: the lock goes with it.
+        AppDomain.CurrentDomain.ProcessExit += Release;
+    }
 
     public static RunLock Take(string folder, Action<string> note)
     {
@@ -59,8 +64,11 @@ public sealed class RunLock : IDisposable
         }
     }
 
+    private void Release(object? sender, EventArgs e) => Dispose();
+
     public void Dispose()
     {
+        AppDomain.CurrentDomain.ProcessExit -= Release;
         if (Holder(path) == Environment.ProcessId)
             System.IO.File.Delete(path);
     }
