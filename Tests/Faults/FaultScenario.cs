@@ -16,11 +16,13 @@ public abstract class FaultScenario
     protected TempFolder Temp = null!;
     protected string Dataset = null!, Model = null!, Digit = null!, OtherDigit = null!;
 
-    /// <summary>A short run of the small keras tower: two steps an epoch, a checkpoint every epoch.</summary>
-    protected string[] Train(string outDir, params string[] more) =>
+    /// <summary>A short run of the small keras tower on ILGPU's CPU accelerator: two steps an epoch, a checkpoint every epoch.</summary>
+    protected string[] Train(string outDir, params string[] more) => TrainOn("cpu", outDir, more);
+
+    protected string[] TrainOn(string device, string outDir, params string[] more) =>
     [
         "train", "--dataset", Dataset, "--preset", "keras", "--train-pairs", "64", "--batch-size", "32", "--test-pairs", "8",
-        "--device", "cpu", "--out", outDir, .. more,
+        "--device", device, "--out", outDir, .. more,
     ];
 
     /// <summary>A known dataset of that name whose one source is a local folder of freshly written IDX files, pinned.</summary>
