@@ -9,12 +9,13 @@ namespace IlgpuSiamese.Tests.Kernels;
 
 /// <summary>
 /// The GPUs' GEMM (shared-memory blocks, <see cref="GemmKernels.GemmSharedTiles"/>) run directly on every backend, with
-/// every group side the device allows: the same bits as the register tiles, for every epilogue and odd shapes.
+/// every group side the device allows: the float64 product from one element up, and the same bits as the register tiles
+/// for every epilogue and odd shapes.
 /// </summary>
 [TestFixtureSource(typeof(Backends), nameof(Backends.All))]
 public class GemmSharedTilesTests(string deviceId) : BackendFixture(deviceId)
 {
-    private int[] Sides => [.. new[] { 1, 2, 4, SharedTileShape.MaxSide }.Where(side => side * side <= Device.Accelerator.MaxNumThreadsPerGroup)];
+    private int[] Sides => [.. new[] { 1, 2, 4, 8, SharedTileShape.MaxSide }.Where(side => side * side <= Device.Accelerator.MaxNumThreadsPerGroup)];
 
     // Fewer groups than blocks where there are many: the groups walk the blocks with a grid stride.
     private float[] Shared(DeviceBuffers arrays, float[] cBefore, float[] a, float[] b, float[] bias, GemmShape s, int side)
@@ -31,6 +32,31 @@ public class GemmSharedTilesTests(string deviceId) : BackendFixture(deviceId)
         var c = arrays.Upload(cBefore);
         Device.Run(GemmKernels.GemmTiled, Device.LaunchTiles(s.Tiles), c, arrays.Upload(a), arrays.Upload(b), arrays.Upload(bias), s);
         return arrays.Read(c);
+    }
+
+    /// <summary>
+    /// Shapes down to one element and single rows and columns, smaller than one block of every side, up to several
+    /// blocks with K over a slice; C poisoned with NaN first, so an element no group writes fails.
+    /// </summary>
+    [TestCase(1, 1, 1, false, GemmEpilogue.Store)]
+    [TestCase(3, 5, 2, false, GemmEpilogue.Store)]
+    [TestCase(3, 5, 2, true, GemmEpilogue.BiasActivation)]
+    [TestCase(1, 9, 20, false, GemmEpilogue.Store)]
+    [TestCase(7, 1, 17, true, GemmEpilogue.Store)]
+    [TestCase(1, 1, 33, true, GemmEpilogue.BiasActivation)]
+    [TestCase(13, 100, 29, true, GemmEpilogue.Store)]
+    [TestCase(70, 67, 40, false, GemmEpilogue.BiasActivation)]
+    public void SharedTilesMatchTheFloat64Product(int m, int n, int k, bool aTransposed, GemmEpilogue epilogue)
+    {
+        var numbers = new Numbers();
+        var (a, b, bias) = (numbers.UniformFloat(m * k), numbers.UniformFloat(k * n), numbers.UniformFloat(m));
+        var s = new GemmShape(m, n, k, aTransposed ? 1 : k, aTransposed ? m : 1, n, epilogue, n, 1, relu: true, biasRowStep: 1);
+        var product = GemmKernelTests.Product(a, b, m, n, k, aTransposed);
+        var expected = epilogue == GemmEpilogue.Store ? product : product.Select((v, i) => Math.Max(v + bias[i / n], 0)).ToArray();
+        using var arrays = new DeviceBuffers(Device);
+        var poisoned = Enumerable.Repeat(float.NaN, m * n).ToArray();
+        foreach (var side in Sides)
+            Close.Assert($"C, side {side}", Shared(arrays, poisoned, Numbers.ToFloat(a), Numbers.ToFloat(b), Numbers.ToFloat(bias), s, side), expected);
     }
 
     [TestCase(8, 16, 1, false, GemmEpilogue.Store)]

@@ -8,7 +8,7 @@ namespace IlgpuSiamese.Tests.Kernels;
 [TestFixtureSource(typeof(Backends), nameof(Backends.All))]
 public class GemmKernelTests(string deviceId) : BackendFixture(deviceId)
 {
-    private static double[] Product(double[] a, double[] b, int m, int n, int k, bool aTransposed)
+    internal static double[] Product(double[] a, double[] b, int m, int n, int k, bool aTransposed)
     {
         var c = new double[m * n];
         for (var r = 0; r < m; r++)

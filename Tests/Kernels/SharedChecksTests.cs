@@ -96,12 +96,82 @@ public class SharedGradientChecksTests
     [Test]
     public void ASmoothPointWithASmallGradientIsNoKink()
     {
-        // L = p² at p = 1e-4: the one-sided quotients differ by 2h, far beyond 1e-3 of the tiny slope, yet L is smooth.
+        // L = p² at p = 1e-4: the one-sided quotients (L(p ± h) - L(p)) / ±h differ by 2h, a tenth of the tiny slope, yet L is smooth.
         double[] p = [1e-4];
         var probe = FiniteDifferences.Probe("p", p, [2e-4], () => p[0] * p[0], new Random(1));
-        Assert.That(FiniteDifferences.AtKink(p[0] * p[0], Math.Pow(p[0] + 1e-5, 2), Math.Pow(p[0] - 1e-5, 2), 1e-5), Is.True, "the one-sided test alone");
         Assert.That(probe.Passed, Is.True, probe.Message);
         Assert.That(probe.AtKinks, Is.Zero);
+    }
+
+    /// <summary>
+    /// L = Σ p_i² with p₀ = 1e-4, a smooth point with a small gradient, p₀'s gradient planted wrong and the other seven
+    /// right: the one wrong probe of eight (under a quarter) fails rather than passing as a kink. 0 and 4e-4 lie outside
+    /// the one-sided quotients at h, [1.9e-4, 2.1e-4]; 2.05e-4 lies inside them.
+    /// </summary>
+    [TestCase(0.0)]
+    [TestCase(4e-4)]
+    [TestCase(2.05e-4)]
+    public void AWrongSmallGradientAtASmoothPointFails(double planted)
+    {
+        double[] p = [1e-4, 0.3, -0.7, 0.5, 0.9, -0.2, 0.6, -0.4];
+        var gradient = p.Select(v => 2 * v).ToArray();
+        gradient[0] = planted;
+        var probe = FiniteDifferences.Probe("p", p, gradient, () => p.Sum(v => v * v), new Random(1), probes: 64);
+        Assert.That(probe.Probes, Is.EqualTo(p.Length), "every element probed");
+        Assert.That(probe.Passed, Is.False, probe.Message);
+        Assert.That((probe.Failures, probe.AtKinks, probe.WorstIndex), Is.EqualTo((1, 0, 0)), probe.Message);
+    }
+
+    /// <summary>y = relu(0.5·0.5 + b) at b = -0.25 + offset, probed in b: the ReLU's kink within h of the probe.</summary>
+    private static (double[] Bias, double Analytic, Func<double> Loss) ReluNearZero(double offset)
+    {
+        var s = new DenseShape(batch: 1, inputs: 1, outputs: 1, relu: true);
+        double[] x = [0.5], w = [0.5], b = [-0.25 + offset], dy = [0.8];
+        var (_, _, db) = DenseReference.Backward(dy, DenseReference.Forward(x, w, b, s), x, w, s);
+        return (b, db[0], () => FiniteDifferences.Dot(dy, DenseReference.Forward(x, w, b, s)));
+    }
+
+    [TestCase(0.0)]
+    [TestCase(3e-6)]
+    [TestCase(-7e-6)]
+    public void AReluWithinHOfZeroIsAKink(double offset)
+    {
+        var (b, analytic, loss) = ReluNearZero(offset);
+        var probe = FiniteDifferences.Probe("dBias", b, [analytic], loss, new Random(1));
+        Assert.That((probe.AtKinks, probe.Failures), Is.EqualTo((1, 0)), probe.Message);
+    }
+
+    /// <summary>At a ReLU's kink the slopes are 0 and 0.8: a gradient outside them is wrong there too.</summary>
+    [TestCase(-0.8)]
+    [TestCase(1.6)]
+    public void AWrongGradientAtAKinkFails(double planted)
+    {
+        var (b, _, loss) = ReluNearZero(0);
+        var probe = FiniteDifferences.Probe("dBias", b, [planted], loss, new Random(1));
+        Assert.That((probe.AtKinks, probe.Failures), Is.EqualTo((0, 1)), probe.Message);
+    }
+
+    [Test]
+    public void AMaxPoolTieIsAKink()
+    {
+        var s = new MaxPool2dShape(batch: 1, channels: 1, height: 2, width: 2);
+        double[] p = [0.3], dy = [0.8];
+        double[] Window() => [p[0], 0.3, 0.1, 0.2];
+        var analytic = MaxPool2dReference.Backward(dy, MaxPool2dReference.Forward(Window(), s).Argmax, s)[0];
+        var probe = FiniteDifferences.Probe("dInput", p, [analytic], () => FiniteDifferences.Dot(dy, MaxPool2dReference.Forward(Window(), s).Output),
+            new Random(1));
+        Assert.That((probe.AtKinks, probe.Failures), Is.EqualTo((1, 0)), probe.Message);
+    }
+
+    [Test]
+    public void TheDistanceFloorIsAKink()
+    {
+        // One feature: d = sqrt(max(a², floor)), flat for |a| under sqrt(floor) and |a| above; a probed at sqrt(floor).
+        var s = new EuclideanDistanceShape(batch: 1, features: 1);
+        double[] a = [Math.Sqrt(EuclideanDistanceReference.SquaredDistanceFloor)], b = [0], dd = [0.8];
+        var (da, _) = EuclideanDistanceReference.Backward(dd, a, b, s);
+        var probe = FiniteDifferences.Probe("dA", a, da, () => FiniteDifferences.Dot(dd, EuclideanDistanceReference.Forward(a, b, s)), new Random(1));
+        Assert.That((probe.AtKinks, probe.Failures), Is.EqualTo((1, 0)), probe.Message);
     }
 
     [Test]

@@ -2,7 +2,7 @@ using IlgpuSiamese.Oracle.Checks;
 
 namespace IlgpuSiamese.Tests.Support;
 
-/// <summary>Random inputs (fresh each run, seed printed on failure) and float/double conversions.</summary>
+/// <summary>Random inputs (seeded by <see cref="TestSeed"/>: fresh each run, printed, repeatable) and float/double conversions.</summary>
 public sealed class Numbers
 {
     public int Seed { get; }
@@ -10,9 +10,8 @@ public sealed class Numbers
 
     public Numbers()
     {
-        Seed = Environment.TickCount ^ Guid.NewGuid().GetHashCode();
+        Seed = TestSeed.ForCurrentTest();
         Random = new Random(Seed);
-        TestContext.Out.WriteLine($"random seed {Seed}");
     }
 
     public double[] Uniform(int length, double low = -1, double high = 1)

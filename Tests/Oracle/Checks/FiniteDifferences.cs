@@ -8,18 +8,18 @@ namespace IlgpuSiamese.Oracle.Checks;
 /// The relative error is |a - n| / max(|a|, |n|, floor); the floor (1e-3) sits far above the
 /// cancellation noise of the difference quotient (about 1e-16·|L| / h ≈ 1e-10) and far below the
 /// size of any gradient the check means to check.
-/// A probe that misses and whose one-sided differences disagree (or whose central difference at h/2 differs
-/// from the one at h) sits within h of a kink (a ReLU or max
-/// changing its branch), where no difference quotient is the derivative: it is skipped, and at most a
-/// quarter of the probes may be. (A probe that matches is never counted as a kink: a smooth point with a
-/// small gradient and a large curvature fails the one-sided test too, and a probe of one weight then failed.)
+/// A probe that misses is skipped only where <see cref="AtKink"/> shows a kink (a ReLU, a max or a clamp changing
+/// its branch) within h and the analytic value a one-sided derivative there, where no difference quotient is the
+/// derivative; at most a quarter of the probes may be skipped.
 /// </summary>
 public static class FiniteDifferences
 {
     public const double Step = 1e-5;
     public const double Floor = 1e-3;
     public const double MaxRelativeError = 1e-6;
-    public const double KinkTolerance = 1e-3;
+
+    /// <summary>float64's machine epsilon, 2⁻⁵².</summary>
+    private const double Epsilon = 2.220446049250313e-16;
 
     public static GradientProbe Probe(string what, double[] parameter, double[] analytic, Func<double> loss, Random random, int probes = 24)
     {
@@ -29,22 +29,15 @@ public static class FiniteDifferences
         var indices = Enumerable.Range(0, probes).Select(_ => random.Next(parameter.Length)).Distinct().ToList();
         var atKinks = 0;
         var failures = 0;
-        var centre = loss();
         double worstError = 0, worstAnalytic = 0, worstNumeric = 0;
         var worst = -1;
         foreach (var j in indices)
         {
-            var saved = parameter[j];
-            parameter[j] = saved + Step;
-            var plus = loss();
-            parameter[j] = saved - Step;
-            var minus = loss();
-            parameter[j] = saved;
-            var numeric = (plus - minus) / (2 * Step);
-            var error = Math.Abs(analytic[j] - numeric) / Math.Max(Math.Max(Math.Abs(analytic[j]), Math.Abs(numeric)), Floor);
-            // Only a probe that misses is asked whether it sits at a kink: where the gradient is small beside the
-            // curvature (right - left ≈ h·L''), a smooth point can look like one, and it has just been checked.
-            if (!(error <= MaxRelativeError) && (AtKink(centre, plus, minus, Step) || HalfStepDisagrees(parameter, j, loss, numeric)))
+            double LossAt(double offset) => LossWith(parameter, j, offset, loss);
+            var numeric = (LossAt(Step) - LossAt(-Step)) / (2 * Step);
+            var scale = Math.Max(Math.Max(Math.Abs(analytic[j]), Math.Abs(numeric)), Floor);
+            var error = Math.Abs(analytic[j] - numeric) / scale;
+            if (!(error <= MaxRelativeError) && AtKink(LossAt, analytic[j], MaxRelativeError * scale))
             {
                 atKinks++;
                 continue;
@@ -57,28 +50,45 @@ public static class FiniteDifferences
         return new GradientProbe(what, indices.Count, atKinks, worst, worstAnalytic, worstNumeric, worstError, failures);
     }
 
-    /// <summary>
-    /// Whether the central difference at h/2 differs from the one at h by more than the error a probe may have: on
-    /// a smooth L they agree to O(h²·L‴), about 1e-10; a kink within h moves them apart, even one whose pull on
-    /// the quotient is too small for the one-sided test (a ReLU input 5e-6 from zero moved a probe by 4e-4).
-    /// </summary>
-    private static bool HalfStepDisagrees(double[] parameter, int j, Func<double> loss, double numeric)
+    /// <summary>L with parameter[j] moved by <paramref name="offset"/>, the parameter restored after.</summary>
+    public static double LossWith(double[] parameter, int j, double offset, Func<double> loss)
     {
         var saved = parameter[j];
-        parameter[j] = saved + Step / 2;
-        var plus = loss();
-        parameter[j] = saved - Step / 2;
-        var minus = loss();
-        parameter[j] = saved;
-        var half = (plus - minus) / Step;
-        return Math.Abs(half - numeric) > MaxRelativeError * Math.Max(Math.Max(Math.Abs(half), Math.Abs(numeric)), Floor);
+        parameter[j] = saved + offset;
+        try
+        {
+            return loss();
+        }
+        finally
+        {
+            parameter[j] = saved;
+        }
     }
 
-    /// <summary>Whether L is not smooth within ±h of the probe: its one-sided difference quotients disagree.</summary>
-    public static bool AtKink(double centre, double plus, double minus, double h)
+    /// <summary>
+    /// Whether a probe that missed by more than <paramref name="tolerance"/> is excused by a kink. L(p + x) is taken at
+    /// x = -h, -h/2, 0, h/2, h; q₁..q₄ are its four half-step difference quotients. On a smooth L consecutive quotients
+    /// differ by (h/2)·L″ each, equal to O(h²·L‴) and rounding, however large L″ or small L′; a kink within h changes
+    /// one or two of those differences by up to its jump in slope. So there must be (i) a kink: the three differences
+    /// spread by far more than rounding; and (ii) a subgradient: the analytic value within the tolerance of the
+    /// interval between the one-sided derivatives at p, each extrapolated from the two quotients on its side
+    /// (1.5·q₂ - 0.5·q₁ and 1.5·q₃ - 0.5·q₄, exact to O(h²) on the side without the kink). Where L is smooth both
+    /// are L′(p), so a wrong gradient there is never excused.
+    /// </summary>
+    public static bool AtKink(Func<double, double> lossAt, double analytic, double tolerance)
     {
-        double right = (plus - centre) / h, left = (centre - minus) / h;
-        return Math.Abs(right - left) > KinkTolerance * Math.Max(Math.Max(Math.Abs(right), Math.Abs(left)), Floor);
+        const double half = Step / 2;
+        double[] l = [lossAt(-Step), lossAt(-half), lossAt(0), lossAt(half), lossAt(Step)];
+        var q = Enumerable.Range(0, 4).Select(i => (l[i + 1] - l[i]) / half).ToArray();
+        double[] differences = [q[1] - q[0], q[2] - q[1], q[3] - q[2]];
+        // Each L is off by up to about 16ε·|L| (the rounding of its sums); a difference of quotients by 4 of those over
+        // h/2, the spread by twice that.
+        var rounding = 256 * Epsilon * l.Max(Math.Abs) / Step;
+        if (!(differences.Max() - differences.Min() > rounding))
+            return false;
+        double left = 1.5 * q[1] - 0.5 * q[0], right = 1.5 * q[2] - 0.5 * q[3];
+        var margin = tolerance + rounding;
+        return analytic >= Math.Min(left, right) - margin && analytic <= Math.Max(left, right) + margin;
     }
 
     /// <summary>The scalar Σ dOut·y that turns a vector-valued forward into a loss for the probes.</summary>
