@@ -82,10 +82,6 @@ public class BadInputTests
     public void AMissingPairList() =>
         AssertBadInput(CliRunner.Run("compare", "--pairs", temp["list.csv"], "--model", model, "--device", "cpu"), temp["list.csv"], "no such pairs file");
 
-    [Test]
-    public void AFigureInAMissingFolder() =>
-        AssertBadInput(CliRunner.Run("compare", digit, digit, "--out", temp["no/fig.png"], "--model", model, "--device", "cpu"), temp["no"], "does not exist");
-
     [TestCase("")]
     [TestCase("one.png")]
     [TestCase("a.png b.png --dir .")]

@@ -96,12 +96,4 @@ public class InspectCommandTests
         Assert.That(result.Code, Is.EqualTo(ExitCodes.BadInput));
         Assert.That(result.Error, Does.Contain(missing));
     }
-
-    [Test]
-    public void AnOutputFolderThatDoesNotExistIsNamed()
-    {
-        var result = CliRunner.Run("inspect", Sample("4_4.png"), Sample("4_6.png"), "--out", temp["no/such/layers.png"], "--device", "cpu");
-        Assert.That(result.Code, Is.EqualTo(ExitCodes.BadInput));
-        Assert.That(result.Error, Does.Contain(temp["no/such"]));
-    }
 }

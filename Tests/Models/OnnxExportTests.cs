@@ -24,29 +24,28 @@ public class OnnxExportTests
     public void TheBundledFlatContrastiveModelRunsTheSameInOnnxRuntime()
     {
         using var temp = new TempFolder();
+        var model = BundledModel();
+        if (!MnistCached())
+        {
+            // The synthetic digits that stand in for MNIST are nearly all "same" to the bundled model: a copy with the
+            // median similarity as its threshold makes the compared decisions of both kinds.
+            model = WithMedianThreshold(model, temp["bundled.siamese"]);
+        }
         var onnx = temp["mnist.onnx"];
-        var result = CliRunner.Run("export", "--onnx", onnx, "--model", BundledModel());
+        var result = CliRunner.Run("export", "--onnx", onnx, "--model", model);
         Assert.That(result.Code, Is.EqualTo(0), result.Error);
 
-        SameAsEngine(BundledModel(), onnx);
+        SameAsEngine(model, onnx);
     }
 
     [Test]
     public void AKerasBceModelRunsTheSameInOnnxRuntime()
     {
         using var temp = new TempFolder();
-        var path = TestModels.Untrained(temp["keras.siamese"], new NetworkConfig(TowerSpec.Keras(), LossKind.Bce, 1f));
+        var untrained = TestModels.Untrained(temp["keras.siamese"], new NetworkConfig(TowerSpec.Keras(), LossKind.Bce, 1f));
         // Untrained, its head calls every pair "different" at 0.5; a threshold between the two middle similarities splits
         // the pairs in half, so that the decisions compared are of both kinds.
-        var (images, pairs) = TestPairs();
-        double median;
-        using (var model = new LoadedModel(path, EngineDevice()))
-        {
-            var sorted = model.Similarities(images, pairs).Order().ToArray();
-            median = (sorted[Pairs / 2 - 1] + (double)sorted[Pairs / 2]) / 2;
-        }
-        var saved = ModelFile.Load(path);
-        ModelFile.Save(path, saved with { Header = saved.Header with { Threshold = median } });
+        var path = WithMedianThreshold(untrained, untrained);
         var onnx = temp["keras.onnx"];
         Assert.That(CliRunner.Run("export", "--onnx", onnx, "--model", path).Code, Is.EqualTo(0));
 
@@ -125,19 +124,34 @@ public class OnnxExportTests
     }
 
     [Test]
-    public void AMissingModelOrFolderIsBadInputNamingIt()
+    public void AMissingModelIsBadInputNamingIt()
     {
         using var temp = new TempFolder();
 
         var missing = CliRunner.Run("export", "--onnx", temp["a.onnx"], "--model", temp["none.siamese"]);
-        var noFolder = CliRunner.Run("export", "--onnx", Path.Combine(temp.Path, "no", "a.onnx"), "--model", BundledModel());
         var noOption = CliRunner.Run("export", "--model", BundledModel());
 
-        Assert.That((missing.Code, noFolder.Code, noOption.Code), Is.EqualTo((1, 1, 2)));
+        Assert.That((missing.Code, noOption.Code), Is.EqualTo((1, 2)));
         Assert.That(missing.Error, Does.Contain("none.siamese"));
-        Assert.That(noFolder.Error, Does.Contain(Path.Combine(temp.Path, "no")));
         Assert.That(File.Exists(temp["a.onnx"]), Is.False);
     }
+
+    /// <summary>A copy of <paramref name="source"/> at <paramref name="copy"/> whose threshold is the median similarity of the test pairs.</summary>
+    private static string WithMedianThreshold(string source, string copy)
+    {
+        var (images, pairs) = TestPairs();
+        double median;
+        using (var model = new LoadedModel(source, EngineDevice()))
+        {
+            var sorted = model.Similarities(images, pairs).Order().ToArray();
+            median = (sorted[Pairs / 2 - 1] + (double)sorted[Pairs / 2]) / 2;
+        }
+        var saved = ModelFile.Load(source);
+        ModelFile.Save(copy, saved with { Header = saved.Header with { Threshold = median } });
+        return copy;
+    }
+
+    private static bool MnistCached() => File.Exists(Path.Combine(DataLocation.Resolve(null).Directory, "mnist", "t10k-images-idx3-ubyte"));
 
     /// <summary>ONNX Runtime's outputs against the engine's embeddings and similarities on the same pairs.</summary>
     private static void SameAsEngine(string modelPath, string onnxPath)
@@ -220,9 +234,8 @@ public class OnnxExportTests
     /// </summary>
     private static (LabelledImages Images, PairSet Pairs) TestPairs()
     {
-        var location = DataLocation.Resolve(null);
-        var images = File.Exists(Path.Combine(location.Directory, "mnist", "t10k-images-idx3-ubyte"))
-            ? Datasets.Load("mnist", location).Test
+        var images = MnistCached()
+            ? Datasets.Load("mnist", DataLocation.Resolve(null)).Test
             : SyntheticDigits.Create(classes: 10, trainPerClass: 1, testPerClass: 200).Test;
         var random = new Random(12);
         var first = Enumerable.Range(0, Pairs).ToArray();
