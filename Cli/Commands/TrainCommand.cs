@@ -92,6 +92,8 @@ public static class TrainCommand
 
     public static TrainingConfig ReadConfig(string path)
     {
+        if (Directory.Exists(path))
+            throw new StorageException(path, "read the config file", "it is a folder, not a file");
         var text = StorageException.Guard(path, "read the config file", () => File.ReadAllText(path));
         try
         {

@@ -47,6 +47,18 @@ public class PermissionFaultTests : FaultScenario
     }
 
     [Test]
+    public void AnImageSubfolderNobodyMayRead()
+    {
+        var images = Directory.CreateDirectory(Temp["images"]).FullName;
+        var hidden = Directory.CreateDirectory(Path.Combine(images, "sub")).FullName;
+        TestImages.Square(Path.Combine(images, "a.png"), 28, 28, 0, 255);
+        TestImages.Square(Path.Combine(hidden, "b.png"), 28, 28, 0, 255);
+        File.SetUnixFileMode(images, (UnixFileMode)0b111_111_111);
+        File.SetUnixFileMode(hidden, UnixFileMode.None);
+        AssertRefused(AsNobody("embed", "--dir", images, "--model", Model, "--device", "cpu", "--out", Temp["e.csv"]), images, Denied);
+    }
+
+    [Test]
     public void AModelNobodyMayRead()
     {
         File.SetUnixFileMode(Model, UnixFileMode.None);

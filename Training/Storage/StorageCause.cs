@@ -2,9 +2,9 @@ namespace IlgpuSiamese.Training.Storage;
 
 /// <summary>
 /// Why the file system refused, in words. On Linux .NET puts errno into an <see cref="IOException"/>'s HResult
-/// (no space, read-only, is a folder) and maps EACCES, ENOENT and ENAMETOOLONG to exception types; writing onto
-/// a folder is reported as "access denied" and a file on the way to a folder as "not found", so those two are
-/// told apart by looking at the path.
+/// (no space, read-only, is a folder) and maps EACCES, ENOENT and ENAMETOOLONG to exception types; a file on the
+/// way to a folder is reported as "not found", so it is found by looking at the path. Opening a folder as a file is
+/// reported as "access denied": callers that read a file check for a folder first.
 /// </summary>
 public static class StorageCause
 {
@@ -18,7 +18,6 @@ public static class StorageCause
         IOException { HResult: IsAFolder } => "it is a folder, not a file",
         _ when FileOnTheWay(path) is { } file => $"{file} is a file, not a folder",
         IOException { HResult: NotAFolder } => "a name on its path is a file, not a folder",
-        UnauthorizedAccessException when Directory.Exists(path) => "it is a folder, not a file",
         UnauthorizedAccessException => "permission denied",
         DirectoryNotFoundException => "a folder on its path does not exist",
         FileNotFoundException => "no such file",
