@@ -3,6 +3,7 @@ using IlgpuSiamese.Tests.Support;
 using IlgpuSiamese.Training;
 using IlgpuSiamese.Training.Data;
 using IlgpuSiamese.Training.Models;
+using IlgpuSiamese.Training.Storage;
 
 namespace IlgpuSiamese.Tests.Faults;
 
@@ -103,8 +104,9 @@ public class StorageFaultTests : FaultScenario
         var full = Full(out var mount, leaveBytes: 16 * 1024);
         using (mount)
         {
-            var error = Assert.Throws<UserInputException>(() => DatasetFetcher.Ensure(dataset, new DataLocation(full)))!;
-            Assert.That(error.Message, Does.Contain("could not fetch tiny").And.Contain("No space left on device"));
+            var error = Assert.Throws<StorageException>(() => DatasetFetcher.Ensure(dataset, new DataLocation(full)))!;
+            Assert.That(error.Message, Is.EqualTo($"{full}: cannot fetch tiny into this data cache: no space left on the device; " +
+                                                  $"--data-dir (or ${DataLocation.EnvironmentVariable}) chooses another folder"));
             Assert.That(Directory.GetFileSystemEntries(full).Select(Path.GetFileName), Is.EqualTo(new[] { "filler" }), "no staging folder, no partial file");
         }
     }

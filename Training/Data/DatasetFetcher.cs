@@ -24,43 +24,54 @@ public static class DatasetFetcher
         var rootExisted = Directory.Exists(location.Directory);
         RemoveAbandonedStaging(dataset, location, log);
         var failures = new List<string>();
-        foreach (var source in dataset.Sources)
+        try
         {
-            log?.Report($"{dataset.Title}: trying {source.Description}");
-            var staging = Path.Combine(location.Directory, $"{StagingPrefix(dataset)}{Environment.ProcessId}-{Guid.NewGuid():N}");
-            try
+            foreach (var source in dataset.Sources)
             {
-                Directory.CreateDirectory(staging);
-            }
-            catch (Exception e) when (StorageException.IsStorageFailure(e))
-            {
-                throw StorageException.From(e, location.Directory, $"fetch {dataset.Title} into this data cache",
-                    $"--data-dir (or ${DataLocation.EnvironmentVariable}) chooses another folder");
-            }
-            try
-            {
-                source.FetchInto(dataset, staging, progress);
-                Directory.CreateDirectory(folder);
-                foreach (var file in dataset.Files)
-                    File.Move(Path.Combine(staging, file.Name), Path.Combine(folder, file.Name), overwrite: true);
-                log?.Report($"{dataset.Title}: fetched from {source.Description}, every file's SHA-256 verified");
-                return folder;
-            }
-            catch (Exception e) when (e is DataSourceException or IOException or InvalidDataException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
-            {
-                failures.Add($"{source.Description}: {e.Message}");
-                log?.Report($"{dataset.Title}: {source.Description} failed: {e.Message}");
-            }
-            finally
-            {
-                if (Directory.Exists(staging))
-                    Directory.Delete(staging, recursive: true);
+                log?.Report($"{dataset.Title}: trying {source.Description}");
+                var staging = Path.Combine(location.Directory, $"{StagingPrefix(dataset)}{Environment.ProcessId}-{Guid.NewGuid():N}");
+                try
+                {
+                    Directory.CreateDirectory(staging);
+                }
+                catch (Exception e) when (StorageException.IsStorageFailure(e))
+                {
+                    throw StorageException.From(e, location.Directory, $"fetch {dataset.Title} into this data cache", CacheAdvice);
+                }
+                try
+                {
+                    source.FetchInto(dataset, staging, progress);
+                    Directory.CreateDirectory(folder);
+                    foreach (var file in dataset.Files)
+                        File.Move(Path.Combine(staging, file.Name), Path.Combine(folder, file.Name), overwrite: true);
+                    log?.Report($"{dataset.Title}: fetched from {source.Description}, every file's SHA-256 verified");
+                    return folder;
+                }
+                catch (Exception e) when (StorageCause.IsLocalRefusal(e))
+                {
+                    throw StorageException.From(e, location.Directory, $"fetch {dataset.Title} into this data cache", CacheAdvice);
+                }
+                catch (Exception e) when (e is DataSourceException or IOException or InvalidDataException or System.ComponentModel.Win32Exception)
+                {
+                    failures.Add($"{source.Description}: {e.Message}");
+                    log?.Report($"{dataset.Title}: {source.Description} failed: {e.Message}");
+                }
+                finally
+                {
+                    if (Directory.Exists(staging))
+                        Directory.Delete(staging, recursive: true);
+                }
             }
         }
-        if (!rootExisted && Directory.Exists(location.Directory) && !Directory.EnumerateFileSystemEntries(location.Directory).Any())
-            Directory.Delete(location.Directory);
+        finally
+        {
+            if (!rootExisted && Directory.Exists(location.Directory) && !Directory.EnumerateFileSystemEntries(location.Directory).Any())
+                Directory.Delete(location.Directory);
+        }
         throw new UserInputException(FailureMessage(dataset, folder, failures));
     }
+
+    private static readonly string CacheAdvice = $"--data-dir (or ${DataLocation.EnvironmentVariable}) chooses another folder";
 
     /// <summary>The staging folders of <paramref name="dataset"/> start with this, then the fetching process's id.</summary>
     private static string StagingPrefix(KnownDataset dataset) => $".{dataset.Name}.fetching-";

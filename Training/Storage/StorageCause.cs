@@ -24,6 +24,12 @@ public static class StorageCause
         _ => e.Message,
     };
 
+    /// <summary>
+    /// Whether <paramref name="e"/> is this machine's storage refusing a write (full, read-only, not permitted), as opposed
+    /// to a network or a source failing: another source would meet the same refusal.
+    /// </summary>
+    public static bool IsLocalRefusal(Exception e) => e is UnauthorizedAccessException or IOException { HResult: NoSpace or QuotaExceeded or ReadOnly };
+
     /// <summary>The first name on the way to <paramref name="path"/> (not the path itself) that is a file where a folder must be.</summary>
     private static string? FileOnTheWay(string path)
     {
