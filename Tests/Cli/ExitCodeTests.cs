@@ -36,6 +36,38 @@ public class ExitCodeTests
     }
 
     [Test]
+    public void AStorageFailureNoCommandWordedIsStillOneLineAndBadInput()
+    {
+        var (code, error) = Captured(() => throw new IOException("No space left on device : '/data/x'", 28));
+        Assert.That(code, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(error, Is.EqualTo("error: No space left on device : '/data/x'\n"));
+    }
+
+    [Test]
+    public void ADefectOfOursIsOneLineAskingForAReportNotAStackTrace()
+    {
+        var (code, error) = Captured(() => throw new InvalidOperationException("boom"));
+        Assert.That(code, Is.EqualTo(ExitCodes.Internal));
+        Assert.That(error, Does.StartWith("error: internal error (InvalidOperationException: boom); this is a defect of siamese: please report it"));
+        Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+    }
+
+    private static (int Code, string Error) Captured(Func<int> command)
+    {
+        var old = Console.Error;
+        var error = new StringWriter();
+        Console.SetError(error);
+        try
+        {
+            return (ExitCodes.Run(command), error.ToString().ReplaceLineEndings("\n"));
+        }
+        finally
+        {
+            Console.SetError(old);
+        }
+    }
+
+    [Test]
     public void ABadFileIsBadInputNotUsage()
     {
         using var folder = new TempFolder();
