@@ -14,6 +14,7 @@ namespace IlgpuSiamese.Kernels;
 /// .NET code and calls <see cref="MathF.FusedMultiplyAdd"/>. Every backend thus rounds once.
 /// A context whose kernels call it needs <see cref="Register"/> in its builder.
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching; Stryker places mutants of files outside its mutate globs too (docs/mutation-testing.md)
 public static class FusedMultiplyAdd
 {
     /// <summary>a·b + c, rounded once.</summary>

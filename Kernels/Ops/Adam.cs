@@ -34,6 +34,7 @@ public readonly struct AdamShape(int length, float beta1, float beta2, float eps
 /// Keras' Adam, one step over a block of parameters: m = β1·m + (1-β1)·g, v = β2·v + (1-β2)·g²,
 /// w -= α·m / (sqrt(v) + ε). Updates w, m and v in place; reads the accumulated gradient g.
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class AdamKernels
 {
     // w, m, v, g: (L)
@@ -54,6 +55,7 @@ public static class AdamKernels
         }
     }
 }
+// Stryker restore all
 
 /// <summary>The Adam update on one device.</summary>
 public sealed class Adam(ComputeDevice device)

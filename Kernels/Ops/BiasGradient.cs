@@ -13,6 +13,7 @@ public readonly struct BiasGradientShape(int rows, int columns)
     public readonly int Rows = rows;
     public readonly int Columns = columns;
 
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int RowsPerChunk => (Rows + Chunks - 1) / Chunks;
     public int PartialLength => Chunks * Columns;
 
@@ -26,6 +27,7 @@ public readonly struct BiasGradientShape(int rows, int columns)
 /// positions): partials[k, o] = Σ of dz's rows in block k, then db[o] += Σ_k partials[k, o].
 /// Gradient rule: dBias accumulates (+=).
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class BiasGradientKernels
 {
     // dz: (R, O)  partials: (Chunks, O)   partials[k, o] = Σ_{r in block k} dz[r, o], rows in order.
@@ -70,6 +72,7 @@ public static class BiasGradientKernels
         }
     }
 }
+// Stryker restore all
 
 /// <summary>The bias gradient on one device; conv and dense layers call it with their dz (positions or images x outputs).</summary>
 public sealed class BiasGradient(ComputeDevice device)

@@ -17,6 +17,7 @@ public readonly struct ContrastiveShape(int batch, float margin)
 /// per-pair loss; the training loss is its mean, so the backward includes the 1/N.
 /// Gradient rule: dDistance is an activation gradient, assigned (=).
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class ContrastiveLossKernels
 {
     // d, y: (N)  loss: (N)
@@ -45,6 +46,7 @@ public static class ContrastiveLossKernels
         }
     }
 }
+// Stryker restore all
 
 /// <summary>The contrastive loss on one device.</summary>
 public sealed class ContrastiveLoss(ComputeDevice device)

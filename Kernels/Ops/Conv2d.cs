@@ -19,14 +19,18 @@ public readonly struct Conv2dShape(int batch, int inChannels, int height, int wi
     public readonly int Relu = relu ? 1 : 0;
     public readonly int PadBefore = (kernel - 1) / 2;
 
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int InputLength => Batch * InChannels * Height * Width;
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int OutputLength => Batch * OutChannels * Height * Width;
     public int WeightLength => OutChannels * InChannels * Kernel * Kernel;
 
     /// <summary>C·K·K: the rows of the column matrix, one per tap.</summary>
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int Taps => InChannels * Kernel * Kernel;
 
     /// <summary>N·H·W: the columns of the column matrix, one per output position.</summary>
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int Positions => Batch * Height * Width;
 
     /// <summary>C·K·K·N·H·W: the column matrix's length.</summary>
@@ -57,6 +61,7 @@ public readonly struct Conv2dShape(int batch, int inChannels, int height, int wi
 /// any earlier pass add into one buffer; dInput is assigned (=). The forward leaves col in a buffer the
 /// caller keeps for the backward, so the input is laid out once per step. docs/math.md derives each line.
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static partial class Conv2dKernels
 {
     // j = n·H·W + h·W + w runs over every output position of the batch; ck = (c·K + kh)·K + kw over the taps.
@@ -254,6 +259,7 @@ public static partial class Conv2dKernels
     private static float PreActivationGradient(ArrayView<float> dOutput, ArrayView<float> output, int index, Conv2dShape s) =>
         s.Relu != 0 && output[index] <= 0f ? 0f : dOutput[index];
 }
+// Stryker restore all
 
 /// <summary>
 /// The convolution on one device. The caller owns the column matrix (the forward writes it, the backward

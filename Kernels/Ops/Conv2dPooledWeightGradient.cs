@@ -8,6 +8,7 @@ namespace IlgpuSiamese.Kernels.Ops;
 //   dW[o, t] = Σ_windows g · col[t, argmax],   dB[o] = Σ_windows g,   g = dPooled · [pooled > 0] (no mask without ReLU)
 // summed over a quarter of the positions, without forming dz (12.8-25.7 MB a step for the first convs).
 // Two fixed-order levels: per (image, channel) plane a partial sum, then the planes in image order.
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static partial class Conv2dKernels
 {
     // dPooled, pooled, argmax: (N, O, H/2, W/2)  col: (C·K·K, N·H·W)  partials: (N·O, C·K·K + 1), the bias last.
@@ -75,3 +76,4 @@ public static partial class Conv2dKernels
         return s.Relu == 0 ? gradients : Row16.WherePositive(gradients, Row16.Load(pooled, i));
     }
 }
+// Stryker restore all

@@ -57,8 +57,10 @@ public readonly struct ShiftedRunsShape
     public static ShiftedRunsShape InputGradient(Conv2dShape s) => new(s, forward: false);
 
     /// <summary>The forward adds the bias and applies the activation; the input gradient stores its sums.</summary>
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public bool IsForward => Direction > 0;
 
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int EdgeLength => Kernel * Kernel * EdgeRow;
 
     /// <summary>(channels, N·H·W) with the margins on both sides.</summary>
@@ -73,6 +75,7 @@ public readonly struct ShiftedRunsShape
 // step of the source's rows against w's column (row, tap), and a tile sums all K·K·Sources terms in registers and
 // writes its output once: no column matrix (C·K·K × N·H·W) is written and read back, neither the forward's im2col
 // nor the input gradient's dcol and col2im.
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static partial class Conv2dKernels
 {
     // edges: (K·K, H·W + 16)  edges[tap, q] = 1 when position q mod H·W, shifted by the tap, lies inside the image, else 0
@@ -156,11 +159,13 @@ public static partial class Conv2dKernels
         }
     }
 }
+// Stryker restore all
 
 /// <summary>
 /// The 8 × 16 accumulators of one <see cref="Conv2dKernels.Conv2dShiftedRuns"/> tile: rows are output channels,
 /// lanes consecutive positions of N·H·W (which may run from one image into the next).
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public struct ShiftedRunsTile
 {
     private Row16 row0, row1, row2, row3, row4, row5, row6, row7;
@@ -251,3 +256,4 @@ public struct ShiftedRunsTile
         output[(n * t.Rows + row) * area + p] = v;
     }
 }
+// Stryker restore all

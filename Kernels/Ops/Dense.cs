@@ -11,7 +11,9 @@ public readonly struct DenseShape(int batch, int inputs, int outputs, bool relu)
     public readonly int Outputs = outputs;
     public readonly int Relu = relu ? 1 : 0;
 
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int InputLength => Batch * Inputs;
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int OutputLength => Batch * Outputs;
     public int WeightLength => Outputs * Inputs;
 }
@@ -24,6 +26,7 @@ public readonly struct DenseShape(int batch, int inputs, int outputs, bool relu)
 /// Gradient rule: dWeight and dBias accumulate (+=), so the twin branches (one batch of 2N rows) and any
 /// earlier pass add into one buffer; dInput is assigned (=). docs/math.md derives each line.
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class DenseKernels
 {
     // dy, y: (N, Out)  dz: (N, Out)   dz = dy · [y > 0] (a copy without ReLU)
@@ -36,6 +39,7 @@ public static class DenseKernels
         }
     }
 }
+// Stryker restore all
 
 /// <summary>The dense layer on one device. Wᵀ (for the forward) and dz live in scratch buffers it owns.</summary>
 public sealed class Dense(ComputeDevice device)

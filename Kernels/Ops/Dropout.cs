@@ -23,6 +23,7 @@ public readonly struct DropoutShape(int length, float rate, uint seed, int step)
 /// of the Philox4x32-10 behind cuRAND and PyTorch's GPU dropout), counter = (index, step), key = seed:
 /// for one seed it is a bijection of the 64-bit counter, so no two (step, index) pairs share a draw.
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class DropoutMask
 {
     private const uint Multiplier = 0xD256D193;
@@ -49,11 +50,13 @@ public static class DropoutMask
     /// <summary>Whether element <paramref name="index"/> survives: its draw is at least the drop rate.</summary>
     public static bool Keep(uint seed, int step, int index, float rate) => Uniform(seed, step, index) >= rate;
 }
+// Stryker restore all
 
 /// <summary>
 /// Inverted dropout: y[i] = x[i] / (1 - rate) where the element is kept, else 0; rate 0 is the identity.
 /// The backward recomputes the same mask from (seed, step, i). Gradient rule: dInput is assigned (=).
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class DropoutKernels
 {
     // x: (L)  y: (L)
@@ -76,6 +79,7 @@ public static class DropoutKernels
         }
     }
 }
+// Stryker restore all
 
 /// <summary>Inverted dropout on one device.</summary>
 public sealed class Dropout(ComputeDevice device)

@@ -10,6 +10,7 @@ public readonly struct EuclideanDistanceShape(int batch, int features)
     public readonly int Batch = batch;
     public readonly int Features = features;
 
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int InputLength => Batch * Features;
 }
 
@@ -21,6 +22,7 @@ public readonly struct EuclideanDistanceShape(int batch, int features)
 /// clamp test is bit-for-bit the forward's (comparing the stored d with sqrt(floor) would depend on how
 /// each backend rounds sqrt); that costs F multiply-adds per item, nothing next to the towers.
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class EuclideanDistanceKernels
 {
     /// <summary>The floor on the squared distance (Keras' epsilon, 1e-7 in float32).</summary>
@@ -65,6 +67,7 @@ public static class EuclideanDistanceKernels
         }
     }
 }
+// Stryker restore all
 
 /// <summary>The pair distance on one device.</summary>
 public sealed class EuclideanDistance(ComputeDevice device)

@@ -7,6 +7,7 @@ namespace IlgpuSiamese.Kernels.Ops;
 /// Sets every element of a buffer to one value. Parameter gradients accumulate (+=), so each step starts by
 /// zeroing them with this kernel (a kernel, not a byte-wise MemSet, so any float value can be written).
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class FillKernels
 {
     // y: (L)
@@ -19,6 +20,7 @@ public static class FillKernels
         }
     }
 }
+// Stryker restore all
 
 /// <summary>Filling a buffer on one device.</summary>
 public sealed class Fill(ComputeDevice device)

@@ -55,8 +55,11 @@ public readonly struct GemmShape(int m, int n, int k, int aRowStride, int aColSt
     public const int TileRows = 8;
     public const int TileColumns = 16;
 
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int RowTiles => (M + TileRows - 1) / TileRows;
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int ColumnTiles => (N + TileColumns - 1) / TileColumns;
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int Tiles => RowTiles * ColumnTiles;
 
     /// <summary>
@@ -84,6 +87,7 @@ public readonly struct GemmShape(int m, int n, int k, int aRowStride, int aColSt
 /// C with fewer rows or columns than a tile goes to <see cref="GemmRows"/> (M &lt; 8) or <see cref="GemmElements"/>
 /// (N &lt; 16), which sum in the same order and so give the same bits.
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static partial class GemmKernels
 {
     // a: (M, K) through strides  b: (K, N) row-major, ldb  c: see GemmEpilogue; needs M >= 8 and N >= 16
@@ -287,11 +291,13 @@ public static partial class GemmKernels
         c[(n * s.M + row) * s.Area + p] = Row16.Activate(v + bias[row], s.Relu);
     }
 }
+// Stryker restore all
 
 /// <summary>
 /// Where a GEMM tile's registers sit in C (Row, Column) and the first row and column it stores; for the
 /// NCHW epilogue its first column as image and position (Column = Image·Area + Position).
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public readonly struct TileOrigin(int row, int column, int firstRow, int firstColumn, GemmShape s)
 {
     public readonly int Row = row;
@@ -301,6 +307,7 @@ public readonly struct TileOrigin(int row, int column, int firstRow, int firstCo
     public readonly int Image = column / s.Area;
     public readonly int Position = column - column / s.Area * s.Area;
 }
+// Stryker restore all
 
 /// <summary>Out-of-place transpose: y (Cols×Rows) from x (Rows×Cols), both row-major.</summary>
 public readonly struct TransposeShape(int rows, int columns)
@@ -308,6 +315,7 @@ public readonly struct TransposeShape(int rows, int columns)
     public readonly int Rows = rows;
     public readonly int Columns = columns;
 
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int Length => Rows * Columns;
 }
 

@@ -17,7 +17,9 @@ public readonly struct SharedTileShape(int side, GemmShape s)
     public const int SliceK = 16;
 
     public readonly int Side = side;
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int BlockSize => 4 * Side;
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int Threads => Side * Side;
     public int RowBlocks { get; } = (s.M + 4 * side - 1) / (4 * side);
     public int Blocks { get; } = (s.M + 4 * side - 1) / (4 * side) * ((s.N + 4 * side - 1) / (4 * side));
@@ -32,6 +34,7 @@ public readonly struct SharedTileShape(int side, GemmShape s)
     }
 }
 
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static partial class GemmKernels
 {
     // Rows of the staged A slice are padded by one float so that the threads storing one k (consecutive rows when
@@ -140,3 +143,4 @@ public static partial class GemmKernels
         EmitNchw(c, bias, row, n, column - n * s.Area, v, s);
     }
 }
+// Stryker restore all

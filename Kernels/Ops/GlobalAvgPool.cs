@@ -11,8 +11,11 @@ public readonly struct GlobalAvgPoolShape(int batch, int channels, int height, i
     public readonly int Height = height;
     public readonly int Width = width;
 
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int Area => Height * Width;
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int InputLength => Batch * Channels * Height * Width;
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int OutputLength => Batch * Channels;
 }
 
@@ -20,6 +23,7 @@ public readonly struct GlobalAvgPoolShape(int batch, int channels, int height, i
 /// Global average pooling: y[n,c] = (1/HW) Σ_h Σ_w x[n,c,h,w], summed by one thread in row-major order
 /// (a fixed order, so every backend repeats its bits). Gradient rule: dInput is assigned (=).
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class GlobalAvgPoolKernels
 {
     // x: (N, C, H, W)  y: (N, C)
@@ -44,6 +48,7 @@ public static class GlobalAvgPoolKernels
             dInput[i] = dOutput[i / area] / area;
     }
 }
+// Stryker restore all
 
 /// <summary>Global average pooling on one device.</summary>
 public sealed class GlobalAvgPool(ComputeDevice device)

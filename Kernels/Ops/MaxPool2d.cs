@@ -11,9 +11,13 @@ public readonly struct MaxPool2dShape(int batch, int channels, int height, int w
     public readonly int Height = height;
     public readonly int Width = width;
 
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int OutHeight => Height / 2;
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int OutWidth => Width / 2;
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int InputLength => Batch * Channels * Height * Width;
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int OutputLength => Batch * Channels * OutHeight * OutWidth;
 }
 
@@ -23,6 +27,7 @@ public readonly struct MaxPool2dShape(int batch, int channels, int height, int w
 /// window order on ties), which is all the backward needs.
 /// Gradient rule: dInput is assigned (=) everywhere, zero where an element is no window's maximum.
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class MaxPool2dKernels
 {
     // Each work item handles one row (of outputs forward, of inputs backward): integer divisions cost tens
@@ -82,6 +87,7 @@ public static class MaxPool2dKernels
         }
     }
 }
+// Stryker restore all
 
 /// <summary>Max pooling on one device.</summary>
 public sealed class MaxPool2d(ComputeDevice device)

@@ -7,6 +7,7 @@ namespace IlgpuSiamese.Kernels.Ops;
 /// Sixteen consecutive floats held in registers: one row of a GEMM's register tile, a run of a reduction. Written
 /// out as 16 fields and straight-line code, which a CPU OpenCL compiler turns into one 16-lane vector.
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public struct Row16
 {
     public const int Length = 16;
@@ -219,3 +220,4 @@ public struct Row16
         (((r.V0 + r.V1) + (r.V2 + r.V3)) + ((r.V4 + r.V5) + (r.V6 + r.V7)))
         + (((r.V8 + r.V9) + (r.V10 + r.V11)) + ((r.V12 + r.V13) + (r.V14 + r.V15)));
 }
+// Stryker restore all

@@ -17,6 +17,7 @@ public readonly struct SigmoidBceShape(int batch)
 /// training loss is its mean, so every backward uses dL/dz[n] = (p[n] - y[n]) / N.
 /// Gradient rule: dHeadWeight and dHeadBias accumulate (+=); dDistance is assigned (=).
 /// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class SigmoidBceKernels
 {
     // d, y: (N)  w, b: (1)  p, loss: (N)
@@ -63,6 +64,7 @@ public static class SigmoidBceKernels
         }
     }
 }
+// Stryker restore all
 
 /// <summary>The sigmoid + binary cross-entropy head on one device.</summary>
 public sealed class SigmoidBce(ComputeDevice device)

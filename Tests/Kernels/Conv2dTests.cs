@@ -121,6 +121,35 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
         Close.Assert("dBias", arrays.Read(dbDevice), db);
     }
 
+    /// <summary>
+    /// The relu flag read from the output alone: the reference reads the shape's Relu too, so a shape that ignored
+    /// the flag would match it either way (a mutant Stryker left alive, docs/mutation-testing.md).
+    /// </summary>
+    [Test]
+    public void ReluFlagDecidesWhetherNegativeOutputsAreKept([Values] bool inference)
+    {
+        var numbers = new Numbers();
+        using var arrays = new DeviceBuffers(Device);
+        var conv = Conv2d.On(Device);
+        var plain = new Conv2dShape(batch: 2, inChannels: 2, height: 5, width: 6, outChannels: 8, kernel: 3, relu: false);
+        var x = arrays.Upload(numbers.UniformFloat(plain.InputLength));
+        var w = arrays.Upload(numbers.UniformFloat(plain.WeightLength));
+        var b = arrays.Upload(numbers.UniformFloat(plain.OutChannels));
+        float[] Run(bool relu)
+        {
+            var s = new Conv2dShape(batch: 2, inChannels: 2, height: 5, width: 6, outChannels: 8, kernel: 3, relu);
+            var y = arrays.Poisoned(s.OutputLength);
+            if (inference)
+                conv.Infer(y, x, w, b, arrays.Poisoned(s.ColumnsLength), s);
+            else
+                conv.Forward(y, x, w, b, arrays.Poisoned(s.ColumnsLength), s);
+            return arrays.Read(y);
+        }
+        var linear = Run(relu: false);
+        Assert.That(linear, Has.Some.LessThan(0f), "without ReLU negative sums stay");
+        Assert.That(Run(relu: true), Is.EqualTo(linear.Select(v => Math.Max(0f, v)).ToArray()).AsCollection, "with ReLU max(0, ·)");
+    }
+
     [Test]
     public void TwoLaunchesGiveIdenticalBits()
     {

@@ -29,6 +29,32 @@ public class DenseKernelTests(string deviceId) : BackendFixture(deviceId)
             Close.That(comparison);
     }
 
+    /// <summary>
+    /// The relu flag read from the output alone: the reference reads the shape's Relu too, so a shape that ignored
+    /// the flag would match it either way (a mutant Stryker left alive, docs/mutation-testing.md).
+    /// </summary>
+    [Test]
+    public void ReluFlagDecidesWhetherNegativeOutputsAreKept()
+    {
+        var numbers = new Numbers();
+        using var arrays = new DeviceBuffers(Device);
+        var dense = Dense.On(Device);
+        var plain = new DenseShape(batch: 6, inputs: 20, outputs: 17, relu: false);
+        var x = arrays.Upload(numbers.UniformFloat(plain.InputLength));
+        var w = arrays.Upload(numbers.UniformFloat(plain.WeightLength));
+        var b = arrays.Upload(numbers.UniformFloat(plain.Outputs));
+        float[] Run(bool relu)
+        {
+            var s = new DenseShape(batch: 6, inputs: 20, outputs: 17, relu);
+            var y = arrays.Poisoned(s.OutputLength);
+            dense.Forward(y, x, w, b, s);
+            return arrays.Read(y);
+        }
+        var linear = Run(relu: false);
+        Assert.That(linear, Has.Some.LessThan(0f), "without ReLU negative sums stay");
+        Assert.That(Run(relu: true), Is.EqualTo(linear.Select(v => Math.Max(0f, v)).ToArray()).AsCollection, "with ReLU max(0, ·)");
+    }
+
     [Test]
     public void TwoLaunchesGiveIdenticalBits()
     {

@@ -51,6 +51,7 @@ public class GemmKernelTests(string deviceId) : BackendFixture(deviceId)
     [TestCase(8, 16, 3)]
     [TestCase(4, 40, 7)]
     [TestCase(9, 32, 12_345)] // K split into slices: few tiles, a long sum
+    [TestCase(9, 32, 12_346)] // the same, K not a multiple of the slice length: the last slice is shorter
     [TestCase(3, 20, 9_000)]
     public void AccumulateAddsEachElementOnce(int m, int n, int k)
     {
