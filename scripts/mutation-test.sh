@@ -3,7 +3,7 @@
 # Mutation testing with Stryker.NET (local tool, dotnet-tools.json) of Kernels/Ops (host side only: kernel bodies
 # are excluded, see docs/mutation-testing.md) and Network, against the Tests/Kernels and Tests/Network tests on the
 # CPU and OpenCL fixtures. Settings: stryker-config.kernels.json, stryker-config.network.json. Reports (HTML, JSON)
-# go to StrykerOutput/<project>/. About 35 minutes for kernels and 25 for network on a 2-core machine.
+# go to StrykerOutput/<project>/. About 47 minutes for kernels and 34 for network on a busy 2-core machine.
 # Example, one file only: scripts/mutation-test.sh kernels -m "**/Ops/Dense.cs"
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
