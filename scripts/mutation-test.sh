@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # scripts/mutation-test.sh [kernels|network|all] [extra Stryker options]
-# Mutation testing with Stryker.NET (local tool, dotnet-tools.json) of Kernels/Ops (host side only: kernel bodies
+# Mutation testing with Stryker.NET (local tool, .config/dotnet-tools.json) of Kernels/Ops (host side only: kernel bodies
 # are excluded, see docs/mutation-testing.md) and Network, against the Tests/Kernels and Tests/Network tests on the
-# CPU and OpenCL fixtures. Settings: stryker-config.kernels.json, stryker-config.network.json. Reports (HTML, JSON)
+# CPU and OpenCL fixtures. Settings: scripts/stryker-config.kernels.json, scripts/stryker-config.network.json. Reports (HTML, JSON)
 # go to StrykerOutput/<project>/. About 47 minutes for kernels and 34 for network on a busy 2-core machine.
 # Example, one file only: scripts/mutation-test.sh kernels -m "**/Ops/Dense.cs"
 set -euo pipefail
@@ -20,5 +20,5 @@ esac
 # solution mode, where a test project cannot be named.
 cd Tests
 for p in "${projects[@]}"; do
-  dotnet stryker -f "../stryker-config.$p.json" -O "../StrykerOutput/$p" --skip-version-check "$@"
+  dotnet stryker -f "../scripts/stryker-config.$p.json" -O "../StrykerOutput/$p" --skip-version-check "$@"
 done
