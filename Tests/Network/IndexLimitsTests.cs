@@ -36,6 +36,40 @@ public class IndexLimitsTests
         Assert.That(IndexLimits.Largest(tower, 2).What, Does.Contain("parameters"));
     }
 
+    [TestCase(1, 28, 28, 10, 784 * 10, "the input batch")]
+    [TestCase(1, 4, 4, 1, 64 * 16, "the activations of layer 1")]
+    public void EachTermIsCountedWhenItIsTheLargest(int channels, int height, int width, int images, long length, string what)
+    {
+        // a dense of one unit (activations: one value an image) or a 1x1 conv of 64 filters (im2col as small as its input)
+        LayerSpec layer = height == 28 ? new DenseSpec(1, Relu: false) : new ConvSpec(64, 1);
+        var largest = IndexLimits.Largest(new TowerSpec("test", new TensorShape(channels, height, width), [layer]), images);
+        Assert.That(largest.Length, Is.EqualTo(length));
+        Assert.That(largest.What, Does.StartWith(what));
+    }
+
+    [Test]
+    public void AConvsParametersAreItsPatchPlusBiasPerFilter()
+    {
+        // conv 3x3 over 2 channels of 1x1, 1000 filters: (2·3·3 + 1) · 1000 parameters outweigh 1000 activations and an 18-long im2col
+        var tower = new TowerSpec("test", new TensorShape(2, 1, 1), [new ConvSpec(1000, 3)]);
+        Assert.That(IndexLimits.Largest(tower, 1), Is.EqualTo(new LargestArray(19 * 1000, "the tower's parameters (one block: values, gradients, Adam's moments)")));
+    }
+
+    [Test]
+    public void Int32FitsUpToItsLargestValue()
+    {
+        Assert.That(new LargestArray(int.MaxValue, "").FitsInt32, Is.True);
+        Assert.That(new LargestArray(int.MaxValue + 1L, "").FitsInt32, Is.False);
+    }
+
+    [Test]
+    public void APoolTakesTwoByTwoButNotLess()
+    {
+        Assert.That(IndexLimits.OutputShape(new MaxPoolSpec(), new TensorShape(3, 2, 2)), Is.EqualTo(new TensorShape(3, 1, 1)));
+        Assert.That(IndexLimits.OutputShape(new MaxPoolSpec(), new TensorShape(3, 1, 2)), Is.Null);
+        Assert.That(IndexLimits.OutputShape(new MaxPoolSpec(), new TensorShape(3, 2, 1)), Is.Null);
+    }
+
     [Test]
     public void TrainingRefusesAConfigurationWhoseArraysOverflowInt32()
     {

@@ -24,10 +24,18 @@ public class SiameseNetworkTests(string deviceId) : BackendFixture(deviceId)
         new(SmallTower(globalPool: false), LossKind.Contrastive, 1f),
         new(SmallTower(globalPool: true), LossKind.Contrastive, 1f),
         new(SmallTower(globalPool: false), LossKind.Triplet, 10f), // a wide margin keeps every random triplet inside the hinge
+        // Eight filters: on CPUs the conv's inference forward takes its own path (shifted runs, no column matrix), and
+        // training must not, since its backward reads the column matrix the training forward writes.
+        new(new TowerSpec("test", new TensorShape(1, 6, 6), [new ConvSpec(8, 3), new MaxPoolSpec(), new DenseSpec(3, false)]), LossKind.Contrastive, 1f),
     ];
 
+    private static readonly string[] TowerNames = ["flat", "gap+dropout", "flat", "gap+dropout", "flat", "8 filters"];
+
     public static IEnumerable<TestCaseData> Cases() =>
-        Configs.Select((c, i) => new TestCaseData(i).SetArgDisplayNames($"{c.Loss} {(i % 2 == 1 ? "gap+dropout" : "flat")}"));
+        Configs.Select((c, i) => new TestCaseData(i).SetArgDisplayNames($"{c.Loss} {TowerNames[i]}"));
+
+    /// <summary>The configurations whose head is a pair head (BCE, contrastive); the triplet head scores pairs on the host.</summary>
+    public static IEnumerable<TestCaseData> PairHeadCases() => Cases().Where(c => Configs[(int)c.Arguments[0]!].Loss != LossKind.Triplet);
 
     /// <summary>Random images for every image of <paramref name="batch"/> examples, laid out as the network takes them.</summary>
     private static double[] LoadInputs(SiameseNetwork network, Numbers numbers, int batch)
@@ -179,6 +187,34 @@ public class SiameseNetworkTests(string deviceId) : BackendFixture(deviceId)
         Assert.That(step.Distances.ToArray(), Is.EqualTo(Read(network.Head.Distances(batch))).AsCollection);
         if (network.Head is IlgpuSiamese.Network.Heads.BceHead bce)
             Assert.That(step.Probabilities.ToArray(), Is.EqualTo(Read(bce.Probabilities(batch))).AsCollection);
+    }
+
+    /// <summary>Scoring's read puts each pair's distance, loss (and BCE probability) at its place in the outputs, and nothing else.</summary>
+    [TestCaseSource(nameof(PairHeadCases))]
+    public void ReadPairsPlacesTheScoredPairsOutputs(int config)
+    {
+        const int batch = 5, start = 2;
+        using var network = new SiameseNetwork(Device, Configs[config], batch, Seed);
+        LoadInputs(network, new Numbers(), batch);
+        LoadLabels(network, batch);
+        network.ForwardPairs(batch);
+        Device.Synchronize();
+        float[] Poisoned() => Enumerable.Repeat(float.NaN, start + batch + 1).ToArray();
+        var outputs = new IlgpuSiamese.Network.Heads.PairOutputs(Poisoned(), Poisoned(), Poisoned(), new float[start + batch + 1]);
+        network.Head.ReadPairs(outputs, start, batch);
+
+        var (distances, losses) = (new float[batch], new float[batch]);
+        network.Head.Distances(batch).CopyToCPU(distances);
+        network.Head.Losses(batch).CopyToCPU(losses);
+        Assert.That(outputs.Distances[start..(start + batch)], Is.EqualTo(distances).AsCollection);
+        Assert.That(outputs.Losses[start..(start + batch)], Is.EqualTo(losses).AsCollection);
+        Assert.That(new[] { outputs.Distances[1], outputs.Distances[^1], outputs.Losses[1], outputs.Losses[^1] }, Is.All.NaN, "only the pairs' own places");
+        if (network.Head is IlgpuSiamese.Network.Heads.BceHead bce)
+        {
+            var probabilities = new float[batch];
+            bce.Probabilities(batch).CopyToCPU(probabilities);
+            Assert.That(outputs.Probabilities[start..(start + batch)], Is.EqualTo(probabilities).AsCollection);
+        }
     }
 
     [TestCaseSource(nameof(Cases))]
