@@ -4,7 +4,7 @@ namespace IlgpuSiamese.Benchmarks.EndToEnd;
 /// Makes TorchSharp 0.107.0's native bridge loadable on Debian 12 before anything touches TorchSharp.
 /// libLibTorchSharp.so asks for GLIBCXX_3.4.32, which Debian 12's libstdc++ (3.4.30) lacks; the one symbol
 /// under that version has no relocation against it, so marking the requirement weak (VER_FLG_WEAK) is
-/// enough (FACTS.md, "The peer to beat"). Only the copy in this program's own output folder is edited,
+/// enough. Only the copy in this program's own output folder is edited,
 /// never a package cache; the edit replaces the file rather than writing through it, and is idempotent.
 /// </summary>
 public static class TorchSharpNative

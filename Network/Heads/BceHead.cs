@@ -18,7 +18,7 @@ public sealed class BceHead : PairHead
     {
         bce = new SigmoidBce(device);
         // A positive head weight makes the gradient pull same-class pairs apart until the towers collapse
-        // under the distance floor (FACTS.md: "stuck at 50%"); start it negative.
+        // under the distance floor (the "stuck at 50%" of siamese training); start it negative.
         weight = parameters.AddWeight("head.weight", 1, 1, 1, nonPositive: true);
         bias = parameters.AddBias("head.bias", 1);
     }
