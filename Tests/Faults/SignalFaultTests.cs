@@ -49,6 +49,10 @@ public class SignalFaultTests : FaultScenario
         using var training = SiameseProcess.Start(["train", "--dataset", Dataset, "--preset", "flat", "--pairs-per-image", "4", "--train-pairs", "512",
             "--batch-size", "256", "--test-pairs", "8", "--device", "cpu", "--epochs", "10000", "--out", Run]);
         Assert.That(WaitForCheckpoint(training), Is.True, "a first checkpoint");
+        // The epoch's end is a safe point too: wait until its history is written and the next step has begun.
+        while (!File.Exists(Path.Combine(Run, "history.csv")) && !training.HasExited)
+            Thread.Sleep(20);
+        Thread.Sleep(500);
         Machine.Signal(training.Id, PosixSignal.SIGINT);
         // A signal sent while the same one is still pending merges with it: the second press comes a moment later, as a person's does.
         Thread.Sleep(200);
