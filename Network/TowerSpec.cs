@@ -35,7 +35,7 @@ public sealed record TowerSpec(string Preset, TensorShape Input, IReadOnlyList<L
     public static readonly string[] PresetNames = [FlatPreset, KerasPreset];
 
     /// <summary>
-    /// The original project's tower (ARCHITECTURE.md): conv 2×2 → pool → dropout, twice, global average
+    /// The original Keras project's tower: conv 2×2 → pool → dropout, twice, global average
     /// pooling, dense to the embedding. 19,888 parameters with the defaults (19,890 with the BCE head).
     /// </summary>
     public static TowerSpec Keras(int embedding = 48, int filters = 64, float dropout = 0.3f) =>
