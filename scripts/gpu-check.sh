@@ -50,7 +50,7 @@ source_version() {
 }
 
 pack() {
-  local bundle="${1:-$root/gpu-check-bundle.tar.xz}" stage dotnet_root runtime cli="$root/Cli/bin/Release/net10.0" file
+  local bundle="${1:-$root/gpu-check-bundle.tar.xz}" dotnet_root runtime cli="$root/Cli/bin/Release/net10.0" file
   [ "$(uname -sm)" = "Linux x86_64" ] || die "--pack bundles this machine's .NET runtime, which must be Linux x86-64 (GPU machines are)"
   command -v dotnet >/dev/null || die "--pack needs the .NET SDK"
   echo "Building the CLI (Release)..."
@@ -61,7 +61,7 @@ pack() {
   dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
   runtime=$(ls "$dotnet_root/shared/Microsoft.NETCore.App" | grep '^10\.' | sort -V | tail -n 1)
   [ -n "$runtime" ] || die "no .NET 10 runtime in $dotnet_root/shared/Microsoft.NETCore.App"
-  stage=$(mktemp -d)
+  stage=$(mktemp -d)  # global: the trap runs after this function has returned
   trap 'rm -rf "$stage"' EXIT
   mkdir -p "$stage/dotnet/shared/Microsoft.NETCore.App" "$stage/cli/runtimes" "$stage/data/mnist"
   cp -a "$dotnet_root/dotnet" "$dotnet_root/host" "$dotnet_root/LICENSE.txt" "$dotnet_root/ThirdPartyNotices.txt" "$stage/dotnet/"
@@ -116,10 +116,12 @@ export NO_COLOR=1
 budget="${GPU_CHECK_SECONDS:-590}"
 start=$SECONDS
 steps=()
+# summary [VERDICT]: OUT/summary.txt, the steps so far and the verdict last.
 summary() {
   {
     printf '%-12s %-7s %8s  %s\n' step result seconds output
     printf '%s\n' "${steps[@]}"
+    [ $# -eq 0 ] || echo "$1"
   } >"$out/summary.txt"
 }
 
@@ -130,7 +132,7 @@ step() {
   shift 3
   left=$((budget - (SECONDS - start)))
   [ "$left" -lt "$limit" ] && limit=$left
-  [ "$limit" -gt 0 ] || fail "$name" 124 "the run's $budget s were spent before it began"
+  [ "$limit" -gt 0 ] || fail "$name" "the run's $budget s were spent before it began"
   echo "== $name: $* (at most $limit s)"
   if [ "$stdout" = - ]; then
     timeout -k 10 "$limit" "$@" >"$out/$name.log" 2>&1
@@ -139,24 +141,23 @@ step() {
   fi
   code=$?
   if [ "$code" -ne 0 ]; then
-    [ "$code" -eq 124 ] || [ "$code" -eq 137 ] && fail "$name" "$code" "timed out after $limit s" "$stdout"
-    fail "$name" "$code" "exit code $code" "$stdout"
+    [ "$code" -eq 124 ] || [ "$code" -eq 137 ] && fail "$name" "timed out after $limit s" "$stdout"
+    fail "$name" "exit code $code" "$stdout"
   fi
   passed "$name" $((SECONDS - began)) "$([ "$stdout" = - ] && echo "$name.log" || echo "$stdout, $name.log")"
 }
 
 passed() { steps+=("$(printf '%-12s %-7s %8s  %s' "$1" passed "$2" "$3")"); summary; }
 
-# fail NAME CODE WHY [STDOUT]: the step's log's last lines, the summary, and exit 1.
+# fail NAME WHY [STDOUT]: the step's log's last lines (and its STDOUT file's), the summary, and exit 1.
 fail() {
-  local name="$1" why="$3" stdout="${4:--}" file
+  local name="$1" why="$2" stdout="${3:--}" file
   steps+=("$(printf '%-12s %-7s %8s  %s' "$name" FAILED - "$why")")
-  summary
+  summary "gpu-check: FAILED at step $name ($why) after $((SECONDS - start)) s on $device, commit $(source_version); outputs in $out"
   for file in "$out/$name.log" "$out/$stdout"; do
     [ -s "$file" ] && { echo "-- last lines of $file:"; tail -n 20 "$file"; }
   done
-  cat "$out/summary.txt"
-  echo "gpu-check: FAILED at step $name ($why); outputs in $out" >&2
+  cat "$out/summary.txt" >&2
   exit 1
 }
 
@@ -169,7 +170,7 @@ if [ -f "$bundle" ]; then
     tar -xJf "$bundle" -C "$out/bundle" >"$out/build.log" 2>&1
   else
     python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$bundle" "$out/bundle" >"$out/build.log" 2>&1
-  fi || fail build $? "could not unpack $bundle"
+  fi || fail build "could not unpack $bundle"
   echo "bundle $(cat "$out/bundle/VERSION"); this checkout: $(source_version)" | tee -a "$out/build.log"
   siamese=("$out/bundle/dotnet/dotnet" "$out/bundle/cli/siamese.dll")
   export DOTNET_ROOT="$out/bundle/dotnet"
@@ -178,7 +179,7 @@ if [ -f "$bundle" ]; then
   passed build $((SECONDS - began)) "build.log (bundle $(cut -d' ' -f3 "$out/bundle/VERSION"))"
 else
   command -v dotnet >/dev/null ||
-    fail build 127 "no dotnet here: install the .NET 10 SDK, or make the bundle with --pack where it is (see the header of $0)"
+    fail build "no dotnet here: install the .NET 10 SDK, or make the bundle with --pack where it is (see the header of $0)"
   step build 300 - dotnet build "$root/Cli/Cli.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly
   siamese=(dotnet "$root/Cli/bin/Release/net10.0/siamese.dll")
 fi
@@ -191,14 +192,14 @@ step devices-json 60 devices.json "${siamese[@]}" devices --json
 found=$(awk -v want="$kind" '/"id":/ { id = $2; gsub(/[",]/, "", id) } /"kind":/ { k = $2; gsub(/[",]/, "", k) }
   /"name":/ { name = $0; sub(/^[^:]*: "/, "", name); sub(/",?$/, "", name) }
   /"usable": true/ && k == want { print id, name; exit }' "$out/devices.json")
-[ -n "$found" ] || fail usable 1 "no usable $kind device: see devices.txt" devices.txt
+[ -n "$found" ] || fail usable "no usable $kind device: see devices.txt" devices.txt
 passed usable 0 "$found"
 
 step selftest 180 selftest.txt "${siamese[@]}" selftest --device "$device"
 
 step layers 120 layers.txt "${siamese[@]}" bench --layers --device "$device" --tower "$towers" "${layers_options[@]}"
 step layers-json 120 layers.json "${siamese[@]}" bench --layers --device "$device" --tower "$towers" "${layers_options[@]}" --json
-grep -q '"floorMs": [0-9]' "$out/layers.json" || fail roofline 1 "no op has a roofline floor (floorMs): the device's peak and bandwidth are unknown" layers.json
+grep -q '"floorMs": [0-9]' "$out/layers.json" || fail roofline "no op has a roofline floor (floorMs): the device's peak and bandwidth are unknown" layers.json
 passed roofline 0 "layers.txt: floor ms, × floor"
 
 step rates 150 rates.txt "${siamese[@]}" bench --device "$device" --tower "$towers" "${rates_options[@]}"
@@ -229,11 +230,11 @@ began=$SECONDS
   untimed "$out/train-a/history.csv"
 } >"$out/identical.txt"
 cmp <(weights "$out/train-a/model.siamese") <(weights "$out/train-b/model.siamese") >>"$out/identical.txt" 2>&1 ||
-  fail identical 1 "the two runs' weights differ: see identical.txt" identical.txt
+  fail identical "the two runs' weights differ: see identical.txt" identical.txt
 cmp <(untimed "$out/train-a/history.csv") <(untimed "$out/train-b/history.csv") >>"$out/identical.txt" 2>&1 ||
-  fail identical 1 "the two runs' histories differ: see identical.txt" identical.txt
-[ "$(weights "$out/train-a/model.siamese" | wc -c)" -gt 1000 ] || fail identical 1 "the model holds no weights" identical.txt
+  fail identical "the two runs' histories differ: see identical.txt" identical.txt
+[ "$(weights "$out/train-a/model.siamese" | wc -c)" -gt 1000 ] || fail identical "the model holds no weights" identical.txt
 passed identical $((SECONDS - began)) identical.txt
 
+summary "gpu-check: all ${#steps[@]} steps passed in $((SECONDS - start)) s on $device ($found), commit $(source_version); outputs in $out"
 cat "$out/summary.txt"
-echo "gpu-check: all ${#steps[@]} steps passed in $((SECONDS - start)) s on $device; outputs in $out"

@@ -37,10 +37,11 @@ public class GpuCheckScriptTests
         var output = temp["check"];
         var (code, stdout, stderr) = RunScript(["--dry", output], new Dictionary<string, string>());
         Assert.That(code, Is.Zero, stderr);
-        Assert.That(stdout.TrimEnd().Split('\n')[^1], Does.StartWith($"gpu-check: all {Steps.Length} steps passed in ").And.Contain(" on opencl;"));
         var summary = File.ReadAllLines(Path.Combine(output, "summary.txt"));
-        Assert.That(summary.Skip(1).Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..2]),
+        Assert.That(summary[1..^1].Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..2]),
             Is.EqualTo(Steps.Select(step => new[] { step, "passed" })));
+        Assert.That(summary[^1], Does.StartWith($"gpu-check: all {Steps.Length} steps passed in ").And.Contain(" on opencl (opencl:0 "));
+        Assert.That(stdout.TrimEnd().Split('\n')[^1], Is.EqualTo(summary[^1]));
         Assert.That(File.ReadAllText(Path.Combine(output, "layers.txt")), Does.Contain("floor ms"));
         Assert.That(File.ReadAllText(Path.Combine(output, "rates.json")), Does.Contain("\"training\"").And.Contain("\"inference\""));
         var weights = File.ReadAllLines(Path.Combine(output, "identical.txt")).Take(2).Select(line => line[line.IndexOf(':')..]).ToList();
@@ -55,10 +56,13 @@ public class GpuCheckScriptTests
         var output = temp["check"];
         var (code, stdout, stderr) = RunScript([output], new Dictionary<string, string> { ["GPU_CHECK_DEVICE"] = "cuda" });
         Assert.That(code, Is.EqualTo(1));
-        Assert.That(stderr.TrimEnd().Split('\n')[^1], Is.EqualTo($"gpu-check: FAILED at step usable (no usable cuda device: see devices.txt); outputs in {output}"));
+        var verdict = stderr.TrimEnd().Split('\n')[^1];
+        Assert.That(verdict, Does.StartWith("gpu-check: FAILED at step usable (no usable cuda device: see devices.txt) after ")
+            .And.EndWith($"; outputs in {output}"));
         Assert.That(stdout, Does.Contain("-- last lines of " + Path.Combine(output, "devices.txt")));
         var summary = File.ReadAllLines(Path.Combine(output, "summary.txt"));
-        Assert.That(summary[^1], Does.StartWith("usable").And.Contain("FAILED"));
+        Assert.That(summary[^2], Does.StartWith("usable").And.Contain("FAILED"));
+        Assert.That(summary[^1], Is.EqualTo(verdict));
         Assert.That(File.Exists(Path.Combine(output, "selftest.txt")), Is.False, "no step runs after the failed one");
     }
 
