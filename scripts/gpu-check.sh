@@ -31,8 +31,8 @@
 # The bundle, for a GPU machine with no .NET SDK (or no NuGet packages and no network): on a machine with the
 # SDK and MNIST in its cache (x86-64 Linux), `scripts/gpu-check.sh --pack` writes gpu-check-bundle.tar.xz
 # (about 40 MB, git-ignored): the CLI built in Release, the .NET runtime it runs on, and MNIST. Copy it into
-# the repository's root on the GPU machine (or name it in GPU_CHECK_BUNDLE); the check then unpacks it into
-# OUT/bundle and runs from there instead of building, and says which commit the bundle was built from.
+# the repository's root on the GPU machine (or name it in GPU_CHECK_BUNDLE); the check then unpacks it into a
+# temporary folder and runs from there instead of building, and says which commit the bundle was built from.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mnist_files=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
@@ -164,19 +164,20 @@ fail() {
 # The build, or the bundle unpacked; sets siamese (the command that runs the CLI).
 if [ -f "$bundle" ]; then
   began=$SECONDS
-  echo "== build: unpacking $bundle"
-  mkdir -p "$out/bundle"
+  unpacked=$(mktemp -d) || fail build "could not make a temporary folder"
+  trap 'rm -rf "$unpacked"' EXIT
+  echo "== build: unpacking $bundle into $unpacked"
   if command -v xz >/dev/null; then
-    tar -xJf "$bundle" -C "$out/bundle" >"$out/build.log" 2>&1
+    tar -xJf "$bundle" -C "$unpacked" >"$out/build.log" 2>&1
   else
-    python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$bundle" "$out/bundle" >"$out/build.log" 2>&1
+    python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$bundle" "$unpacked" >"$out/build.log" 2>&1
   fi || fail build "could not unpack $bundle"
-  echo "bundle $(cat "$out/bundle/VERSION"); this checkout: $(source_version)" | tee -a "$out/build.log"
-  siamese=("$out/bundle/dotnet/dotnet" "$out/bundle/cli/siamese.dll")
-  export DOTNET_ROOT="$out/bundle/dotnet"
+  echo "bundle $(cat "$unpacked/VERSION"); this checkout: $(source_version)" | tee -a "$out/build.log"
+  siamese=("$unpacked/dotnet/dotnet" "$unpacked/cli/siamese.dll")
+  export DOTNET_ROOT="$unpacked/dotnet"
   ldconfig -p 2>/dev/null | grep -q libicuuc || export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
-  [ -n "${ILGPU_SIAMESE_DATA:-}" ] || export ILGPU_SIAMESE_DATA="$out/bundle/data"
-  passed build $((SECONDS - began)) "build.log (bundle $(cut -d' ' -f3 "$out/bundle/VERSION"))"
+  [ -n "${ILGPU_SIAMESE_DATA:-}" ] || export ILGPU_SIAMESE_DATA="$unpacked/data"
+  passed build $((SECONDS - began)) "build.log (bundle $(cut -d' ' -f3 "$unpacked/VERSION"))"
 else
   command -v dotnet >/dev/null ||
     fail build "no dotnet here: install the .NET 10 SDK, or make the bundle with --pack where it is (see the header of $0)"
