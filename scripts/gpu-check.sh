@@ -20,8 +20,8 @@
 # train-a/ and train-b/ (model, history, config), identical.txt, and summary.txt (each step passed or failed,
 # and its seconds), which is also printed at the end.
 #
-# Device: GPU_CHECK_DEVICE, default cuda. --dry (or GPU_CHECK_DEVICE=opencl, or cpu) runs every step on that
-# device with small sizes, in about 2-3 minutes on PoCL: CI runs it so (Tests/Cli/GpuCheckScriptTests.cs).
+# Device: GPU_CHECK_DEVICE, default cuda. --dry (or GPU_CHECK_DEVICE=opencl) runs every step on PoCL
+# (or any OpenCL device) with small sizes, in about 2-3 minutes: CI runs it so (Tests/Cli/GpuCheckScriptTests.cs).
 #
 # Data: training needs MNIST (the benchmarks take synthetic images without it). It is read from the cache,
 # $ILGPU_SIAMESE_DATA or ~/.cache/ilgpu-siamese, and fetched there when missing and a network is there.
