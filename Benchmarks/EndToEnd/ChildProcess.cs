@@ -51,7 +51,12 @@ public sealed record ChildProcess(string Host, string Program)
     public EngineReport RunEngine(EngineSetting setting, string tower, EndToEndOptions options)
     {
         var args = EngineChildCommand.Arguments(setting, tower, options);
-        var output = Run(args, setting.Environment);
+        return ReadReport(Run(args, setting.Environment), args);
+    }
+
+    /// <summary>The report in a child's stdout: the last line that starts with the marker (native libraries may print too).</summary>
+    public static EngineReport ReadReport(string output, IReadOnlyList<string> args)
+    {
         var line = output.Split('\n').LastOrDefault(l => l.StartsWith(EngineChildCommand.Marker, StringComparison.Ordinal))
                    ?? throw new ChildProcessException($"the child `{string.Join(' ', args)}` printed no report");
         return JsonSerializer.Deserialize<EngineReport>(line[EngineChildCommand.Marker.Length..], EngineChildCommand.Json)
