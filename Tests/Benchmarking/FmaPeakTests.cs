@@ -1,3 +1,10 @@
+using System.Text.RegularExpressions;
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Measuring;
 using IlgpuSiamese.Oracle;
 using IlgpuSiamese.Oracle.Checks;
@@ -39,9 +46,23 @@ public class FmaPeakTests(string deviceId) : BackendFixture(deviceId)
     }
 }
 
-public class FmaPeakFlopsTests
+public class FmaPeakOfflineTests
 {
     [Test]
     public void ALaunchCountsTwoFlopsPerLanePerChainPerStep() =>
         Assert.That(FmaPeak.Flops(new FmaPeakParams(Items: 3, Iterations: 5)), Is.EqualTo(2.0 * 3 * 8 * 16 * 5));
+
+    /// <summary>With no GPU here, the kernel is compiled to PTX as a GPU would run it: every step of every lane a fused multiply-add.</summary>
+    [Test]
+    public void ItCompilesToPtxWithAFusedMultiplyAddPerLaneAndChain()
+    {
+        using var context = Context.Create(b => b.Optimize(OptimizationLevel.O2).EnableAlgorithms().EnableFusedMultiplyAdd());
+        using var backend = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_90), CudaArchitecture.SM_90,
+            CudaInstructionSet.ISA_80, nvvmAPI: null);
+        var kernel = typeof(FmaPeak).GetMethod(nameof(FmaPeak.FmaChains))!;
+        var ptx = ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), KernelSpecialization.Empty)).PTXAssembly;
+
+        Assert.That(Regex.Count(ptx, @"\bfma\.rn\.f32\b"), Is.GreaterThanOrEqualTo(FmaPeak.FloatsPerItem));
+        Assert.That(ptx, Does.Not.Contain("mul.f32").And.Not.Contain("mul.rn.f32"), "an unfused product");
+    }
 }
