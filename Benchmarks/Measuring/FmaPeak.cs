@@ -117,7 +117,7 @@ public static class FmaPeak
 
     /// <summary>
     /// The best GFLOP/s of several launches of about <paramref name="secondsPerLaunch"/> each on <paramref name="device"/>,
-    /// after one untimed launch (it compiles the kernel) and one that sizes the iterations to that time.
+    /// after one untimed launch (it compiles the kernel) and two that size the iterations to that time.
     /// </summary>
     public static DevicePeak Measure(ComputeDevice device, double secondsPerLaunch = 0.1, int launches = 5)
     {
@@ -130,9 +130,12 @@ public static class FmaPeak
         factors.CopyFromCPU(Enumerable.Repeat(1f / 32, FactorLength).ToArray());
         var p = new FmaPeakParams(items, 64);
         Launch(device, result.View, factors.View, p);
-        var once = Time(() => Launch(device, result.View, factors.View, p));
-        var scale = secondsPerLaunch / once;
-        p = p with { Iterations = (int)Math.Clamp(p.Iterations * scale, 64, 1 << 24) };
+        // Sized twice: a short first launch is mostly launch overhead, which would make the later ones too short.
+        for (var sizing = 0; sizing < 2; sizing++)
+        {
+            var seconds = Time(() => Launch(device, result.View, factors.View, p));
+            p = p with { Iterations = (int)Math.Clamp(p.Iterations * secondsPerLaunch / seconds, 64, 1 << 24) };
+        }
         var best = 0.0;
         for (var launch = 0; launch < launches; launch++)
             best = Math.Max(best, Flops(p) / Time(() => Launch(device, result.View, factors.View, p)) / 1e9);
