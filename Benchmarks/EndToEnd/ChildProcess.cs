@@ -47,11 +47,14 @@ public sealed record ChildProcess(string Host, string Program)
         return output;
     }
 
-    /// <summary>Runs one engine setting's sample in a child and reads its report back.</summary>
+    /// <summary>Runs one engine setting's sample in a child and reads its report back; a child that ran with another wait policy is an error.</summary>
     public EngineReport RunEngine(EngineSetting setting, string tower, EndToEndOptions options)
     {
         var args = EngineChildCommand.Arguments(setting, tower, options);
-        return ReadReport(Run(args, setting.Environment), args);
+        var report = ReadReport(Run(args, setting.Environment), args);
+        if (setting.WaitPolicy is { } policy && !string.Equals(report.Facts.OmpWaitPolicy, policy, StringComparison.OrdinalIgnoreCase))
+            throw new ChildProcessException($"the child `{string.Join(' ', args)}` ran with OMP_WAIT_POLICY={report.Facts.OmpWaitPolicy}, not {policy}");
+        return report;
     }
 
     /// <summary>The report in a child's stdout: the last line that starts with the marker (native libraries may print too).</summary>

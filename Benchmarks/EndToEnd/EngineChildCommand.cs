@@ -43,8 +43,22 @@ public static class EngineChildCommand
         "--seed", o.Seed.ToString(CultureInfo.InvariantCulture), .. o.DataDir is null ? Array.Empty<string>() : ["--data-dir", o.DataDir],
     ];
 
+    public const string Usage = """
+        Benchmarks e2e-engine --engine ilgpu|torchsharp|onnxruntime --threads N [--device D] [--wait-policy ACTIVE|PASSIVE]
+                              [--twins-in-one-call] [--tower flat|keras] [--samples 1] [--warmup 3] [--seconds 1]
+                              [--data-dir DIR] [--seed 42]
+            internal: what `e2e` starts for each sample of each engine setting; prints one line, "e2e-engine-report: "
+            and the figures as JSON. Run it by hand to see one setting alone (--wait-policy goes into OMP_WAIT_POLICY
+            before libtorch loads, unless that is set already).
+        """;
+
     public static int Run(string[] args)
     {
+        if (args is ["--help"] or ["-h"])
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
         try
         {
             var (setting, rest) = EngineSetting.Parse(args);
