@@ -27,7 +27,10 @@ public sealed class OnnxPairEngine : IPairEngine
     private static readonly string[] InputNames = [OnnxExport.FirstInput, OnnxExport.SecondInput];
     private static readonly string[] OutputNames = [OnnxExport.Distance, OnnxExport.Similarity];
 
-    public string Id => "onnxruntime cpu";
+    public string Id => IdOf(Threads);
+
+    /// <summary>"onnxruntime cpu 2t": the peer at one intra-op thread count, as tables and ratios name it.</summary>
+    public static string IdOf(int threads) => $"onnxruntime cpu {threads}t";
     public string Description => $"ONNX Runtime {Version} (CPU, {Threads} intra-op threads)";
     public string Tower { get; }
     public int TrainBatch { get; }

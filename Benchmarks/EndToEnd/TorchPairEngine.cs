@@ -10,9 +10,12 @@ namespace IlgpuSiamese.Benchmarks.EndToEnd;
 /// <summary>
 /// The same siamese networks in TorchSharp (libtorch on the CPU), the peer this engine is measured against:
 /// the same towers, heads, losses, Adam settings, batch sizes, images and pairs, in the same order.
-/// A step: gather both branches' images out of the whole set (one tensor), zero gradients, both towers,
-/// distance, loss per pair, backward of the mean, Adam, per-pair losses read back. Inference: no gradients,
-/// no dropout, distances (and BCE probabilities) and per-pair losses read back, as the evaluator does.
+/// A step: gather both branches' images out of the whole set, zero gradients, both towers, distance, loss per
+/// pair, backward of the mean, Adam, per-pair losses read back. Inference: no gradients, no dropout, distances
+/// (and BCE probabilities) and per-pair losses read back, as the evaluator does. The towers run as two calls of
+/// N images, or as one call of 2N (<see cref="TwinsInOneCall"/>: both images gathered into one tensor, the
+/// embeddings split after), which may suit libtorch's threads better; e2e measures both.
+/// Every call first sets libtorch's intra-op thread count to <see cref="Threads"/>.
 /// </summary>
 public sealed class TorchPairEngine : IPairEngine
 {
@@ -22,12 +25,14 @@ public sealed class TorchPairEngine : IPairEngine
     private readonly Tensor trainImages, testImages;
     private readonly PairSet trainPairs, testPairs;
     private readonly LossKind loss;
-    private readonly long[] first, second, inferenceFirst, inferenceSecond;
+    private readonly long[] first, second, inferenceFirst, inferenceSecond, bothTrain, bothInference;
     private readonly float[] labels, inferenceLabels, losses, inferenceDistances, inferenceProbabilities, inferenceLosses;
     private int trainCursor, inferenceCursor;
 
-    public string Id => "torchsharp cpu";
-    public string Description => $"TorchSharp {TorchSharpVersion} (libtorch CPU, {torch.get_num_threads()} threads)";
+    public string Id => IdOf(Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"), Threads, TwinsInOneCall);
+    public string Description => $"TorchSharp {TorchSharpVersion}, libtorch CPU";
+    public int Threads { get; }
+    public bool TwinsInOneCall { get; }
     public string Tower { get; }
     public int TrainBatch { get; }
     public int InferenceBatch { get; }
@@ -38,8 +43,19 @@ public sealed class TorchPairEngine : IPairEngine
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0]
         ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "?";
 
-    public TorchPairEngine(string towerName, BenchmarkData data, int trainBatch = 64, int inferenceBatch = 256, int seed = 42)
+    /// <summary>"torchsharp cpu PASSIVE 2t two calls": one configuration of the peer, as tables and ratios name it.</summary>
+    public static string IdOf(string? waitPolicy, int threads, bool twinsInOneCall) =>
+        $"torchsharp cpu {(string.IsNullOrEmpty(waitPolicy) ? "default-wait" : waitPolicy)} {threads}t {CallsOf(twinsInOneCall)}";
+
+    public static string CallsOf(bool twinsInOneCall) => twinsInOneCall ? "one call" : "two calls";
+
+    public TorchPairEngine(string towerName, BenchmarkData data, int threads, bool twinsInOneCall = false, int trainBatch = 64,
+        int inferenceBatch = 256, int seed = 42)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        Threads = threads;
+        TwinsInOneCall = twinsInOneCall;
+        torch.set_num_threads(threads);
         Tower = towerName;
         TrainBatch = trainBatch;
         InferenceBatch = inferenceBatch;
@@ -65,6 +81,7 @@ public sealed class TorchPairEngine : IPairEngine
         testPairs = data.TestPairs;
         (first, second, labels, losses) = (new long[trainBatch], new long[trainBatch], new float[trainBatch], new float[trainBatch]);
         (inferenceFirst, inferenceSecond) = (new long[inferenceBatch], new long[inferenceBatch]);
+        (bothTrain, bothInference) = (new long[2 * trainBatch], new long[2 * inferenceBatch]);
         (inferenceLabels, inferenceDistances, inferenceProbabilities, inferenceLosses) =
             (new float[inferenceBatch], new float[inferenceBatch], new float[inferenceBatch], new float[inferenceBatch]);
     }
@@ -145,6 +162,17 @@ public sealed class TorchPairEngine : IPairEngine
         return bytes.to_type(ScalarType.Float32).div_(255f);
     }
 
+    /// <summary>The embeddings of both images of every pair: two calls of the tower, or one call on the 2N images.</summary>
+    private (Tensor First, Tensor Second) Embed(Tensor images, long[] firstIndices, long[] secondIndices, long[] both)
+    {
+        if (!TwinsInOneCall)
+            return (tower.call(images.index_select(0, torch.tensor(firstIndices))), tower.call(images.index_select(0, torch.tensor(secondIndices))));
+        firstIndices.CopyTo(both, 0);
+        secondIndices.CopyTo(both, firstIndices.Length);
+        var embeddings = tower.call(images.index_select(0, torch.tensor(both)));
+        return (embeddings.narrow(0, 0, firstIndices.Length), embeddings.narrow(0, firstIndices.Length, secondIndices.Length));
+    }
+
     /// <summary>d = sqrt(max(Σ (a-b)², 1e-7)) per pair.</summary>
     private static Tensor Distance(Tensor a, Tensor b) => (a - b).square().sum(1).clamp_min(1e-7).sqrt();
 
@@ -161,6 +189,7 @@ public sealed class TorchPairEngine : IPairEngine
 
     public void Train(int steps)
     {
+        torch.set_num_threads(Threads);
         tower.train();
         for (var s = 0; s < steps; s++)
         {
@@ -174,11 +203,10 @@ public sealed class TorchPairEngine : IPairEngine
             }
             trainCursor += TrainBatch;
             using var scope = torch.NewDisposeScope();
-            var a = trainImages.index_select(0, torch.tensor(first));
-            var b = trainImages.index_select(0, torch.tensor(second));
             var y = torch.tensor(labels);
             optimizer.zero_grad();
-            var distance = Distance(tower.call(a), tower.call(b));
+            var (a, b) = Embed(trainImages, first, second, bothTrain);
+            var distance = Distance(a, b);
             var (perPair, _) = PerPairLoss(distance, y);
             perPair.mean().backward();
             optimizer.step();
@@ -190,6 +218,7 @@ public sealed class TorchPairEngine : IPairEngine
 
     public void Infer(int batches)
     {
+        torch.set_num_threads(Threads);
         tower.eval();
         using var noGrad = torch.no_grad();
         var count = Math.Max(1, testPairs.Count / InferenceBatch);
@@ -205,9 +234,8 @@ public sealed class TorchPairEngine : IPairEngine
             }
             inferenceCursor = (inferenceCursor + 1) % count;
             using var scope = torch.NewDisposeScope();
-            var a = testImages.index_select(0, torch.tensor(inferenceFirst));
-            var b = testImages.index_select(0, torch.tensor(inferenceSecond));
-            var distance = Distance(tower.call(a), tower.call(b));
+            var (a, b) = Embed(testImages, inferenceFirst, inferenceSecond, bothInference);
+            var distance = Distance(a, b);
             var (perPair, probability) = PerPairLoss(distance, torch.tensor(inferenceLabels));
             distance.data<float>().CopyTo(inferenceDistances);
             probability?.data<float>().CopyTo(inferenceProbabilities);

@@ -19,9 +19,10 @@ public sealed record OpTiming(int Order, string Op, string Kind, int? Layer, str
 }
 
 /// <summary>A per-layer profile of one tower's training step on one device.</summary>
+/// <param name="Peak">The measured peak (<see cref="FmaPeak"/>): the floors' and the % of peak's.</param>
 /// <param name="StepMedianMs">The whole step, TrainingStep.Run timed on its own (one synchronisation at its end).</param>
 public sealed record LayerProfileResult(string Tower, DeviceInfo Device, string Description, int Pairs, int Images, int Parameters,
-    DevicePeak Peak, DeviceBandwidth Bandwidth, IReadOnlyList<OpTiming> Ops, double StepMedianMs, IReadOnlyList<double> StepSamplesMs)
+    DevicePeak Peak, DevicePeak NominalPeak, DeviceBandwidth Bandwidth, IReadOnlyList<OpTiming> Ops, double StepMedianMs, IReadOnlyList<double> StepSamplesMs)
 {
     public double SumOfMediansMs => Ops.Sum(o => o.MedianMs);
 
@@ -99,9 +100,9 @@ public sealed class LayerProfile : IDisposable
             var opSamples = samples.Select(s => s[i]).ToArray();
             return new OpTiming(i, o.Op, o.Kind, o.Layer, o.Pass, BenchmarkStatistics.Median(opSamples), opSamples, o.Cost);
         }).ToList();
-        var (peak, bandwidth) = Roofline.RoofsOf(device);
+        var roofs = Roofline.RoofsOf(device);
         return new LayerProfileResult(tower, device.Info, $"{device.Name} ({device.Info.Parallelism} {device.Info.ParallelismUnit})",
-            batch, Images, network.Parameters.Length, peak, bandwidth, rows, BenchmarkStatistics.Median(stepSamples), stepSamples);
+            batch, Images, network.Parameters.Length, roofs.Peak, roofs.NominalPeak, roofs.Bandwidth, rows, BenchmarkStatistics.Median(stepSamples), stepSamples);
     }
 
     private void NextBatch()

@@ -47,7 +47,7 @@ public static class BenchCommand
         var layers = new Option<bool>("--layers")
         {
             Description = "Profile one training step op by op instead: every layer's forward and backward, the head, zeroing, Adam and the image gather, " +
-                          "with time, FLOPs, bytes, GFLOP/s against the device's peak and time against its roofline floor (FLOPs at the peak or bytes at the memory bandwidth, whichever is longer) (medians of --repetitions steps after --warmup).",
+                          "with time, FLOPs, bytes, GFLOP/s against the device's peak as measured by a kernel of fused multiply-adds (the nominal one beside it) and time against its roofline floor (FLOPs at that peak or bytes at the memory bandwidth, whichever is longer) (medians of --repetitions steps after --warmup).",
         };
         var batch = new Option<int>("--batch")
         {

@@ -10,7 +10,7 @@ namespace IlgpuSiamese.Cli.Commands;
 /// <summary>
 /// <c>siamese bench --layers</c>: one training step op by op (<see cref="LayerProfile"/>), a table per tower and
 /// device sorted by time, with each op's share of the step, its modelled FLOPs and bytes, GFLOP/s against
-/// the device's nominal peak and its time against its roofline floor; the sum of the ops against the whole step timed on its own.
+/// the peak measured on the device (<see cref="FmaPeak"/>, the nominal one beside it) and its time against its roofline floor; the sum of the ops against the whole step timed on its own.
 /// </summary>
 public static class BenchLayers
 {
@@ -51,7 +51,7 @@ public static class BenchLayers
 
     private static object ToJson(BenchmarkData data, int pairs, int repetitions, int warmup, int seed, List<LayerProfileResult> results) => new
     {
-        units = new { time = "ms (median)", flops = "FLOP", bytes = "bytes (modelled compulsory traffic)", rate = "GFLOP/s", bandwidth = "GB/s", floor = "ms: max(FLOPs at the peak, bytes at the bandwidth)" },
+        units = new { time = "ms (median)", flops = "FLOP", bytes = "bytes (modelled compulsory traffic)", rate = "GFLOP/s", bandwidth = "GB/s", floor = "ms: max(FLOPs at the measured peak, bytes at the bandwidth)" },
         data = new { source = data.Source, data.Synthetic },
         settings = new { pairs, repetitions, warmup, seed, processorCount = Environment.ProcessorCount },
         results = results.Select(r => new
@@ -63,6 +63,7 @@ public static class BenchLayers
             r.Images,
             r.Parameters,
             peak = new { gflopsPerSecond = r.Peak.GflopsPerSecond, assumption = r.Peak.Assumption },
+            nominalPeak = new { gflopsPerSecond = r.NominalPeak.GflopsPerSecond, assumption = r.NominalPeak.Assumption },
             bandwidth = new { gbPerSecond = r.Bandwidth.GigabytesPerSecond, assumption = r.Bandwidth.Assumption },
             step = new { medianMs = r.StepMedianMs, samplesMs = r.StepSamplesMs },
             sumOfOpsMs = r.SumOfMediansMs,
@@ -112,7 +113,7 @@ public static class BenchLayers
             AnsiConsole.MarkupLine($"Sum of the ops {r.SumOfMediansMs:0.00} ms; the whole step measured on its own {r.StepMedianMs:0.00} ms " +
                                    $"(median, [[{r.StepSamplesMs.Min():0.00}-{r.StepSamplesMs.Max():0.00}]]), {flops / 1e9:0.000} GFLOP a step: " +
                                    $"{flops / (r.StepMedianMs * 1e6):0.0} GFLOP/s overall.");
-            AnsiConsole.MarkupLine(Markup.Escape($"Peak: {r.Peak.Assumption}. Bandwidth: {r.Bandwidth.Assumption}. " +
+            AnsiConsole.MarkupLine(Markup.Escape($"Peak: {r.Peak.Assumption} (nominal: {r.NominalPeak.Assumption}). Bandwidth: {r.Bandwidth.Assumption}. " +
                                                  $"Floor: the longer of an op's FLOPs at the peak and its bytes at the bandwidth; the whole step's floor {r.Ops.Sum(o => r.FloorMs(o) ?? 0):0.00} ms."));
         }
     }
