@@ -305,24 +305,6 @@ public sealed class Conv2d(ComputeDevice device)
         ShiftedRuns(output, weight, bias, source, t);
     }
 
-    /// <summary>Whether <see cref="InferPooled"/> runs this shape: on CPUs, from 4 output channels.</summary>
-    public bool InfersPooled(Conv2dShape s) => !device.Info.IsGpu && new PooledRunsShape(s).Fits;
-
-    /// <summary>
-    /// The forward when no backward follows and a 2×2 max-pool comes next, in one pass (<see cref="Conv2dKernels.Conv2dPooledShiftedRuns"/>):
-    /// pooled (N, O, H/2, W/2) is the pool of <see cref="Infer"/>'s output, and neither that output nor the pool's argmax is written.
-    /// </summary>
-    public void InferPooled(ArrayView<float> pooled, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias, Conv2dShape s)
-    {
-        var t = new PooledRunsShape(s);
-        var source = channelMajorInput.Get(t.SourceLength);
-        device.Run(Conv2dKernels.Conv2dChannelMajor, device.Launch((long)s.Batch * s.InChannels), source, input, s, t.Margin);
-        var runs = ShiftedRunsShape.Forward(s);
-        var edges = edgeTable.Get(runs.EdgeLength);
-        device.Run(Conv2dKernels.Conv2dShiftedRunsEdges, device.Launch(runs.EdgeLength), edges, runs);
-        device.Run(Conv2dKernels.Conv2dPooledShiftedRuns, device.LaunchTiles(t.Tiles), pooled, weight, bias, source, edges, t);
-    }
-
     // col: as the forward of this input left it  w: (O, C, K, K)  dx: (N, C, H, W) or empty  dw: (O, C, K, K)  db: (O)
     public void Backward(ArrayView<float> dInput, ArrayView<float> dWeight, ArrayView<float> dBias, ConvOutputGradient gradient,
         ArrayView<float> col, ArrayView<float> weight, Conv2dShape s)

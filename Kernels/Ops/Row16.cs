@@ -188,29 +188,6 @@ public struct Row16
         return x;
     }
 
-    /// <summary>The larger of x and y, lane by lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Row16 Max(Row16 x, Row16 y)
-    {
-        x.V0 = y.V0 > x.V0 ? y.V0 : x.V0;
-        x.V1 = y.V1 > x.V1 ? y.V1 : x.V1;
-        x.V2 = y.V2 > x.V2 ? y.V2 : x.V2;
-        x.V3 = y.V3 > x.V3 ? y.V3 : x.V3;
-        x.V4 = y.V4 > x.V4 ? y.V4 : x.V4;
-        x.V5 = y.V5 > x.V5 ? y.V5 : x.V5;
-        x.V6 = y.V6 > x.V6 ? y.V6 : x.V6;
-        x.V7 = y.V7 > x.V7 ? y.V7 : x.V7;
-        x.V8 = y.V8 > x.V8 ? y.V8 : x.V8;
-        x.V9 = y.V9 > x.V9 ? y.V9 : x.V9;
-        x.V10 = y.V10 > x.V10 ? y.V10 : x.V10;
-        x.V11 = y.V11 > x.V11 ? y.V11 : x.V11;
-        x.V12 = y.V12 > x.V12 ? y.V12 : x.V12;
-        x.V13 = y.V13 > x.V13 ? y.V13 : x.V13;
-        x.V14 = y.V14 > x.V14 ? y.V14 : x.V14;
-        x.V15 = y.V15 > x.V15 ? y.V15 : x.V15;
-        return x;
-    }
-
     /// <summary>act(v + bias) for each of the 16 values; act is max(0, ·) when relu != 0, else the identity.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Row16 Activate(Row16 v, float bias, int relu)

@@ -100,46 +100,6 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
             Close.That(comparison);
     }
 
-    /// <summary>
-    /// Inference followed by a 2×2 max-pool in one pass (<see cref="Conv2d.InferPooled"/>), against the float64 convolution then
-    /// pool, and, where <see cref="Conv2d.Infer"/> sums shifted runs too (8 output channels or more), bit for bit against it then
-    /// <see cref="MaxPool2d"/> (with fewer it sums a GEMM, channels before taps): odd heights and widths (a last row or
-    /// column in no window), widths over 16 (several column pieces a row), channel counts not a multiple of 4 (a last row tile
-    /// moved back), one input channel, even and odd kernels, with and without ReLU.
-    /// </summary>
-    [TestCase(3, true, 1, 32, 28, 28)]
-    [TestCase(2, true, 1, 6, 7, 9)]
-    [TestCase(3, false, 3, 9, 6, 33)]
-    [TestCase(5, true, 9, 4, 5, 4)]
-    [TestCase(2, false, 16, 8, 14, 14)]
-    [TestCase(3, true, 2, 5, 2, 2)]
-    public void InferencePooledInOnePassMatchesReferenceAndTheUnfusedBits(int kernel, bool relu, int inChannels, int outChannels, int height, int width)
-    {
-        var s = new Conv2dShape(batch: 3, inChannels, height, width, outChannels, kernel, relu);
-        var conv = Conv2d.On(Device);
-        if (!conv.InfersPooled(s))
-            Assert.Ignore($"{DeviceId} is a GPU: inference keeps the convolution and the pool apart there");
-        var pool = new MaxPool2dShape(s.Batch, s.OutChannels, s.Height, s.Width);
-        var numbers = new Numbers();
-        var x = numbers.UniformFloat(s.InputLength);
-        var w = numbers.UniformFloat(s.WeightLength);
-        var b = numbers.UniformFloat(s.OutChannels, -0.2, 0.2);
-        var (expected, _) = MaxPool2dReference.Forward(Conv2dReference.Forward(x, w, b, s), pool);
-        using var arrays = new DeviceBuffers(Device);
-        var (xDevice, wDevice, bDevice) = (arrays.Upload(x), arrays.Upload(w), arrays.Upload(b));
-        var fused = arrays.Poisoned(pool.OutputLength);
-        conv.InferPooled(fused, xDevice, wDevice, bDevice, s);
-        var pooled = arrays.Read(fused);
-        Close.Assert("pooled inference", pooled, expected);
-        if (!ShiftedRunsShape.Forward(s).Fits)
-            return;
-        var y = arrays.Poisoned(s.OutputLength);
-        conv.Infer(y, xDevice, wDevice, bDevice, arrays.Poisoned(s.ColumnsLength), s);
-        var apart = arrays.Poisoned(pool.OutputLength);
-        new MaxPool2d(Device).Forward(apart, arrays.PoisonedInt(pool.OutputLength), y, pool);
-        Assert.That(pooled, Is.EqualTo(arrays.Read(apart)).AsCollection, "the same bits as the convolution, then the pool");
-    }
-
     [Test]
     public void WithoutAnInputGradientOnlyTheParametersGetOne()
     {
