@@ -186,6 +186,9 @@ public static class BenchCommand
     private static void Print(BenchmarkData data, ThroughputOptions options, List<Row> rows, IReadOnlyList<ThroughputRatio> ratios,
         List<MemoryProfile> memory)
     {
+        // Redirected output is 80 columns to Spectre, which would fold every row; a file or a pipe can take a wide table.
+        if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 110)
+            AnsiConsole.Profile.Width = 110;
         AnsiConsole.MarkupLine($"Data: {Markup.Escape(data.Source)}. Batches: training 64 pairs, inference 256 pairs. " +
                                $"Medians of {options.Repetitions} samples of ~{options.SecondsPerSample:0.##} s each, [[min-max]].");
         var table = new Table().AddColumns("tower", "device", "training pairs/s", "inference pairs/s", "host bytes/step", "device memory");
