@@ -49,10 +49,13 @@ public static class BenchCommand
             Description = "Profile one training step op by op instead: every layer's forward and backward, the head, zeroing, Adam and the image gather, " +
                           "with time, FLOPs, bytes, GFLOP/s against the device's peak as measured by a kernel of fused multiply-adds (the nominal one beside it) and time against its roofline floor (FLOPs at that peak or bytes at the memory bandwidth, whichever is longer) (medians of --repetitions steps after --warmup).",
         };
-        var batch = new Option<int>("--batch")
+        var inference = new Option<bool>("--inference")
         {
-            Description = "Pairs per training step for --layers (64 as in training; smaller for a quick look on a slow device).",
-            DefaultValueFactory = _ => 64,
+            Description = "With --layers: profile an inference batch (the evaluator's forward without dropout, the head, the read back) instead of a training step.",
+        };
+        var batch = new Option<int?>("--batch")
+        {
+            Description = "Pairs per profiled step or batch for --layers (default 64 as in training, 256 with --inference; smaller for a quick look on a slow device).",
         }.Within(1, 4096);
         var json = CommonOptions.Json();
         var dataDir = CommonOptions.DataDir();
@@ -60,15 +63,18 @@ public static class BenchCommand
         var command = new Command("bench",
             "Time training and inference (pairs/s, medians) per tower and accelerator, side by side; device memory against batch size.")
         {
-            device, tower, repetitions, seconds, warmup, layers, batch, json, dataDir, seed,
+            device, tower, repetitions, seconds, warmup, layers, inference, batch, json, dataDir, seed,
         };
         command.SetAction(parse =>
         {
             var options = new ThroughputOptions(parse.GetValue(repetitions), parse.GetValue(warmup), parse.GetValue(seconds));
             var towers = BenchmarkTowers.Parse(parse.GetValue(tower)!);
             if (parse.GetValue(layers))
-                return BenchLayers.Run(parse.GetValue(device)!, towers, parse.GetValue(batch), parse.GetValue(repetitions), parse.GetValue(warmup),
-                    parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(seed));
+            {
+                var profileInference = parse.GetValue(inference);
+                return BenchLayers.Run(parse.GetValue(device)!, towers, parse.GetValue(batch) ?? (profileInference ? 256 : 64), profileInference,
+                    parse.GetValue(repetitions), parse.GetValue(warmup), parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(seed));
+            }
             return Run(parse.GetValue(device)!, towers, options, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(seed));
         });
         return command;
@@ -180,6 +186,9 @@ public static class BenchCommand
     private static void Print(BenchmarkData data, ThroughputOptions options, List<Row> rows, IReadOnlyList<ThroughputRatio> ratios,
         List<MemoryProfile> memory)
     {
+        // Redirected output is 80 columns to Spectre, which would fold every row; a file or a pipe can take a wide table.
+        if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 110)
+            AnsiConsole.Profile.Width = 110;
         AnsiConsole.MarkupLine($"Data: {Markup.Escape(data.Source)}. Batches: training 64 pairs, inference 256 pairs. " +
                                $"Medians of {options.Repetitions} samples of ~{options.SecondsPerSample:0.##} s each, [[min-max]].");
         var table = new Table().AddColumns("tower", "device", "training pairs/s", "inference pairs/s", "host bytes/step", "device memory");

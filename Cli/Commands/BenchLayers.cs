@@ -14,46 +14,58 @@ namespace IlgpuSiamese.Cli.Commands;
 /// </summary>
 public static class BenchLayers
 {
-    public static int Run(string deviceOption, IReadOnlyList<string> towers, int pairs, int repetitions, int warmup, bool asJson,
-        string? dataDir, int seed)
+    public static int Run(string deviceOption, IReadOnlyList<string> towers, int pairs, bool inference, int repetitions, int warmup,
+        bool asJson, string? dataDir, int seed)
     {
         var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         var log = new BenchCommand.Reporter(message => stderr.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
         var ids = BenchmarkDevices.Resolve(deviceOption);
         var data = BenchmarkData.Load(dataDir, seed, log);
         log.Report($"Data: {data.Source}.");
-        if (data.TrainPairs.Count < pairs)
-            throw new UserInputException($"--batch {pairs} is more than the {data.TrainPairs.Count} training pairs.");
+        var available = inference ? data.TestPairs.Count : data.TrainPairs.Count;
+        if (available < pairs)
+            throw new UserInputException($"--batch {pairs} is more than the {available} {(inference ? "test" : "training")} pairs.");
         var results = new List<LayerProfileResult>();
         foreach (var tower in towers)
         {
             foreach (var id in ids)
             {
-                log.Report($"{tower} on {id}: {warmup} warm-up steps, then {repetitions} profiled steps of {pairs} pairs");
+                var what = inference ? "inference batches" : "steps";
+                log.Report($"{tower} on {id}: {warmup} warm-up {what}, then {repetitions} profiled {what} of {pairs} pairs");
                 using var device = ComputeDevice.Open(id);
-                using var profile = new LayerProfile(device, tower, data, pairs, seed);
-                results.Add(profile.Measure(repetitions, warmup));
+                if (inference)
+                {
+                    using var profile = new InferenceProfile(device, tower, data, pairs, seed);
+                    results.Add(profile.Measure(repetitions, warmup));
+                }
+                else
+                {
+                    using var profile = new LayerProfile(device, tower, data, pairs, seed);
+                    results.Add(profile.Measure(repetitions, warmup));
+                }
             }
         }
         if (asJson)
-            Console.WriteLine(JsonSerializer.Serialize(ToJson(data, pairs, repetitions, warmup, seed, results), JsonOutput.Options));
+            Console.WriteLine(JsonSerializer.Serialize(ToJson(data, pairs, inference, repetitions, warmup, seed, results), JsonOutput.Options));
         else
-            Print(data, repetitions, results);
+            Print(data, inference, repetitions, results);
         return ExitCodes.Ok;
     }
 
     private static string Short(string pass) => pass switch { "forward" => "fwd", "backward" => "bwd", _ => pass };
+
+    private static string Unit(bool inference) => inference ? "inference batch" : "training step";
 
     private static double Percent(double part, double whole) => whole > 0 ? 100 * part / whole : 0;
 
     private static double? PercentOfPeak(OpTiming op, DevicePeak peak) =>
         op.GflopsPerSecond is { } g && peak.GflopsPerSecond is { } p && p > 0 ? 100 * g / p : null;
 
-    private static object ToJson(BenchmarkData data, int pairs, int repetitions, int warmup, int seed, List<LayerProfileResult> results) => new
+    private static object ToJson(BenchmarkData data, int pairs, bool inference, int repetitions, int warmup, int seed, List<LayerProfileResult> results) => new
     {
         units = new { time = "ms (median)", flops = "FLOP", bytes = "bytes (modelled compulsory traffic)", rate = "GFLOP/s", bandwidth = "GB/s", floor = "ms: max(FLOPs at the measured peak, bytes at the bandwidth)" },
         data = new { source = data.Source, data.Synthetic },
-        settings = new { pairs, repetitions, warmup, seed, processorCount = Environment.ProcessorCount },
+        settings = new { profiled = Unit(inference), pairs, repetitions, warmup, seed, processorCount = Environment.ProcessorCount },
         results = results.Select(r => new
         {
             tower = r.Tower,
@@ -88,13 +100,13 @@ public static class BenchLayers
         }),
     };
 
-    private static void Print(BenchmarkData data, int repetitions, List<LayerProfileResult> results)
+    private static void Print(BenchmarkData data, bool inference, int repetitions, List<LayerProfileResult> results)
     {
         // Redirected output is 80 columns to Spectre, which would fold every row; a file or a pipe can take a wide table.
         if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 110)
             AnsiConsole.Profile.Width = 110;
-        AnsiConsole.MarkupLine($"Data: {Markup.Escape(data.Source)}. One training step op by op, the device synchronised around each op; " +
-                               $"ms: medians of {repetitions} steps; % step: of the whole step timed on its own. FLOPs and bytes are modelled from the shapes (Benchmarks/Measuring/OpCosts.cs).");
+        AnsiConsole.MarkupLine($"Data: {Markup.Escape(data.Source)}. One {Unit(inference)} op by op, the device synchronised around each op; " +
+                               $"ms: medians of {repetitions}; % step: of the whole {Unit(inference)} timed on its own. FLOPs and bytes are modelled from the shapes (Benchmarks/Measuring/OpCosts.cs).");
         foreach (var r in results)
         {
             AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(r.Tower)}[/] on {Markup.Escape($"{r.Device.Id} {r.Description}")}: " +
@@ -110,11 +122,11 @@ public static class BenchLayers
                     r.FloorMs(o) is { } floor ? $"{floor:0.000}" : "-", r.TimesFloor(o) is { } times ? $"{times:0.0}" : "-");
             AnsiConsole.Write(table);
             var flops = r.Ops.Sum(o => o.Cost.Flops);
-            AnsiConsole.MarkupLine($"Sum of the ops {r.SumOfMediansMs:0.00} ms; the whole step measured on its own {r.StepMedianMs:0.00} ms " +
-                                   $"(median, [[{r.StepSamplesMs.Min():0.00}-{r.StepSamplesMs.Max():0.00}]]), {flops / 1e9:0.000} GFLOP a step: " +
+            AnsiConsole.MarkupLine($"Sum of the ops {r.SumOfMediansMs:0.00} ms; the whole {Unit(inference)} measured on its own {r.StepMedianMs:0.00} ms " +
+                                   $"(median, [[{r.StepSamplesMs.Min():0.00}-{r.StepSamplesMs.Max():0.00}]]), {flops / 1e9:0.000} GFLOP: " +
                                    $"{flops / (r.StepMedianMs * 1e6):0.0} GFLOP/s overall.");
             AnsiConsole.MarkupLine(Markup.Escape($"Peak: {r.Peak.Assumption} (nominal: {r.NominalPeak.Assumption}). Bandwidth: {r.Bandwidth.Assumption}. " +
-                                                 $"Floor: the longer of an op's FLOPs at the peak and its bytes at the bandwidth; the whole step's floor {r.Ops.Sum(o => r.FloorMs(o) ?? 0):0.00} ms."));
+                                                 $"Floor: the longer of an op's FLOPs at the peak and its bytes at the bandwidth; the whole {Unit(inference)}'s floor {r.Ops.Sum(o => r.FloorMs(o) ?? 0):0.00} ms."));
         }
     }
 }

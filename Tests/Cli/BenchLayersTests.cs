@@ -68,6 +68,29 @@ public class BenchLayersTests
     }
 
     [Test]
+    public void InferenceProfileHasEveryLayerOnceForwardTheHeadAndTheReadBack()
+    {
+        using var folder = new TempFolder();
+        var result = CliRunner.Run("bench", "--layers", "--inference", "--device", "cpu:0", "--tower", "keras", "--repetitions", "1",
+            "--warmup", "0", "--batch", "2", "--json", "--data-dir", folder["data"]);
+        Assert.That(result.Code, Is.Zero, result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        Assert.That(json.RootElement.GetProperty("settings").GetProperty("profiled").GetString(), Is.EqualTo("inference batch"));
+        var profile = json.RootElement.GetProperty("results").EnumerateArray().Single();
+        Assert.That(profile.GetProperty("images").GetInt32(), Is.EqualTo(4), "both images of 2 pairs");
+        var ops = profile.GetProperty("ops").EnumerateArray().ToList();
+        Assert.That(ops.Select(o => o.GetProperty("pass").GetString()), Is.All.EqualTo("infer"));
+        string[] kinds = ["conv", "maxpool", "dropout", "conv", "maxpool", "dropout", "gap", "dense"];
+        for (var layer = 0; layer < kinds.Length; layer++)
+            Assert.That(ops.Count(o => o.GetProperty("layer").ValueKind == JsonValueKind.Number && o.GetProperty("layer").GetInt32() == layer &&
+                                       o.GetProperty("kind").GetString() == kinds[layer]), Is.EqualTo(1), $"layer {layer}");
+        Assert.That(ops.Select(o => o.GetProperty("kind").GetString()), Is.SupersetOf(new[] { "gather", "head", "read" }));
+        Assert.That(ops.Select(o => o.GetProperty("kind").GetString()), Has.None.EqualTo("adam").And.None.EqualTo("zero"));
+        const double conv3 = 2.0 * 4 * 64 * 14 * 14 * 64 * 2 * 2;
+        Assert.That(ops.Single(o => o.GetProperty("op").GetString()!.StartsWith("3 conv")).GetProperty("flops").GetDouble(), Is.EqualTo(conv3));
+    }
+
+    [Test]
     public void ConvBytesCountTheIm2ColPassAndTheProduct()
     {
         // N = 4, C = 1, 28×28, O = 64, K = 2: the column matrix is 4 × 3136 floats, written and read once;
