@@ -73,6 +73,7 @@ public static class BenchLayers
                 kind = o.Kind,
                 layer = o.Layer,
                 pass = o.Pass,
+                path = o.Path,
                 medianMs = o.MedianMs,
                 samplesMs = o.SamplesMs,
                 percentOfStep = Percent(o.MedianMs, r.StepMedianMs),
@@ -98,12 +99,12 @@ public static class BenchLayers
         {
             AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(r.Tower)}[/] on {Markup.Escape($"{r.Device.Id} {r.Description}")}: " +
                                    $"{r.Pairs} pairs ({r.Images} images through the tower), {r.Parameters:N0} parameters");
-            var table = new Table().AddColumns("op", "pass", "ms", "% step", "GFLOP", "MB", "GFLOP/s", "% peak", "floor ms", "× floor");
+            var table = new Table().AddColumns("op", "pass", "path", "ms", "% step", "GFLOP", "MB", "GFLOP/s", "% peak", "floor ms", "× floor");
             table.Columns[0].NoWrap();
-            foreach (var c in table.Columns.Skip(2))
+            foreach (var c in table.Columns.Skip(3))
                 c.RightAligned();
             foreach (var o in r.Ops.OrderByDescending(o => o.MedianMs))
-                table.AddRow(Markup.Escape(o.Op), Short(o.Pass), $"{o.MedianMs:0.00}", $"{Percent(o.MedianMs, r.StepMedianMs):0.0}",
+                table.AddRow(Markup.Escape(o.Op), Short(o.Pass), Markup.Escape(o.Path), $"{o.MedianMs:0.00}", $"{Percent(o.MedianMs, r.StepMedianMs):0.0}",
                     $"{o.Cost.Flops / 1e9:0.0000}", $"{o.Cost.Bytes / 1e6:0.00}", o.GflopsPerSecond is { } g ? $"{g:0.00}" : "-",
                     PercentOfPeak(o, r.Peak) is { } p ? $"{p:0.0}" : (r.Peak.GflopsPerSecond is null && o.Cost.Flops > 0 ? "n/a" : "-"),
                     r.FloorMs(o) is { } floor ? $"{floor:0.000}" : "-", r.TimesFloor(o) is { } times ? $"{times:0.0}" : "-");
