@@ -53,8 +53,12 @@ public sealed record DensePlan(GemmPlan Forward, GemmPlan WeightGradient, GemmPl
         // dX (N×In) = dz (N×Out) · W (Out×In)
         GemmPlan.For(device, GemmShape.Product(s.Batch, s.Inputs, s.Outputs)));
 
+    /// <summary>The forward's path as bench --layers and selftest print it.</summary>
+    public string ForwardName => $"GEMM ({Forward.Name})";
+
     /// <summary>The backward's paths; dX's only where the backward forms it (not for a tower's first layer).</summary>
-    public string BackwardName(bool inputGradient) => inputGradient ? $"dW {WeightGradient.Name}; dX {InputGradient.Name}" : $"dW {WeightGradient.Name}";
+    public string BackwardName(bool inputGradient) =>
+        inputGradient ? $"dW GEMM ({WeightGradient.Name}); dX GEMM ({InputGradient.Name})" : $"dW GEMM ({WeightGradient.Name})";
 }
 
 /// <summary>The dense layer on one device. Wᵀ (for the forward) and dz live in scratch buffers it owns.</summary>

@@ -57,7 +57,7 @@ public static class KernelChecks
         new(op, (device, random) => Dense(device, random, s), device =>
         {
             var plan = DensePlan.For(device.Info, s);
-            return $"forward {plan.Forward.Name}; {plan.BackwardName(inputGradient: true)}";
+            return $"forward {plan.ForwardName}; {plan.BackwardName(inputGradient: true)}";
         });
 
     /// <summary>Zero, then a constant, over a poisoned buffer: every element written.</summary>
