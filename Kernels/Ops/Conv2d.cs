@@ -10,7 +10,7 @@ namespace IlgpuSiamese.Kernels.Ops;
 //   inference         CPU     shifted runs          from 8 output channels and 16 positions: no column matrix written and read back
 //   inference         GPU     im2col+GEMM           shared-memory GEMM tiles coalesce; a shifted-runs work item streams its own rows
 //   dW, dB            all     pooled sums           a 2×2 max-pool follows and C·K·K <= 16: a quarter of the positions, no dz formed
-//   dW, dB            all     dzT+GEMM              otherwise: a dense GEMM beats gathering per window from 16 taps on
+//   dW, dB            all     dzT+GEMM              otherwise: past 16 taps a dense GEMM beats a gathered multiply-add per window and tap
 //   dX                CPU     shifted runs          from 8 input channels and 16 positions: no dcol written and summed back (col2im)
 //   dX                GPU     GEMM+col2im           as inference: the GEMM coalesces, the shifted runs would not
 // Below 8 channels (a first conv's 1 input channel) a CPU takes the GEMM paths: a shifted-runs tile needs 8 rows.
