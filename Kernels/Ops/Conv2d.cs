@@ -275,14 +275,18 @@ public sealed class Conv2d(ComputeDevice device) : IDisposable
         planeSums = new(device), edgeTable = new(device), channelMajorInput = new(device);
     private readonly BiasGradient biasGradient = new(device);
     private readonly Fill fill = new(device);
-    private readonly ConcurrentDictionary<(Conv2dShape Shape, bool Pooled), Conv2dPlan> plans = new();
+    private readonly ConcurrentDictionary<PlanKey, Conv2dPlan> plans = new();
+
+    // The shape's numbers: a record struct of ints compares without boxing (a struct key would box, a tuple of eight its last), so a lookup allocates nothing.
+    private readonly record struct PlanKey(int Batch, int InChannels, int Height, int Width, int OutChannels, int Kernel, int Relu, bool Pooled);
 
     /// <summary>The device's one instance, so its scratch buffers are allocated once per device.</summary>
     public static Conv2d On(ComputeDevice device) => device.Op(static d => new Conv2d(d));
 
     /// <summary>This device's plan for <paramref name="s"/> (<paramref name="pooled"/>: a 2×2 max-pool follows), made on its first use and kept.</summary>
     public Conv2dPlan Plan(Conv2dShape s, bool pooled = false) =>
-        plans.GetOrAdd((s, pooled), static (key, info) => Conv2dPlan.For(info, key.Shape, key.Pooled), device.Info);
+        plans.GetOrAdd(new PlanKey(s.Batch, s.InChannels, s.Height, s.Width, s.OutChannels, s.Kernel, s.Relu, pooled),
+            static (_, made) => Conv2dPlan.For(made.Info, made.Shape, made.Pooled), (device.Info, Shape: s, Pooled: pooled));
 
     // x: (N, C, H, W)  w: (O, C, K, K)  b: (O)  y: (N, O, H, W)  col: (C·K·K, N·H·W), written here for the backward
     public void Forward(ArrayView<float> output, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias,

@@ -67,13 +67,16 @@ public sealed class Dense(ComputeDevice device) : IDisposable
     private readonly Gemm gemm = new(device);
     private readonly ScratchBuffer transposed = new(device), preActivation = new(device);
     private readonly BiasGradient biasGradient = new(device);
-    private readonly ConcurrentDictionary<DenseShape, DensePlan> plans = new();
+    // Keyed by the shape's numbers: a tuple of ints compares without boxing (the struct itself would box), so a lookup allocates nothing.
+    private readonly ConcurrentDictionary<(int Batch, int Inputs, int Outputs, int Relu), DensePlan> plans = new();
 
     /// <summary>The device's one instance, so its scratch buffers are allocated once per device.</summary>
     public static Dense On(ComputeDevice device) => device.Op(static d => new Dense(d));
 
     /// <summary>This device's plan for <paramref name="s"/>, made on its first use and kept.</summary>
-    public DensePlan Plan(DenseShape s) => plans.GetOrAdd(s, static (shape, info) => DensePlan.For(info, shape), device.Info);
+    public DensePlan Plan(DenseShape s) =>
+        plans.GetOrAdd((s.Batch, s.Inputs, s.Outputs, s.Relu),
+            static (_, made) => DensePlan.For(made.Info, made.Shape), (device.Info, Shape: s));
 
     // x: (N, In)  w: (Out, In)  b: (Out)  y: (N, Out)
     public void Forward(ArrayView<float> output, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias, DenseShape s)

@@ -231,6 +231,23 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
         Assert.That(plan.InputGradientProduct is null, Is.EqualTo(plan.InputGradient == ConvInputGradientPath.ShiftedRuns));
     }
 
+    /// <summary>The layers ask for their plan at every pass: it is made once per shape, then found without allocating.</summary>
+    [Test]
+    public void APlanIsMadeOncePerShapeAndFoundWithoutAllocating()
+    {
+        var conv = Conv2d.On(Device);
+        var s = new Conv2dShape(batch: 2, inChannels: 8, height: 6, width: 6, outChannels: 8, kernel: 3, relu: true);
+        var plan = conv.Plan(s, pooled: true);
+        Assert.That(conv.Plan(s, pooled: true), Is.SameAs(plan));
+        Assert.That(conv.Plan(s), Is.Not.SameAs(plan), "pooled or not: two plans");
+        Assert.That(conv.Plan(new Conv2dShape(batch: 3, inChannels: 8, height: 6, width: 6, outChannels: 8, kernel: 3, relu: true), pooled: true).Shape.Batch,
+            Is.EqualTo(3));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+            conv.Plan(s, pooled: true);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
     [Test]
     public void APathThatCannotRunTheShapeIsRefusedWhenThePlanIsMade()
     {
