@@ -27,7 +27,8 @@ public enum GemmEpilogue
 
 /// <summary>
 /// C (M×N) from A (M×K) · B (K×N), and what happens to each element of C (<see cref="GemmEpilogue"/>). Made by
-/// <see cref="Product"/> and the methods after it, which name each layout: A is read through two strides (row-major,
+/// <see cref="Product"/>, then <see cref="TransposedA"/> for A's layout and one of the others for what becomes of C
+/// (each of those sets C's layout, bias and activation whole). A is read through two strides (row-major,
 /// or transposed: a weight Wᵀ, a col or dz read the other way), B is always row-major with leading dimension Ldb, since
 /// every B operand here is stored so (col, dzT, Wᵀ, X, W) and a tile's 16 columns are then 16 consecutive floats of one
 /// row: one vector load per k on CPUs, coalesced loads on GPUs; the tile's 8 values of A are broadcast scalars.
@@ -110,7 +111,8 @@ public readonly struct GemmShape
 /// A register-tiled matrix product, the engine behind the im2col convolution and the dense layers.
 /// Each work item owns an 8×16 tile of C and walks k in order (a fixed summation order: bit-repeatable).
 /// Per k it loads 8 scalars of A and 16 consecutive floats of B and does 128 multiply-adds with them
-/// (<see cref="Tile8x16"/>, the register tile the shifted-runs convolution shares), each a fused multiply-add (<see cref="FusedMultiplyAdd"/>: one rounding; OpenCL <c>fma</c>, PTX <c>fma.rn.f32</c>).
+/// (<see cref="Tile8x16"/>, the register tile the shifted-runs convolution shares), each a fused multiply-add
+/// (<see cref="FusedMultiplyAdd"/>: one rounding; OpenCL <c>fma</c>, PTX <c>fma.rn.f32</c>).
 /// On PoCL each tile row becomes one 16-lane vector FMA with its A value broadcast straight from memory,
 /// and the 8 independent rows hide the FMA latency; the loop is kept bare (no clamping, no epilogue) and
 /// the second group of four rows is offset by a shape field, because either change made LLVM gather A
