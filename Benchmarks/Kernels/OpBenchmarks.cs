@@ -85,7 +85,8 @@ public class OpBenchmarks : KernelBenchmark
         var col = Zeros(s.ColumnsLength);
         var hy = Conv2dReference.Forward(hx, hw, hb, s);
         var conv = Conv2d.On(Accelerator);
-        return new OpCase(() => conv.Forward(y, x, w, b, col, s), () => conv.Backward(dx, dw, db, ConvOutputGradient.Of(dy, y), col, w, s),
+        var plan = conv.Plan(s);
+        return new OpCase(() => conv.Forward(y, x, w, b, col, plan), () => conv.Backward(dx, dw, db, ConvOutputGradient.Of(dy, y), col, w, plan),
             () => Conv2dReference.Forward(hx, hw, hb, s), () => Conv2dReference.Backward(hdy, hy, hx, hw, s));
     }
 

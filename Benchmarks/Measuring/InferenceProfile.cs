@@ -2,6 +2,7 @@ using System.Diagnostics;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Network.Heads;
+using IlgpuSiamese.Network.Layers;
 using IlgpuSiamese.Training;
 using IlgpuSiamese.Training.Data;
 
@@ -50,14 +51,14 @@ public sealed class InferenceProfile : IDisposable
             WholeBatch();
         var samples = new List<double[]>();
         var batchSamples = new List<double>();
-        List<(string Op, string Kind, int? Layer, OpCost Cost)>? ops = null;
+        List<(string Op, string Kind, int? Layer, OpCost Cost, string Path)>? ops = null;
         for (var r = 0; r < repetitions; r++)
         {
-            var timed = new List<(string, string, int?, OpCost)>();
+            var timed = new List<(string, string, int?, OpCost, string)>();
             var times = new List<double>();
-            ProfiledBatch((op, kind, layer, cost, ms) =>
+            ProfiledBatch((op, kind, layer, cost, path, ms) =>
             {
-                timed.Add((op, kind, layer, cost));
+                timed.Add((op, kind, layer, cost, path));
                 times.Add(ms);
             });
             ops ??= timed;
@@ -69,7 +70,7 @@ public sealed class InferenceProfile : IDisposable
         var rows = ops!.Select((o, i) =>
         {
             var opSamples = samples.Select(s => s[i]).ToArray();
-            return new OpTiming(i, o.Op, o.Kind, o.Layer, "infer", BenchmarkStatistics.Median(opSamples), opSamples, o.Cost);
+            return new OpTiming(i, o.Op, o.Kind, o.Layer, "infer", BenchmarkStatistics.Median(opSamples), opSamples, o.Cost, o.Path);
         }).ToList();
         var roofs = Roofline.RoofsOf(device);
         return new LayerProfileResult(tower, device.Info, $"{device.Name} ({device.Info.Parallelism} {device.Info.ParallelismUnit})",
@@ -94,7 +95,7 @@ public sealed class InferenceProfile : IDisposable
         network.Head.ReadPairs(outputs, 0, batch);
     }
 
-    private delegate void Record(string op, string kind, int? layer, OpCost cost, double ms);
+    private delegate void Record(string op, string kind, int? layer, OpCost cost, string path, double ms);
 
     private void ProfiledBatch(Record record)
     {
@@ -104,12 +105,12 @@ public sealed class InferenceProfile : IDisposable
         var specs = network.Tower.Spec.Layers;
         device.Synchronize();
 
-        void Time(string op, string kind, int? layer, OpCost cost, Action run)
+        void Time(string op, string kind, int? layer, OpCost cost, Action run, string path = "-")
         {
             var clock = Stopwatch.StartNew();
             run();
             device.Synchronize();
-            record(op, kind, layer, cost, clock.Elapsed.TotalMilliseconds);
+            record(op, kind, layer, cost, path, clock.Elapsed.TotalMilliseconds);
         }
 
         var pixels = testImages.Images.Height * testImages.Images.Width;
@@ -118,7 +119,8 @@ public sealed class InferenceProfile : IDisposable
         {
             var layer = i;
             var (name, kind, forward, _) = LayerProfile.Describe(layers[i], specs[i], i, Images, device.Info.IsGpu);
-            Time(name, kind, i, forward, () => network.Tower.ForwardLayer(layer, activations, Images, step: 0, training: false));
+            Time(name, kind, i, forward, () => network.Tower.ForwardLayer(layer, activations, Images, step: 0, training: false),
+                layers[i].ForwardPath(new Pass(Images, Step: 0, Training: false)));
         }
         Time("head (distances)", "head", null, OpCosts.PairHeadForward(batch, network.EmbeddingSize),
             () => network.Head.ForwardPairs(activations.Embeddings(Images), batch));

@@ -12,7 +12,9 @@ namespace IlgpuSiamese.Measuring;
 /// <param name="Order">Its place in the step (0 first), so the step can be read in order as well as by time.</param>
 /// <param name="Layer">The tower layer's index, or null for the head and the step's other ops.</param>
 /// <param name="Kind">conv, maxpool, dropout, gap, dense, head, gather, labels, zero, adam.</param>
-public sealed record OpTiming(int Order, string Op, string Kind, int? Layer, string Pass, double MedianMs, IReadOnlyList<double> SamplesMs, OpCost Cost)
+/// <param name="Path">The named path the op's plan took (a conv's im2col+GEMM, shifted runs, ...; <see cref="Layer.ForwardPath"/>), "-" for an op with one way to run.</param>
+public sealed record OpTiming(int Order, string Op, string Kind, int? Layer, string Pass, double MedianMs, IReadOnlyList<double> SamplesMs, OpCost Cost,
+    string Path)
 {
     /// <summary>GFLOP/s at the median time; null for an op with no FLOPs.</summary>
     public double? GflopsPerSecond => Cost.Flops > 0 && MedianMs > 0 ? Cost.Flops / (MedianMs * 1e6) : null;
@@ -79,14 +81,14 @@ public sealed class LayerProfile : IDisposable
             WholeStep();
         var samples = new List<double[]>();
         var stepSamples = new List<double>();
-        List<(string Op, string Kind, int? Layer, string Pass, OpCost Cost)>? ops = null;
+        List<(string Op, string Kind, int? Layer, string Pass, OpCost Cost, string Path)>? ops = null;
         for (var r = 0; r < repetitions; r++)
         {
-            var timed = new List<(string, string, int?, string, OpCost)>();
+            var timed = new List<(string, string, int?, string, OpCost, string)>();
             var times = new List<double>();
-            ProfiledStep((op, kind, layer, pass, cost, ms) =>
+            ProfiledStep((op, kind, layer, pass, cost, path, ms) =>
             {
-                timed.Add((op, kind, layer, pass, cost));
+                timed.Add((op, kind, layer, pass, cost, path));
                 times.Add(ms);
             });
             ops ??= timed;
@@ -98,7 +100,7 @@ public sealed class LayerProfile : IDisposable
         var rows = ops!.Select((o, i) =>
         {
             var opSamples = samples.Select(s => s[i]).ToArray();
-            return new OpTiming(i, o.Op, o.Kind, o.Layer, o.Pass, BenchmarkStatistics.Median(opSamples), opSamples, o.Cost);
+            return new OpTiming(i, o.Op, o.Kind, o.Layer, o.Pass, BenchmarkStatistics.Median(opSamples), opSamples, o.Cost, o.Path);
         }).ToList();
         var roofs = Roofline.RoofsOf(device);
         return new LayerProfileResult(tower, device.Info, $"{device.Name} ({device.Info.Parallelism} {device.Info.ParallelismUnit})",
@@ -120,7 +122,7 @@ public sealed class LayerProfile : IDisposable
         TrainingStep.Run(network, trainImages, indices, labels, batch, step, BenchmarkTowers.LearningRate);
     }
 
-    private delegate void Record(string op, string kind, int? layer, string pass, OpCost cost, double ms);
+    private delegate void Record(string op, string kind, int? layer, string pass, OpCost cost, string path, double ms);
 
     /// <summary>TrainingStep.Run's sequence, op by op, each between two synchronisations.</summary>
     private void ProfiledStep(Record record)
@@ -132,12 +134,12 @@ public sealed class LayerProfile : IDisposable
         var specs = network.Tower.Spec.Layers;
         device.Synchronize();
 
-        void Time(string op, string kind, int? layer, string pass, OpCost cost, Action run)
+        void Time(string op, string kind, int? layer, string pass, OpCost cost, Action run, string path = "-")
         {
             var clock = Stopwatch.StartNew();
             run();
             device.Synchronize();
-            record(op, kind, layer, pass, cost, clock.Elapsed.TotalMilliseconds);
+            record(op, kind, layer, pass, cost, path, clock.Elapsed.TotalMilliseconds);
         }
 
         var pixels = trainImages.Images.Height * trainImages.Images.Width;
@@ -149,7 +151,8 @@ public sealed class LayerProfile : IDisposable
         {
             var layer = i;
             var (name, kind, forward, _) = Describe(layers[i], specs[i], i, images, device.Info.IsGpu);
-            Time(name, kind, i, "forward", forward, () => network.Tower.ForwardLayer(layer, activations, images, step, training: true));
+            Time(name, kind, i, "forward", forward, () => network.Tower.ForwardLayer(layer, activations, images, step, training: true),
+                layers[i].ForwardPath(new Pass(images, step, Training: true)));
         }
         var head = $"head ({BenchmarkTowers.LossOf(tower).ToString().ToLowerInvariant()})";
         Time(head, "head", null, "forward", OpCosts.PairHeadForward(batch, network.EmbeddingSize),
@@ -160,7 +163,8 @@ public sealed class LayerProfile : IDisposable
         {
             var layer = i;
             var (name, kind, _, backward) = Describe(layers[i], specs[i], i, images, device.Info.IsGpu);
-            Time(name, kind, i, "backward", backward, () => network.Tower.BackwardLayer(layer, activations, images, step));
+            Time(name, kind, i, "backward", backward, () => network.Tower.BackwardLayer(layer, activations, images, step),
+                layers[i].BackwardPath(new Pass(images, step, Training: true), inputGradient: i > 0));
         }
         Time("adam", "adam", null, "step", OpCosts.Adam(network.Parameters.Length),
             () => network.AdamStep(step, BenchmarkTowers.LearningRate));

@@ -45,7 +45,7 @@ public static class OpCosts
     /// (2·N·O·H·W·C·K·K FLOPs, col as the forward left it); and with <paramref name="inputGradient"/> (every layer but
     /// the first) dz formed the same way channel-major, dcol = Wᵀ · dz (the same FLOPs again) and col2im (reads
     /// dcol, writes dx); or, <paramref name="directInputGradient"/> (CPUs, from 8 input channels), dx summed straight
-    /// from the taps' runs of dz (the same FLOPs; reads dz and W, writes dx). Through a pool with at most <see cref="Conv2dShape.MaxTapsSummedFromPool"/> taps, dW and dB are
+    /// from the taps' runs of dz (the same FLOPs; reads dz and W, writes dx). Through a pool with at most <see cref="Conv2dPlan.MaxTapsSummedFromPool"/> taps, dW and dB are
     /// instead summed per window: a multiply-add per window, tap and channel (reads the pool's three tensors and
     /// col, writes a partial sum per plane and tap, then adds those into dW and dB).
     /// </summary>
@@ -54,7 +54,7 @@ public static class OpCosts
     {
         double taps = (double)c * k * k, positions = (double)n * h * w, outputs = o * positions;
         var preActivation = Elementwise(0, throughPool ? 0.75 * outputs : 2 * outputs, outputs);
-        var cost = throughPool && taps <= Conv2dShape.MaxTapsSummedFromPool
+        var cost = throughPool && taps <= Conv2dPlan.MaxTapsSummedFromPool
             ? ParametersFromPool(n, o, taps, positions)
             : preActivation                                             // dzT
               + Elementwise(0, outputs, o)                              // dB

@@ -10,7 +10,8 @@ namespace IlgpuSiamese.Cli.Commands;
 /// <summary>
 /// <c>siamese bench --layers</c>: one training step op by op (<see cref="LayerProfile"/>), a table per tower and
 /// device sorted by time, with each op's share of the step, its modelled FLOPs and bytes, GFLOP/s against
-/// the peak measured on the device (<see cref="FmaPeak"/>, the nominal one beside it) and its time against its roofline floor; the sum of the ops against the whole step timed on its own.
+/// the peak measured on the device (<see cref="FmaPeak"/>, the nominal one beside it), its time against its roofline floor and the named
+/// path its op's plan took; the sum of the ops against the whole step timed on its own.
 /// </summary>
 public static class BenchLayers
 {
@@ -86,6 +87,7 @@ public static class BenchLayers
                 kind = o.Kind,
                 layer = o.Layer,
                 pass = o.Pass,
+                path = o.Path,
                 medianMs = o.MedianMs,
                 samplesMs = o.SamplesMs,
                 percentOfStep = Percent(o.MedianMs, r.StepMedianMs),
@@ -103,23 +105,23 @@ public static class BenchLayers
     private static void Print(BenchmarkData data, bool inference, int repetitions, List<LayerProfileResult> results)
     {
         // Redirected output is 80 columns to Spectre, which would fold every row; a file or a pipe can take a wide table.
-        if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 110)
-            AnsiConsole.Profile.Width = 110;
+        if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 160)
+            AnsiConsole.Profile.Width = 160;
         AnsiConsole.MarkupLine($"Data: {Markup.Escape(data.Source)}. One {Unit(inference)} op by op, the device synchronised around each op; " +
                                $"ms: medians of {repetitions}; % step: of the whole {Unit(inference)} timed on its own. FLOPs and bytes are modelled from the shapes (Benchmarks/Measuring/OpCosts.cs).");
         foreach (var r in results)
         {
             AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(r.Tower)}[/] on {Markup.Escape($"{r.Device.Id} {r.Description}")}: " +
                                    $"{r.Pairs} pairs ({r.Images} images through the tower), {r.Parameters:N0} parameters");
-            var table = new Table().AddColumns("op", "pass", "ms", "% step", "GFLOP", "MB", "GFLOP/s", "% peak", "floor ms", "× floor");
+            var table = new Table().AddColumns("op", "pass", "ms", "% step", "GFLOP", "MB", "GFLOP/s", "% peak", "floor ms", "× floor", "path");
             table.Columns[0].NoWrap();
-            foreach (var c in table.Columns.Skip(2))
+            foreach (var c in table.Columns.Skip(2).SkipLast(1))
                 c.RightAligned();
             foreach (var o in r.Ops.OrderByDescending(o => o.MedianMs))
                 table.AddRow(Markup.Escape(o.Op), Short(o.Pass), $"{o.MedianMs:0.00}", $"{Percent(o.MedianMs, r.StepMedianMs):0.0}",
                     $"{o.Cost.Flops / 1e9:0.0000}", $"{o.Cost.Bytes / 1e6:0.00}", o.GflopsPerSecond is { } g ? $"{g:0.00}" : "-",
                     PercentOfPeak(o, r.Peak) is { } p ? $"{p:0.0}" : (r.Peak.GflopsPerSecond is null && o.Cost.Flops > 0 ? "n/a" : "-"),
-                    r.FloorMs(o) is { } floor ? $"{floor:0.000}" : "-", r.TimesFloor(o) is { } times ? $"{times:0.0}" : "-");
+                    r.FloorMs(o) is { } floor ? $"{floor:0.000}" : "-", r.TimesFloor(o) is { } times ? $"{times:0.0}" : "-", Markup.Escape(o.Path));
             AnsiConsole.Write(table);
             var flops = r.Ops.Sum(o => o.Cost.Flops);
             AnsiConsole.MarkupLine($"Sum of the ops {r.SumOfMediansMs:0.00} ms; the whole {Unit(inference)} measured on its own {r.StepMedianMs:0.00} ms " +

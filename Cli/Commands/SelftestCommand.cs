@@ -81,6 +81,7 @@ public static class SelftestCommand
                     r.Op,
                     r.Kind,
                     r.Device,
+                    r.Path,
                     maxError = double.IsFinite(r.MaxError) ? r.MaxError : (double?)null,
                     r.Passed,
                     r.Detail,
@@ -94,13 +95,17 @@ public static class SelftestCommand
 
     private static void Print(List<SelfTestRow> rows, int seed, int failures, double seconds)
     {
-        var table = new Table().AddColumns("op", "check", "device", "max error", "result");
+        // Redirected output is 80 columns to Spectre, which would fold the paths over many lines; a file or a pipe can take a wide table.
+        if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 140)
+            AnsiConsole.Profile.Width = 140;
+        var table = new Table().AddColumns("op", "check", "device", "path", "max error", "result");
+        table.Columns[0].NoWrap();
         foreach (var r in rows)
             table.AddRow(Markup.Escape(r.Op), r.Kind == SelfTest.KernelKind ? "kernel" : "gradient",
-                Markup.Escape(r.Device), double.IsFinite(r.MaxError) ? r.MaxError.ToString("0.00e+00", CultureInfo.InvariantCulture) : "-",
+                Markup.Escape(r.Device), Markup.Escape(r.Path), double.IsFinite(r.MaxError) ? r.MaxError.ToString("0.00e+00", CultureInfo.InvariantCulture) : "-",
                 r.Passed ? "[green]pass[/]" : $"[red]FAIL[/]: {Markup.Escape(r.Detail)}");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("[grey]kernel: the op's Forward and Backward on the device vs the float64 reference, max |error|; gradient: the reference backward vs central finite differences, max relative error.[/]");
+        AnsiConsole.MarkupLine("[grey]kernel: the op's Forward and Backward on the device, by the paths its plan takes there, vs the float64 reference, max |error|; gradient: the reference backward vs central finite differences, max relative error.[/]");
         var verdict = failures == 0 ? "[green]all checks passed[/]" : $"[red]{failures} of {rows.Count} checks failed[/]";
         AnsiConsole.MarkupLine($"{verdict} in {seconds:0.0} s (seed {seed}; kernels: |gpu - ref| <= 1e-5 + 1e-4·|ref| unless noted, gradients: relative error <= {FiniteDifferences.MaxRelativeError:g1}).");
     }

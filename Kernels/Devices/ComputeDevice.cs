@@ -102,7 +102,7 @@ public sealed class ComputeDevice : IDisposable
         return (new KernelConfig(Math.Max(1, tiles.Blocks), tiles.Threads), tiles);
     }
 
-    /// <summary>The object of one operation on this device (with its scratch buffers), created on first use.</summary>
+    /// <summary>The object of one operation on this device (with its scratch buffers), created on first use; disposed with the device.</summary>
     public T Op<T>(Func<ComputeDevice, T> create) where T : class =>
         (T)ops.GetOrAdd(typeof(T), _ => create(this));
 
@@ -157,6 +157,9 @@ public sealed class ComputeDevice : IDisposable
 
     public void Dispose()
     {
+        foreach (var op in ops.Values.OfType<IDisposable>())
+            op.Dispose();
+        ops.Clear();
         Accelerator.Dispose();
         catalog.Dispose();
     }

@@ -75,7 +75,7 @@ public static class BiasGradientKernels
 // Stryker restore all
 
 /// <summary>The bias gradient on one device; conv and dense layers call it with their dz (positions or images x outputs).</summary>
-public sealed class BiasGradient(ComputeDevice device)
+public sealed class BiasGradient(ComputeDevice device) : IDisposable
 {
     private readonly ScratchBuffer partials = new(device);
 
@@ -86,4 +86,6 @@ public sealed class BiasGradient(ComputeDevice device)
         device.Run(BiasGradientKernels.BiasGradientPartials, device.Launch(s.PartialRuns), sums, dz, s);
         device.Run(BiasGradientKernels.BiasGradientAccumulate, device.Launch(s.Columns), dBias, sums, s);
     }
+
+    public void Dispose() => partials.Dispose();
 }

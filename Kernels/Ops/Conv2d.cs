@@ -1,7 +1,20 @@
+using System.Collections.Concurrent;
 using ILGPU;
 using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Kernels.Ops;
+
+// Which path each pass takes (Conv2dPlan.For; tests force every path on every backend):
+//   pass              device  path                  why
+//   training forward  all     im2col+GEMM           the backward's dW product reads the column matrix, so it is written anyway
+//   inference         CPU     shifted runs          from 8 output channels and 16 positions: no column matrix written and read back
+//   inference         GPU     im2col+GEMM           shared-memory GEMM tiles coalesce; a shifted-runs work item streams its own rows
+//   dW, dB            all     pooled sums           a 2×2 max-pool follows and C·K·K <= 16: a quarter of the positions, no dz formed
+//   dW, dB            all     dzT+GEMM              otherwise: past 16 taps a dense GEMM beats a gathered multiply-add per window and tap
+//   dX                CPU     shifted runs          from 8 input channels and 16 positions: no dcol written and summed back (col2im)
+//   dX                GPU     GEMM+col2im           as inference: the GEMM coalesces, the shifted runs would not
+// Below 8 channels (a first conv's 1 input channel) a CPU takes the GEMM paths: a shifted-runs tile needs 8 rows.
+// The GEMMs themselves: GemmPlan.For (register tiles on CPUs, shared-memory tiles on GPUs, split K for a long dW sum).
 
 /// <summary>
 /// x: (N, C, H, W)  w: (O, C, K, K)  b: (O)  y: (N, O, H, W); stride 1, "same" padding as Keras does it:
@@ -35,17 +48,6 @@ public readonly struct Conv2dShape(int batch, int inChannels, int height, int wi
 
     /// <summary>C·K·K·N·H·W: the column matrix's length.</summary>
     public int ColumnsLength => Taps * Positions;
-
-    /// <summary>
-    /// Up to this many taps, a convolution followed by a max-pool sums dW and dB straight from the pool
-    /// (<see cref="Conv2dKernels.Conv2dPooledWeightGradientPartials"/>): a gathered multiply-add per window and tap
-    /// against a dense GEMM over all positions plus the dzT it needs. Measured on PoCL: 9 taps 2.3 ms against 4.2,
-    /// 4 taps 3.1 against 9; 288 taps 32 ms against 5 (docs/optimisation-log.md #32).
-    /// </summary>
-    public const int MaxTapsSummedFromPool = 16;
-
-    /// <summary>Whether, followed by a max-pool, the weight and bias gradients are summed from the pool's tensors.</summary>
-    public bool SumsWeightGradientFromPool => Taps <= MaxTapsSummedFromPool;
 }
 
 /// <summary>
@@ -262,44 +264,51 @@ public static partial class Conv2dKernels
 // Stryker restore all
 
 /// <summary>
-/// The convolution on one device. The caller owns the column matrix (the forward writes it, the backward
-/// reads it); dz, dzT and the column matrix's gradient live in scratch buffers this op owns.
+/// The convolution on one device, each call by the paths of a <see cref="Conv2dPlan"/> (<see cref="Plan"/>: this device's,
+/// made once per shape). The caller owns the column matrix (the forward writes it, the backward reads it); dz, dzT, the
+/// column matrix's gradient and the shifted runs' tables live in scratch buffers this op owns.
 /// </summary>
-public sealed class Conv2d(ComputeDevice device)
+public sealed class Conv2d(ComputeDevice device) : IDisposable
 {
     private readonly Gemm gemm = new(device);
     private readonly ScratchBuffer columnGradients = new(device), preActivation = new(device), preActivationTransposed = new(device),
         planeSums = new(device), edgeTable = new(device), channelMajorInput = new(device);
     private readonly BiasGradient biasGradient = new(device);
     private readonly Fill fill = new(device);
+    private readonly ConcurrentDictionary<PlanKey, Conv2dPlan> plans = new();
+
+    // The shape's numbers: a record struct of ints compares without boxing (a struct key would box, a tuple of eight its last), so a lookup allocates nothing.
+    private readonly record struct PlanKey(int Batch, int InChannels, int Height, int Width, int OutChannels, int Kernel, int Relu, bool Pooled);
 
     /// <summary>The device's one instance, so its scratch buffers are allocated once per device.</summary>
     public static Conv2d On(ComputeDevice device) => device.Op(static d => new Conv2d(d));
 
+    /// <summary>This device's plan for <paramref name="s"/> (<paramref name="pooled"/>: a 2×2 max-pool follows), made on its first use and kept.</summary>
+    public Conv2dPlan Plan(Conv2dShape s, bool pooled = false) =>
+        plans.GetOrAdd(new PlanKey(s.Batch, s.InChannels, s.Height, s.Width, s.OutChannels, s.Kernel, s.Relu, pooled),
+            static (_, made) => Conv2dPlan.For(made.Info, made.Shape, made.Pooled), (device.Info, Shape: s, Pooled: pooled));
+
     // x: (N, C, H, W)  w: (O, C, K, K)  b: (O)  y: (N, O, H, W)  col: (C·K·K, N·H·W), written here for the backward
     public void Forward(ArrayView<float> output, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias,
-        ArrayView<float> col, Conv2dShape s)
+        ArrayView<float> col, Conv2dPlan plan)
     {
+        var s = plan.Shape;
         device.Run(Conv2dKernels.Conv2dIm2Col, device.Launch((long)s.Taps * s.Batch), col, input, s);
         // y (O×NHW, stored NCHW) = act(W (O×CKK) · col (CKK×NHW) + b)
-        gemm.Run(output, weight, col, bias, new GemmShape(s.OutChannels, s.Positions, s.Taps, s.Taps, 1, s.Positions,
-            GemmEpilogue.BiasActivationNchw, 0, 0, s.Relu != 0, area: s.Height * s.Width));
+        gemm.Run(output, weight, col, bias, plan.Forward);
     }
 
-    /// <summary>
-    /// The forward when no backward follows: on CPUs, from 8 output channels, each tile of y sums its taps' shifted runs
-    /// of x (<see cref="Conv2dKernels.Conv2dShiftedRuns"/>), so the column matrix is never written; elsewhere
-    /// <see cref="Forward"/>, with <paramref name="col"/> as its scratch.
-    /// </summary>
+    /// <summary>The forward when no backward follows, by the plan's inference path; <paramref name="col"/> is the im2col path's scratch.</summary>
     public void Infer(ArrayView<float> output, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias,
-        ArrayView<float> col, Conv2dShape s)
+        ArrayView<float> col, Conv2dPlan plan)
     {
-        var t = ShiftedRunsShape.Forward(s);
-        if (device.Info.IsGpu || !t.Fits)
+        if (plan.Inference == ConvInferencePath.Im2ColGemm)
         {
-            Forward(output, input, weight, bias, col, s);
+            Forward(output, input, weight, bias, col, plan);
             return;
         }
+        var s = plan.Shape;
+        var t = ShiftedRunsShape.Forward(s);
         var source = channelMajorInput.Get(t.SourceLength);
         device.Run(Conv2dKernels.Conv2dChannelMajor, device.Launch((long)s.Batch * s.InChannels), source, input, s, t.Margin);
         ShiftedRuns(output, weight, bias, source, t);
@@ -307,16 +316,17 @@ public sealed class Conv2d(ComputeDevice device)
 
     // col: as the forward of this input left it  w: (O, C, K, K)  dx: (N, C, H, W) or empty  dw: (O, C, K, K)  db: (O)
     public void Backward(ArrayView<float> dInput, ArrayView<float> dWeight, ArrayView<float> dBias, ConvOutputGradient gradient,
-        ArrayView<float> col, ArrayView<float> weight, Conv2dShape s)
+        ArrayView<float> col, ArrayView<float> weight, Conv2dPlan plan)
     {
-        if (gradient.ThroughPool && s.SumsWeightGradientFromPool)
+        var s = plan.Shape;
+        if (plan.WeightGradient == ConvWeightGradientPath.PooledSums)
             ParameterGradientsFromPool(dWeight, dBias, gradient, col, s);
         else
-            ParameterGradients(dWeight, dBias, gradient, col, s);
+            ParameterGradients(dWeight, dBias, gradient, col, plan);
         if (dInput.Length == 0)
             return;
+        var direct = plan.InputGradient == ConvInputGradientPath.ShiftedRuns;
         var t = ShiftedRunsShape.InputGradient(s);
-        var direct = !device.Info.IsGpu && t.Fits;
         var margin = direct ? t.Margin : 0;
         var dzPadded = preActivation.Get(s.OutputLength + 2L * margin);
         var dz = dzPadded.SubView(margin, s.OutputLength);
@@ -327,14 +337,13 @@ public sealed class Conv2d(ComputeDevice device)
                 gradient.Gradient, gradient.Values, s);
         if (direct)
         {
-            // On CPUs: each tile of dx sums its taps' shifted runs of dz in registers.
+            // Each tile of dx sums its taps' shifted runs of dz in registers.
             ShiftedRuns(dInput, weight, weight, dzPadded, t);
             return;
         }
-        // On GPUs and for small shapes: dcol (CKK×NHW) = Wᵀ (CKK×O) · dz (O×NHW), then each input element sums its K×K entries of dcol
+        // dcol (CKK×NHW) = Wᵀ (CKK×O) · dz (O×NHW), then each input element sums its K×K entries of dcol
         var dcol = columnGradients.Get(s.ColumnsLength);
-        gemm.Run(dcol, weight, dz, dcol, new GemmShape(s.Taps, s.Positions, s.OutChannels, 1, s.Taps, s.Positions,
-            GemmEpilogue.Store, s.Positions, 1));
+        gemm.Run(dcol, weight, dz, dcol, plan.InputGradientProduct!);
         device.Run(Conv2dKernels.Conv2dCol2Im, device.Launch((long)s.Batch * s.InChannels), dInput, dcol, s);
     }
 
@@ -348,8 +357,9 @@ public sealed class Conv2d(ComputeDevice device)
     }
 
     private void ParameterGradients(ArrayView<float> dWeight, ArrayView<float> dBias, ConvOutputGradient gradient,
-        ArrayView<float> col, Conv2dShape s)
+        ArrayView<float> col, Conv2dPlan plan)
     {
+        var s = plan.Shape;
         var dzT = preActivationTransposed.Get(s.OutputLength);
         if (gradient.ThroughPool)
             FromPool(dzT, Conv2dKernels.Conv2dPooledPreActivationGradientTransposed, (long)s.Batch * (s.Height / 2), gradient, s);
@@ -358,13 +368,14 @@ public sealed class Conv2d(ComputeDevice device)
                 gradient.Gradient, gradient.Values, s);
         biasGradient.Accumulate(dBias, dzT, new BiasGradientShape(s.Positions, s.OutChannels));
         // dWᵀ (CKK×O) += col (CKK×NHW) · dzT (NHW×O), stored transposed into dW (O×CKK)
-        gemm.Run(dWeight, col, dzT, dWeight, new GemmShape(s.Taps, s.OutChannels, s.Positions, s.Positions, 1, s.OutChannels,
-            GemmEpilogue.Accumulate, 1, s.Taps));
+        gemm.Run(dWeight, col, dzT, dWeight, plan.WeightGradientProduct!);
     }
 
     private void ParameterGradientsFromPool(ArrayView<float> dWeight, ArrayView<float> dBias, ConvOutputGradient gradient,
         ArrayView<float> col, Conv2dShape s)
     {
+        if (!gradient.ThroughPool)
+            throw new ArgumentException("the plan sums dW from a following max-pool's tensors, but this gradient comes without one", nameof(gradient));
         var sums = planeSums.Get((long)s.Batch * s.OutChannels * (s.Taps + 1));
         device.Run(Conv2dKernels.Conv2dPooledWeightGradientPartials, device.Launch((long)s.Batch * s.OutChannels), sums,
             gradient.Gradient, gradient.Values, gradient.Argmax, col, s);
@@ -381,6 +392,14 @@ public sealed class Conv2d(ComputeDevice device)
         if (s.Height % 2 != 0 || s.Width % 2 != 0)
             fill.Zero(target);
         device.Run(kernel, device.Launch(windowRows), target, gradient.Gradient, gradient.Values, gradient.Argmax, s);
+    }
+
+    public void Dispose()
+    {
+        gemm.Dispose();
+        biasGradient.Dispose();
+        foreach (var buffer in new[] { columnGradients, preActivation, preActivationTransposed, planeSums, edgeTable, channelMajorInput })
+            buffer.Dispose();
     }
 }
 

@@ -14,7 +14,7 @@ namespace IlgpuSiamese.Kernels.Ops;
 /// </summary>
 public readonly struct ShiftedRunsShape
 {
-    public const int TileRows = 8, TileColumns = 16;
+    public const int TileRows = Tile8x16.Rows, TileColumns = Tile8x16.Columns;
 
     public readonly int Rows, Sources, Height, Width, Kernel, PadBefore, Positions;
 
@@ -33,7 +33,7 @@ public readonly struct ShiftedRunsShape
     /// <summary>An edge table row: H·W positions and 16 more that wrap into the next image, so a tile that straddles two images reads one run.</summary>
     public readonly int EdgeRow;
 
-    /// <summary>4·RowStride: where a tile's second group of four rows starts in w. A field, so that the compiler sees two groups of four, not a gather of eight (as GemmShape.AHalfTileStride).</summary>
+    /// <summary>4·RowStride: where a tile's second group of four rows starts in w. A field, so that the compiler sees two groups of four, not a gather of eight (<see cref="TileRowOffsets"/>).</summary>
     public readonly int HalfTileStride;
 
     public readonly int RowTiles, Tiles;
@@ -124,95 +124,48 @@ public static partial class Conv2dKernels
             var columnTile = tile / t.RowTiles;
             var firstRow = (tile - columnTile * t.RowTiles) * ShiftedRunsShape.TileRows;
             var firstColumn = columnTile * ShiftedRunsShape.TileColumns;
-            var r0 = firstRow < t.Rows - ShiftedRunsShape.TileRows ? firstRow : t.Rows - ShiftedRunsShape.TileRows;
-            var c0 = firstColumn < t.Positions - ShiftedRunsShape.TileColumns ? firstColumn : t.Positions - ShiftedRunsShape.TileColumns;
+            var r0 = Tile8x16.Inside(firstRow, t.Rows, ShiftedRunsShape.TileRows);
+            var c0 = Tile8x16.Inside(firstColumn, t.Positions, ShiftedRunsShape.TileColumns);
             var n0 = c0 / area;
             var p0 = c0 - n0 * area;
-            var acc = new ShiftedRunsTile();
+            var acc = default(Tile8x16);
             for (var tap = 0; tap < taps; tap++)
             {
                 var kh = tap / t.Kernel;
                 var shift = t.Direction * ((kh - t.PadBefore) * t.Width + tap - kh * t.Kernel - t.PadBefore);
                 // Sub-views with constant offsets: the compiler then sees one contiguous run (an index sum would be a gather).
                 var inside = Row16.Load(edges.SubView(tap * t.EdgeRow + p0, Row16.Length), 0);
-                // w[row, source, tap] for the tile's 8 rows, as two chains of four (one chain of eight becomes a gather)
-                var a0 = r0 * t.RowStride + tap;
-                var a1 = a0 + t.RowStride;
-                var a2 = a1 + t.RowStride;
-                var a3 = a2 + t.RowStride;
-                var a4 = a0 + t.HalfTileStride;
-                var a5 = a4 + t.RowStride;
-                var a6 = a5 + t.RowStride;
-                var a7 = a6 + t.RowStride;
+                // w[row, source, tap] for the tile's 8 rows
+                var rows = new TileRowOffsets(r0 * t.RowStride + tap, t.RowStride, t.HalfTileStride);
                 var b0 = t.Margin + c0 + shift;
                 for (var source = 0; source < t.Sources; source++)
                 {
                     var run = Row16.WherePositive(Row16.Load(sourcePadded.SubView(b0 + source * t.Positions, Row16.Length), 0), inside);
-                    var ao = source * t.SourceStride;
-                    acc.MultiplyAdd(weight[a0 + ao], weight[a1 + ao], weight[a2 + ao], weight[a3 + ao],
-                        weight[a4 + ao], weight[a5 + ao], weight[a6 + ao], weight[a7 + ao], run);
+                    acc.MultiplyAdd(weight, rows, source * t.SourceStride, run);
                 }
             }
             if (t.IsForward)
                 acc.Activate(bias, r0, t.Relu);
-            acc.Store(output, r0, firstRow, c0, firstColumn, n0, p0, t);
+            StoreTile(output, acc, r0, firstRow, c0, firstColumn, n0, p0, t);
         }
     }
-}
-// Stryker restore all
 
-/// <summary>
-/// The 8 × 16 accumulators of one <see cref="Conv2dKernels.Conv2dShiftedRuns"/> tile: rows are output channels,
-/// lanes consecutive positions of N·H·W (which may run from one image into the next).
-/// </summary>
-// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
-public struct ShiftedRunsTile
-{
-    private Row16 row0, row1, row2, row3, row4, row5, row6, row7;
-
-    /// <summary>Row r += w_r · run.</summary>
+    // The rows from firstRow and the positions from firstColumn (what the tile owns) into the output (N, Rows, H, W): the
+    // tile's rows are output channels, its lanes consecutive positions of N·H·W (which may run from one image into the next).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void MultiplyAdd(float w0, float w1, float w2, float w3, float w4, float w5, float w6, float w7, Row16 run)
+    private static void StoreTile(ArrayView<float> output, Tile8x16 tile, int r0, int firstRow, int c0, int firstColumn, int n0, int p0, ShiftedRunsShape t)
     {
-        row0 = Row16.MultiplyAdd(w0, run, row0);
-        row1 = Row16.MultiplyAdd(w1, run, row1);
-        row2 = Row16.MultiplyAdd(w2, run, row2);
-        row3 = Row16.MultiplyAdd(w3, run, row3);
-        row4 = Row16.MultiplyAdd(w4, run, row4);
-        row5 = Row16.MultiplyAdd(w5, run, row5);
-        row6 = Row16.MultiplyAdd(w6, run, row6);
-        row7 = Row16.MultiplyAdd(w7, run, row7);
+        StoreTileRow(output, r0, firstRow, c0, firstColumn, n0, p0, tile.Row0, t);
+        StoreTileRow(output, r0 + 1, firstRow, c0, firstColumn, n0, p0, tile.Row1, t);
+        StoreTileRow(output, r0 + 2, firstRow, c0, firstColumn, n0, p0, tile.Row2, t);
+        StoreTileRow(output, r0 + 3, firstRow, c0, firstColumn, n0, p0, tile.Row3, t);
+        StoreTileRow(output, r0 + 4, firstRow, c0, firstColumn, n0, p0, tile.Row4, t);
+        StoreTileRow(output, r0 + 5, firstRow, c0, firstColumn, n0, p0, tile.Row5, t);
+        StoreTileRow(output, r0 + 6, firstRow, c0, firstColumn, n0, p0, tile.Row6, t);
+        StoreTileRow(output, r0 + 7, firstRow, c0, firstColumn, n0, p0, tile.Row7, t);
     }
 
-    /// <summary>Row r = act(row r + b[r0 + r]).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Activate(ArrayView<float> bias, int r0, int relu)
-    {
-        row0 = Row16.Activate(row0, bias[r0], relu);
-        row1 = Row16.Activate(row1, bias[r0 + 1], relu);
-        row2 = Row16.Activate(row2, bias[r0 + 2], relu);
-        row3 = Row16.Activate(row3, bias[r0 + 3], relu);
-        row4 = Row16.Activate(row4, bias[r0 + 4], relu);
-        row5 = Row16.Activate(row5, bias[r0 + 5], relu);
-        row6 = Row16.Activate(row6, bias[r0 + 6], relu);
-        row7 = Row16.Activate(row7, bias[r0 + 7], relu);
-    }
-
-    /// <summary>Writes the rows from <paramref name="firstRow"/> and the positions from <paramref name="firstColumn"/> (what this tile owns) into the output (N, Rows, H, W).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Store(ArrayView<float> output, int r0, int firstRow, int c0, int firstColumn, int n0, int p0, ShiftedRunsShape t)
-    {
-        Store(output, r0, firstRow, c0, firstColumn, n0, p0, row0, t);
-        Store(output, r0 + 1, firstRow, c0, firstColumn, n0, p0, row1, t);
-        Store(output, r0 + 2, firstRow, c0, firstColumn, n0, p0, row2, t);
-        Store(output, r0 + 3, firstRow, c0, firstColumn, n0, p0, row3, t);
-        Store(output, r0 + 4, firstRow, c0, firstColumn, n0, p0, row4, t);
-        Store(output, r0 + 5, firstRow, c0, firstColumn, n0, p0, row5, t);
-        Store(output, r0 + 6, firstRow, c0, firstColumn, n0, p0, row6, t);
-        Store(output, r0 + 7, firstRow, c0, firstColumn, n0, p0, row7, t);
-    }
-
-    private static void Store(ArrayView<float> output, int row, int firstRow, int c0, int firstColumn, int n0, int p0, Row16 v, ShiftedRunsShape t)
+    private static void StoreTileRow(ArrayView<float> output, int row, int firstRow, int c0, int firstColumn, int n0, int p0, Row16 v, ShiftedRunsShape t)
     {
         if (row < firstRow)
             return;
@@ -223,26 +176,26 @@ public struct ShiftedRunsTile
             return;
         }
         var skip = firstColumn - c0;
-        Put(output, row, n0, p0, 0, skip, v.V0, t);
-        Put(output, row, n0, p0, 1, skip, v.V1, t);
-        Put(output, row, n0, p0, 2, skip, v.V2, t);
-        Put(output, row, n0, p0, 3, skip, v.V3, t);
-        Put(output, row, n0, p0, 4, skip, v.V4, t);
-        Put(output, row, n0, p0, 5, skip, v.V5, t);
-        Put(output, row, n0, p0, 6, skip, v.V6, t);
-        Put(output, row, n0, p0, 7, skip, v.V7, t);
-        Put(output, row, n0, p0, 8, skip, v.V8, t);
-        Put(output, row, n0, p0, 9, skip, v.V9, t);
-        Put(output, row, n0, p0, 10, skip, v.V10, t);
-        Put(output, row, n0, p0, 11, skip, v.V11, t);
-        Put(output, row, n0, p0, 12, skip, v.V12, t);
-        Put(output, row, n0, p0, 13, skip, v.V13, t);
-        Put(output, row, n0, p0, 14, skip, v.V14, t);
-        Put(output, row, n0, p0, 15, skip, v.V15, t);
+        PutLane(output, row, n0, p0, 0, skip, v.V0, t);
+        PutLane(output, row, n0, p0, 1, skip, v.V1, t);
+        PutLane(output, row, n0, p0, 2, skip, v.V2, t);
+        PutLane(output, row, n0, p0, 3, skip, v.V3, t);
+        PutLane(output, row, n0, p0, 4, skip, v.V4, t);
+        PutLane(output, row, n0, p0, 5, skip, v.V5, t);
+        PutLane(output, row, n0, p0, 6, skip, v.V6, t);
+        PutLane(output, row, n0, p0, 7, skip, v.V7, t);
+        PutLane(output, row, n0, p0, 8, skip, v.V8, t);
+        PutLane(output, row, n0, p0, 9, skip, v.V9, t);
+        PutLane(output, row, n0, p0, 10, skip, v.V10, t);
+        PutLane(output, row, n0, p0, 11, skip, v.V11, t);
+        PutLane(output, row, n0, p0, 12, skip, v.V12, t);
+        PutLane(output, row, n0, p0, 13, skip, v.V13, t);
+        PutLane(output, row, n0, p0, 14, skip, v.V14, t);
+        PutLane(output, row, n0, p0, 15, skip, v.V15, t);
     }
 
     // Lane i is position p0 + i of image n0, or of a later image past its end; lanes before `skip` belong to the tile before.
-    private static void Put(ArrayView<float> output, int row, int n0, int p0, int lane, int skip, float v, ShiftedRunsShape t)
+    private static void PutLane(ArrayView<float> output, int row, int n0, int p0, int lane, int skip, float v, ShiftedRunsShape t)
     {
         if (lane < skip)
             return;

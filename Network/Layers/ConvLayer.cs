@@ -27,18 +27,24 @@ public sealed class ConvLayer : Layer
 
     public override int SavedPerImage => Input.Channels * spec.Kernel * spec.Kernel * Input.Height * Input.Width;
 
-    private Conv2dShape Shape(Pass pass) => new(pass.Images, Input.Channels, Input.Height, Input.Width, spec.Filters, spec.Kernel, relu: true);
+    /// <summary>The op's plan for a pass of <paramref name="images"/> images: the paths its passes take on this device.</summary>
+    public Conv2dPlan Plan(int images) =>
+        conv.Plan(new Conv2dShape(images, Input.Channels, Input.Height, Input.Width, spec.Filters, spec.Kernel, relu: true), Pooled);
 
     public override void Forward(LayerBuffers b, Pass pass)
     {
         if (pass.Training)
-            conv.Forward(b.Output, b.Input, weight.Value, bias.Value, b.Saved, Shape(pass));
+            conv.Forward(b.Output, b.Input, weight.Value, bias.Value, b.Saved, Plan(pass.Images));
         else
-            conv.Infer(b.Output, b.Input, weight.Value, bias.Value, b.Saved, Shape(pass));
+            conv.Infer(b.Output, b.Input, weight.Value, bias.Value, b.Saved, Plan(pass.Images));
     }
 
     public override void Backward(LayerBuffers b, Pass pass) =>
         conv.Backward(b.DInput, weight.Gradient, bias.Gradient,
             Pooled ? ConvOutputGradient.ThroughMaxPool(b.NextDOutput, b.NextOutput, b.NextIndices) : ConvOutputGradient.Of(b.DOutput, b.Output),
-            b.Saved, weight.Value, Shape(pass));
+            b.Saved, weight.Value, Plan(pass.Images));
+
+    public override string ForwardPath(Pass pass) => pass.Training ? Plan(pass.Images).ForwardName : Plan(pass.Images).InferenceName;
+
+    public override string BackwardPath(Pass pass, bool inputGradient) => Plan(pass.Images).BackwardName(inputGradient);
 }

@@ -25,4 +25,8 @@ public sealed class DenseLayer : Layer
 
     public override void Backward(LayerBuffers b, Pass pass) =>
         dense.Backward(b.DInput, weight.Gradient, bias.Gradient, b.DOutput, b.Input, b.Output, weight.Value, Shape(pass));
+
+    public override string ForwardPath(Pass pass) => dense.Plan(Shape(pass)).ForwardName;
+
+    public override string BackwardPath(Pass pass, bool inputGradient) => dense.Plan(Shape(pass)).BackwardName(inputGradient);
 }

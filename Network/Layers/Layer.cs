@@ -41,4 +41,10 @@ public abstract class Layer(TensorShape input, TensorShape output)
     public abstract void Forward(LayerBuffers buffers, Pass pass);
 
     public abstract void Backward(LayerBuffers buffers, Pass pass);
+
+    /// <summary>The named path its forward takes in this pass (bench --layers prints it); "-" for an op with one way to run.</summary>
+    public virtual string ForwardPath(Pass pass) => "-";
+
+    /// <summary>The named paths its backward takes (<paramref name="inputGradient"/>: whether it forms dInput); "-" for an op with one way to run.</summary>
+    public virtual string BackwardPath(Pass pass, bool inputGradient) => "-";
 }

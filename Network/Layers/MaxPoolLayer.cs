@@ -27,4 +27,6 @@ public sealed class MaxPoolLayer(ComputeDevice device, TensorShape input, bool a
         if (!afterConv && b.DInput.Length > 0)
             pool.Backward(b.DInput, b.DOutput, b.Indices, Shape(pass));
     }
+
+    public override string BackwardPath(Pass pass, bool inputGradient) => afterConv ? "in the conv's backward" : "-";
 }

@@ -50,6 +50,17 @@ public class BenchLayersTests
         Assert.That(Flops(7, "forward"), Is.EqualTo(2.0 * 4 * 64 * 48));
         Assert.That(Flops(7, "backward"), Is.EqualTo(2 * 2.0 * 4 * 64 * 48));
 
+        // The path each op's plan took on ILGPU's CPU accelerator.
+        string Path(int layer, string pass) => ops.Single(o => o.GetProperty("layer").ValueKind == JsonValueKind.Number &&
+            o.GetProperty("layer").GetInt32() == layer && o.GetProperty("pass").GetString() == pass).GetProperty("path").GetString()!;
+        Assert.That(Path(0, "forward"), Is.EqualTo("im2col+GEMM (register tiles)"));
+        Assert.That(Path(0, "backward"), Is.EqualTo("dW pooled sums"), "the first conv: 4 taps through the pool, no dX");
+        Assert.That(Path(1, "backward"), Is.EqualTo("in the conv's backward"));
+        Assert.That(Path(3, "backward"), Is.EqualTo("dW dzT+GEMM (register tiles); dX shifted runs"));
+        Assert.That(Path(7, "forward"), Is.EqualTo("GEMM (rows)"), "4 rows of C: fewer than a tile's 8");
+        Assert.That(Path(7, "backward"), Is.EqualTo("dW GEMM (register tiles); dX GEMM (rows)"));
+        Assert.That(Path(2, "forward"), Is.EqualTo("-"));
+
         var step = profile.GetProperty("step").GetProperty("medianMs").GetDouble();
         Assert.That(step, Is.GreaterThan(0));
         // The floor's peak is the one measured on the device; the nominal one is only shown beside it.

@@ -32,6 +32,16 @@ public class SelftestCommandTests
         Assert.That(checks.Count(c => c.GetProperty("device").GetString() == "cpu:0"), Is.EqualTo(KernelChecks.All.Count));
         Assert.That(checks.Count(c => c.GetProperty("kind").GetString() == SelfTest.GradientKind), Is.EqualTo(GradientChecks.All.Count));
         Assert.That(checks.All(c => c.GetProperty("maxError").GetDouble() >= 0));
+        // Each check names the paths its op's plan took on the device: on ILGPU's CPU accelerator, 9 input channels take dX
+        // from the shifted runs, a conv through a max-pool with 9 taps sums dW from the pool; an op with one way to run, "-".
+        string Path(string op) => checks.Single(c => c.GetProperty("op").GetString() == op && c.GetProperty("device").GetString() == "cpu:0")
+            .GetProperty("path").GetString()!;
+        Assert.That(Path("Conv2d, 9 input channels"), Does.Contain("forward im2col+GEMM (register tiles)").And.Contain("dX shifted runs"));
+        Assert.That(Path("Conv2d + MaxPool2d backward"), Does.StartWith("dW pooled sums"));
+        Assert.That(Path("Gemm"), Is.EqualTo("register tiles"));
+        Assert.That(Path("MaxPool2d"), Is.EqualTo("-"));
+        Assert.That(checks.Where(c => c.GetProperty("kind").GetString() == SelfTest.GradientKind).Select(c => c.GetProperty("path").GetString()),
+            Is.All.EqualTo("-"));
     }
 
     [Test]

@@ -55,13 +55,13 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
         // backward reading the float32 forward output for the ReLU mask, as in training.
         var numbers = new Numbers();
         foreach (var comparison in KernelChecks.Conv2d(Device, numbers.Random,
-                     new Conv2dShape(batch: 3, inChannels, height, width, outChannels: 8, kernel, relu)))
+                     Conv2d.On(Device).Plan(new Conv2dShape(batch: 3, inChannels, height, width, outChannels: 8, kernel, relu))))
             Close.That(comparison);
     }
 
     /// <summary>
-    /// Eight input channels or more: on CPUs dx comes from <see cref="Conv2dKernels.Conv2dShiftedRuns"/> (the taps'
-    /// shifted runs of dz, masked by <see cref="Conv2dKernels.Conv2dShiftedRunsEdges"/>). Tiles of 16 positions that
+    /// dx from <see cref="Conv2dKernels.Conv2dShiftedRuns"/> (the taps' shifted runs of dz, masked by
+    /// <see cref="Conv2dKernels.Conv2dShiftedRunsEdges"/>), forced on every backend (CPUs take it from 8 input channels). Tiles of 16 positions that
     /// run into the next image (42 and 35 positions an image), over several images (9 and 6), a last tile moved back
     /// (126 of 16), channels not a multiple of 8 (9, 12), even and odd kernels.
     /// </summary>
@@ -73,15 +73,14 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
     public void InputGradientFromTheShiftedRunsOfDzMatchesReference(int kernel, bool relu, int inChannels, int height = 7, int width = 6)
     {
         var s = new Conv2dShape(batch: 3, inChannels, height, width, outChannels: 8, kernel, relu);
-        Assert.That(ShiftedRunsShape.InputGradient(s).Fits, "the shape takes the direct input gradient");
         var numbers = new Numbers();
-        foreach (var comparison in KernelChecks.Conv2d(Device, numbers.Random, s))
+        foreach (var comparison in KernelChecks.Conv2d(Device, numbers.Random, Conv2dPlan.For(Device.Info, s, inputGradient: ConvInputGradientPath.ShiftedRuns)))
             Close.That(comparison);
     }
 
     /// <summary>
-    /// Eight output channels or more: on CPUs inference sums y from x's shifted runs (<see cref="Conv2d.Infer"/>), x laid
-    /// out channel-major by <see cref="Conv2dKernels.Conv2dChannelMajor"/>. One input channel (the towers' first convs),
+    /// Inference summing y from x's shifted runs (<see cref="Conv2d.Infer"/>), x laid out channel-major by
+    /// <see cref="Conv2dKernels.Conv2dChannelMajor"/>, forced on every backend (CPUs take it from 8 output channels). One input channel (the towers' first convs),
     /// channel counts not a multiple of 8, tiles that run into the next image, even and odd kernels, with and without ReLU.
     /// </summary>
     [TestCase(3, true, 1, 9)]
@@ -92,9 +91,8 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
     public void InferenceFromTheShiftedRunsOfXMatchesReference(int kernel, bool relu, int inChannels, int outChannels, int height = 7, int width = 6)
     {
         var s = new Conv2dShape(batch: 3, inChannels, height, width, outChannels, kernel, relu);
-        Assert.That(ShiftedRunsShape.Forward(s).Fits, "the shape takes the direct forward");
         var numbers = new Numbers();
-        var comparisons = KernelChecks.Conv2d(Device, numbers.Random, s).ToList();
+        var comparisons = KernelChecks.Conv2d(Device, numbers.Random, Conv2dPlan.For(Device.Info, s, inference: ConvInferencePath.ShiftedRuns)).ToList();
         Assert.That(comparisons.Select(c => c.What), Does.Contain("inference forward"));
         foreach (var comparison in comparisons)
             Close.That(comparison);
@@ -114,9 +112,10 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
         var dwDevice = arrays.Upload(new double[s.WeightLength]);
         var dbDevice = arrays.Upload(new double[s.OutChannels]);
         var conv = Conv2d.On(Device);
+        var plan = conv.Plan(s);
         var col = arrays.Poisoned(s.ColumnsLength);
-        conv.Forward(arrays.Poisoned(s.OutputLength), arrays.Upload(x), arrays.Upload(w), arrays.Upload(new double[s.OutChannels]), col, s);
-        conv.Backward(ILGPU.ArrayView<float>.Empty, dwDevice, dbDevice, ConvOutputGradient.Of(arrays.Upload(dy), arrays.Upload(y)), col, arrays.Upload(w), s);
+        conv.Forward(arrays.Poisoned(s.OutputLength), arrays.Upload(x), arrays.Upload(w), arrays.Upload(new double[s.OutChannels]), col, plan);
+        conv.Backward(ILGPU.ArrayView<float>.Empty, dwDevice, dbDevice, ConvOutputGradient.Of(arrays.Upload(dy), arrays.Upload(y)), col, arrays.Upload(w), plan);
         Close.Assert("dWeight", arrays.Read(dwDevice), dw);
         Close.Assert("dBias", arrays.Read(dbDevice), db);
     }
@@ -140,9 +139,9 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
             var s = new Conv2dShape(batch: 2, inChannels: 2, height: 5, width: 6, outChannels: 8, kernel: 3, relu);
             var y = arrays.Poisoned(s.OutputLength);
             if (inference)
-                conv.Infer(y, x, w, b, arrays.Poisoned(s.ColumnsLength), s);
+                conv.Infer(y, x, w, b, arrays.Poisoned(s.ColumnsLength), conv.Plan(s));
             else
-                conv.Forward(y, x, w, b, arrays.Poisoned(s.ColumnsLength), s);
+                conv.Forward(y, x, w, b, arrays.Poisoned(s.ColumnsLength), conv.Plan(s));
             return arrays.Read(y);
         }
         var linear = Run(relu: false);
@@ -168,31 +167,112 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
             var dw = arrays.Upload(new float[s.WeightLength]);
             var db = arrays.Upload(new float[s.OutChannels]);
             var col = arrays.Poisoned(s.ColumnsLength);
-            conv.Forward(y, x, w, b, col, s);
-            conv.Backward(dx, dw, db, ConvOutputGradient.Of(dy, y), col, w, s);
+            conv.Forward(y, x, w, b, col, conv.Plan(s));
+            conv.Backward(dx, dw, db, ConvOutputGradient.Of(dy, y), col, w, conv.Plan(s));
             return [.. arrays.Read(y), .. arrays.Read(dx), .. arrays.Read(dw), .. arrays.Read(db)];
         }
         Assert.That(Run(), Is.EqualTo(Run()).AsCollection);
     }
 
     /// <summary>
-    /// The backward from a following max-pool against the reference. Up to 16 taps dW and dB are summed from the pool
-    /// (windows in runs of 16, then one by one: 4, 20, 36 and 256 windows a plane); beyond, through dzT and the GEMM.
+    /// The backward from a following max-pool against the reference, dW and dB by each path: summed from the pool (windows
+    /// in runs of 16, then one by one: 4, 20, 36 and 256 windows a plane; the device's choice up to 16 taps), or through
+    /// dzT and the GEMM.
     /// </summary>
-    [TestCase(1, 3, 10, 9, true)]
-    [TestCase(1, 2, 9, 10, false)]
-    [TestCase(1, 3, 4, 5, true)]
-    [TestCase(1, 4, 12, 13, true)]
-    [TestCase(1, 3, 32, 32, true)]
-    [TestCase(2, 3, 7, 6, true)]
-    [TestCase(8, 3, 10, 9, true)]
-    [TestCase(16, 2, 7, 6, true)]
-    public void BackwardThroughMaxPoolMatchesReference(int inChannels, int kernel, int height, int width, bool relu)
+    [TestCaseSource(nameof(PooledShapes))]
+    public void BackwardThroughMaxPoolMatchesReference(int inChannels, int kernel, int height, int width, bool relu,
+        ConvWeightGradientPath weightGradient)
     {
         var numbers = new Numbers();
+        var s = new Conv2dShape(batch: 3, inChannels, height, width, outChannels: 6, kernel, relu);
         foreach (var comparison in KernelChecks.Conv2dThroughMaxPool(Device, numbers.Random,
-                     new Conv2dShape(batch: 3, inChannels, height, width, outChannels: 6, kernel, relu)))
+                     Conv2dPlan.For(Device.Info, s, pooled: true, weightGradient: weightGradient)))
             Close.That(comparison);
+    }
+
+    private static IEnumerable<TestCaseData> PooledShapes() =>
+        from shape in new (int InChannels, int Kernel, int Height, int Width, bool Relu)[]
+        {
+            (1, 3, 10, 9, true), (1, 2, 9, 10, false), (1, 3, 4, 5, true), (1, 4, 12, 13, true), (1, 3, 32, 32, true),
+            (2, 3, 7, 6, true), (8, 3, 10, 9, true), (16, 2, 7, 6, true),
+        }
+        from path in Enum.GetValues<ConvWeightGradientPath>()
+        select new TestCaseData(shape.InChannels, shape.Kernel, shape.Height, shape.Width, shape.Relu, path);
+
+    /// <summary>Inference and dX by each of their paths, forced, on shapes every path can run: 8 channels or more each way, tiles into the next image.</summary>
+    [Test]
+    public void EveryPathMatchesReference([Values] ConvInferencePath inference, [Values] ConvInputGradientPath inputGradient,
+        [Values(2, 3)] int kernel)
+    {
+        var numbers = new Numbers();
+        var s = new Conv2dShape(batch: 3, inChannels: 9, height: 5, width: 7, outChannels: 12, kernel, relu: true);
+        foreach (var comparison in KernelChecks.Conv2d(Device, numbers.Random,
+                     Conv2dPlan.For(Device.Info, s, inference: inference, inputGradient: inputGradient)))
+            Close.That(comparison);
+    }
+
+    /// <summary>The device's own choice (the table at the top of Conv2d.cs): on CPUs shifted runs from 8 channels, on GPUs the GEMMs; pooled sums up to 16 taps.</summary>
+    [TestCase(8, 8, 3, true, ConvInferencePath.ShiftedRuns, ConvWeightGradientPath.DztGemm, ConvInputGradientPath.ShiftedRuns)]
+    [TestCase(1, 8, 2, true, ConvInferencePath.ShiftedRuns, ConvWeightGradientPath.PooledSums, ConvInputGradientPath.GemmCol2Im)]
+    [TestCase(1, 8, 4, true, ConvInferencePath.ShiftedRuns, ConvWeightGradientPath.PooledSums, ConvInputGradientPath.GemmCol2Im)]
+    [TestCase(1, 8, 4, false, ConvInferencePath.ShiftedRuns, ConvWeightGradientPath.DztGemm, ConvInputGradientPath.GemmCol2Im)]
+    [TestCase(8, 7, 3, false, ConvInferencePath.Im2ColGemm, ConvWeightGradientPath.DztGemm, ConvInputGradientPath.ShiftedRuns)]
+    [TestCase(2, 8, 3, true, ConvInferencePath.ShiftedRuns, ConvWeightGradientPath.DztGemm, ConvInputGradientPath.GemmCol2Im)]
+    public void TheDevicePicksItsPaths(int inChannels, int outChannels, int kernel, bool pooled,
+        ConvInferencePath inference, ConvWeightGradientPath weightGradient, ConvInputGradientPath inputGradient)
+    {
+        var plan = Conv2d.On(Device).Plan(new Conv2dShape(batch: 2, inChannels, height: 6, width: 6, outChannels, kernel, relu: true), pooled);
+        var gpu = Device.Info.IsGpu;
+        Assert.That(plan.Inference, Is.EqualTo(gpu ? ConvInferencePath.Im2ColGemm : inference));
+        Assert.That(plan.WeightGradient, Is.EqualTo(weightGradient));
+        Assert.That(plan.InputGradient, Is.EqualTo(gpu ? ConvInputGradientPath.GemmCol2Im : inputGradient));
+        Assert.That(plan.Forward.Path, Is.EqualTo(gpu ? GemmPath.SharedTiles : outChannels < GemmShape.TileRows ? GemmPath.Rows : GemmPath.RegisterTiles));
+        Assert.That(plan.WeightGradientProduct is null, Is.EqualTo(weightGradient == ConvWeightGradientPath.PooledSums));
+        Assert.That(plan.InputGradientProduct is null, Is.EqualTo(plan.InputGradient == ConvInputGradientPath.ShiftedRuns));
+    }
+
+    /// <summary>The layers ask for their plan at every pass: it is made once per shape, then found without allocating.</summary>
+    [Test]
+    public void APlanIsMadeOncePerShapeAndFoundWithoutAllocating()
+    {
+        var conv = Conv2d.On(Device);
+        var s = new Conv2dShape(batch: 2, inChannels: 8, height: 6, width: 6, outChannels: 8, kernel: 3, relu: true);
+        var plan = conv.Plan(s, pooled: true);
+        Assert.That(conv.Plan(s, pooled: true), Is.SameAs(plan));
+        Assert.That(conv.Plan(s), Is.Not.SameAs(plan), "pooled or not: two plans");
+        Assert.That(conv.Plan(new Conv2dShape(batch: 3, inChannels: 8, height: 6, width: 6, outChannels: 8, kernel: 3, relu: true), pooled: true).Shape.Batch,
+            Is.EqualTo(3));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+            conv.Plan(s, pooled: true);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
+    public void APathThatCannotRunTheShapeIsRefusedWhenThePlanIsMade()
+    {
+        var fewChannels = new Conv2dShape(batch: 2, inChannels: 7, height: 6, width: 6, outChannels: 7, kernel: 3, relu: true);
+        Assert.That(() => Conv2dPlan.For(Device.Info, fewChannels, inputGradient: ConvInputGradientPath.ShiftedRuns),
+            Throws.ArgumentException.With.Message.Contains("at least 8 input channels"));
+        Assert.That(() => Conv2dPlan.For(Device.Info, fewChannels, inference: ConvInferencePath.ShiftedRuns),
+            Throws.ArgumentException.With.Message.Contains("at least 8 output channels"));
+        var fewPositions = new Conv2dShape(batch: 1, inChannels: 8, height: 3, width: 5, outChannels: 8, kernel: 3, relu: true);
+        Assert.That(() => Conv2dPlan.For(Device.Info, fewPositions, inference: ConvInferencePath.ShiftedRuns),
+            Throws.ArgumentException.With.Message.Contains("15 positions"));
+        Assert.That(() => Conv2dPlan.For(Device.Info, fewChannels, weightGradient: ConvWeightGradientPath.PooledSums),
+            Throws.ArgumentException.With.Message.Contains("max-pool"));
+    }
+
+    [Test]
+    public void PooledSumsRefuseAGradientThatComesWithoutAPool()
+    {
+        var s = new Conv2dShape(batch: 2, inChannels: 1, height: 6, width: 6, outChannels: 4, kernel: 2, relu: true);
+        var plan = Conv2dPlan.For(Device.Info, s, pooled: true);
+        Assert.That(plan.WeightGradient, Is.EqualTo(ConvWeightGradientPath.PooledSums));
+        using var arrays = new DeviceBuffers(Device);
+        var (y, col, w) = (arrays.Poisoned(s.OutputLength), arrays.Poisoned(s.ColumnsLength), arrays.Poisoned(s.WeightLength));
+        Assert.That(() => Conv2d.On(Device).Backward(ILGPU.ArrayView<float>.Empty, arrays.Poisoned(s.WeightLength), arrays.Poisoned(s.OutChannels),
+            ConvOutputGradient.Of(y, y), col, w, plan), Throws.ArgumentException.With.Message.Contains("without one"));
     }
 
     /// <summary>
@@ -215,14 +295,14 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
             arrays.Upload(numbers.UniformFloat(s.OutChannels)));
         var (y, col) = (arrays.Poisoned(s.OutputLength), arrays.Poisoned(s.ColumnsLength));
         var (pooled, argmax) = (arrays.Poisoned(pool.OutputLength), arrays.PoisonedInt(pool.OutputLength));
-        conv.Forward(y, x, w, b, col, s);
+        conv.Forward(y, x, w, b, col, conv.Plan(s));
         maxPool.Forward(pooled, argmax, y, pool);
         var dPooled = arrays.Upload(numbers.UniformFloat(pool.OutputLength));
         float[] Gradients(ConvOutputGradient gradient)
         {
             var dx = arrays.Poisoned(s.InputLength);
             var (dw, db) = (arrays.Upload(new float[s.WeightLength]), arrays.Upload(new float[s.OutChannels]));
-            conv.Backward(dx, dw, db, gradient, col, w, s);
+            conv.Backward(dx, dw, db, gradient, col, w, conv.Plan(s, pooled: gradient.ThroughPool));
             return [.. arrays.Read(dx), .. arrays.Read(dw), .. arrays.Read(db)];
         }
         var dy = arrays.Poisoned(s.OutputLength);

@@ -29,6 +29,23 @@ public class DenseKernelTests(string deviceId) : BackendFixture(deviceId)
             Close.That(comparison);
     }
 
+    /// <summary>The layer asks for its plan at every pass: made once per shape (its products' GEMM paths), then found without allocating.</summary>
+    [Test]
+    public void APlanIsMadeOncePerShapeAndFoundWithoutAllocating()
+    {
+        var dense = Dense.On(Device);
+        var s = new DenseShape(batch: 4, inputs: 64, outputs: 48, relu: false);
+        var plan = dense.Plan(s);
+        Assert.That(dense.Plan(s), Is.SameAs(plan));
+        Assert.That(plan.Forward.Shape.M, Is.EqualTo(4));
+        Assert.That(plan.ForwardName, Is.EqualTo(Device.Info.IsGpu ? "GEMM (shared-memory tiles)" : "GEMM (rows)"));
+        Assert.That(dense.Plan(new DenseShape(batch: 4, inputs: 64, outputs: 48, relu: true)), Is.Not.SameAs(plan));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+            dense.Plan(s);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
     /// <summary>
     /// The relu flag read from the output alone: the reference reads the shape's Relu too, so a shape that ignored
     /// the flag would match it either way (a mutant Stryker left alive, docs/mutation-testing.md).

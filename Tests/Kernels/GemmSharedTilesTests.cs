@@ -27,6 +27,19 @@ public class GemmSharedTilesTests(string deviceId) : BackendFixture(deviceId)
         return arrays.Read(c);
     }
 
+    // A (M×K) or its transpose, B (K×N), C (M×N) row-major; the bias per row, ReLU; the NCHW epilogue over images of 25 positions.
+    private static GemmShape WithEpilogue(int m, int n, int k, bool aTransposed, GemmEpilogue epilogue)
+    {
+        var s = aTransposed ? GemmShape.Product(m, n, k).TransposedA() : GemmShape.Product(m, n, k);
+        return epilogue switch
+        {
+            GemmEpilogue.Store => s,
+            GemmEpilogue.Accumulate => s.Accumulating(),
+            GemmEpilogue.BiasActivation => s.WithBiasPerRow(relu: true),
+            _ => s.IntoNchw(area: 25, relu: true),
+        };
+    }
+
     private float[] RegisterTiles(DeviceBuffers arrays, float[] cBefore, float[] a, float[] b, float[] bias, GemmShape s)
     {
         var c = arrays.Upload(cBefore);
@@ -50,7 +63,7 @@ public class GemmSharedTilesTests(string deviceId) : BackendFixture(deviceId)
     {
         var numbers = new Numbers();
         var (a, b, bias) = (numbers.UniformFloat(m * k), numbers.UniformFloat(k * n), numbers.UniformFloat(m));
-        var s = new GemmShape(m, n, k, aTransposed ? 1 : k, aTransposed ? m : 1, n, epilogue, n, 1, relu: true, biasRowStep: 1);
+        var s = WithEpilogue(m, n, k, aTransposed, epilogue);
         var product = GemmKernelTests.Product(a, b, m, n, k, aTransposed);
         var expected = epilogue == GemmEpilogue.Store ? product : product.Select((v, i) => Math.Max(v + bias[i / n], 0)).ToArray();
         using var arrays = new DeviceBuffers(Device);
@@ -73,7 +86,7 @@ public class GemmSharedTilesTests(string deviceId) : BackendFixture(deviceId)
         var (a, b, bias) = (Numbers.ToFloat(numbers.UniformFloat(m * k)), Numbers.ToFloat(numbers.UniformFloat(k * n)),
             Numbers.ToFloat(numbers.UniformFloat(m)));
         var cBefore = epilogue == GemmEpilogue.Accumulate ? Numbers.ToFloat(numbers.UniformFloat(m * n)) : Enumerable.Repeat(float.NaN, m * n).ToArray();
-        var s = new GemmShape(m, n, k, aTransposed ? 1 : k, aTransposed ? m : 1, n, epilogue, n, 1, relu: true, biasRowStep: 1, area: 25);
+        var s = WithEpilogue(m, n, k, aTransposed, epilogue);
         using var arrays = new DeviceBuffers(Device);
         var expected = RegisterTiles(arrays, cBefore, a, b, bias, s);
         Assert.That(expected, Has.None.NaN);

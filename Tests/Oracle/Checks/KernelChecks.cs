@@ -4,8 +4,14 @@ using IlgpuSiamese.Kernels.Ops;
 
 namespace IlgpuSiamese.Oracle.Checks;
 
-/// <summary>One op's kernels against its float64 reference on a device: each comparison names one output.</summary>
-public sealed record KernelCheck(string Op, Func<ComputeDevice, Random, IEnumerable<Comparison>> Run);
+/// <summary>
+/// One op's kernels against its float64 reference on a device: each comparison names one output. <paramref name="Path"/>
+/// names the paths the op's plan takes on a device (none for an op with one way to run).
+/// </summary>
+public sealed record KernelCheck(string Op, Func<ComputeDevice, Random, IEnumerable<Comparison>> Run, Func<ComputeDevice, string>? Path = null)
+{
+    public string PathOn(ComputeDevice device) => Path?.Invoke(device) ?? "-";
+}
 
 /// <summary>
 /// Every op's Forward and Backward on a device against its float64 reference: fresh random float32 inputs,
@@ -19,26 +25,40 @@ public static class KernelChecks
     [
         new("Fill", (device, random) => Fill(device, random, length: 1031)),
         new("GatherImages", (device, random) => GatherImages(device, random, count: 23, new GatherImagesShape(batch: 17, pixels: 31))),
-        new("Gemm", (device, random) => Gemm(device, random, m: 13, n: 37, k: 29, aTransposed: true)),
-        new("Conv2d", (device, random) => Conv2d(device, random,
-            new Conv2dShape(batch: 3, inChannels: 5, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true))),
-        new("Conv2d, 9 input channels", (device, random) => Conv2d(device, random,
-            new Conv2dShape(batch: 3, inChannels: 9, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true))),
-        new("Conv2d 2x2 (keras)", (device, random) => Conv2d(device, random,
-            new Conv2dShape(batch: 2, inChannels: 1, height: 8, width: 7, outChannels: 6, kernel: 2, relu: true))),
-        new("Conv2d + MaxPool2d backward", (device, random) => Conv2dThroughMaxPool(device, random,
-            new Conv2dShape(batch: 3, inChannels: 1, height: 10, width: 9, outChannels: 5, kernel: 3, relu: true))),
+        GemmCheck("Gemm", GemmShape.Product(m: 13, n: 37, k: 29).TransposedA()),
+        Conv2dCheck("Conv2d", new Conv2dShape(batch: 3, inChannels: 5, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true)),
+        Conv2dCheck("Conv2d, 9 input channels", new Conv2dShape(batch: 3, inChannels: 9, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true)),
+        Conv2dCheck("Conv2d 2x2 (keras)", new Conv2dShape(batch: 2, inChannels: 1, height: 8, width: 7, outChannels: 6, kernel: 2, relu: true)),
+        Conv2dCheck("Conv2d + MaxPool2d backward", new Conv2dShape(batch: 3, inChannels: 1, height: 10, width: 9, outChannels: 5, kernel: 3, relu: true),
+            pooled: true),
         new("MaxPool2d", (device, random) => MaxPool2d(device, random, new MaxPool2dShape(batch: 3, channels: 4, height: 7, width: 6))),
         new("Dropout", (device, random) => Dropout(device, random,
             new DropoutShape(length: 1000, rate: 0.3f, seed: (uint)random.Next(), step: random.Next(1000)))),
         new("GlobalAvgPool", (device, random) => GlobalAvgPool(device, random, new GlobalAvgPoolShape(batch: 3, channels: 10, height: 7, width: 7))),
-        new("Dense", (device, random) => Dense(device, random, new DenseShape(batch: 9, inputs: 37, outputs: 19, relu: true))),
+        DenseCheck("Dense", new DenseShape(batch: 9, inputs: 37, outputs: 19, relu: true)),
         new("EuclideanDistance", (device, random) => EuclideanDistance(device, random, new EuclideanDistanceShape(batch: 9, features: 13))),
         new("SigmoidBce", (device, random) => SigmoidBce(device, random, new SigmoidBceShape(batch: 16))),
         new("ContrastiveLoss", (device, random) => ContrastiveLoss(device, random, new ContrastiveShape(batch: 16, margin: 1.25f))),
         new("TripletLoss", (device, random) => TripletLoss(device, random, new TripletShape(batch: 8, features: 13, margin: 0.5f))),
         new("Adam", (device, random) => Adam(device, random, length: 1031)),
     ];
+
+    private static KernelCheck GemmCheck(string op, GemmShape s) =>
+        new(op, (device, random) => Gemm(device, random, GemmPlan.For(device.Info, s)), device => GemmPlan.For(device.Info, s).Name);
+
+    /// <summary>A conv's check by the device's plan (through a max-pool where <paramref name="pooled"/>: then the backward alone).</summary>
+    private static KernelCheck Conv2dCheck(string op, Conv2dShape s, bool pooled = false) =>
+        new(op, (device, random) => pooled
+                ? Conv2dThroughMaxPool(device, random, Conv2dPlan.For(device.Info, s, pooled: true))
+                : Conv2d(device, random, Conv2dPlan.For(device.Info, s)),
+            device => pooled ? Conv2dPlan.For(device.Info, s, pooled: true).BackwardName(inputGradient: true) : Conv2dPlan.For(device.Info, s).ToString());
+
+    private static KernelCheck DenseCheck(string op, DenseShape s) =>
+        new(op, (device, random) => Dense(device, random, s), device =>
+        {
+            var plan = DensePlan.For(device.Info, s);
+            return $"forward {plan.ForwardName}; {plan.BackwardName(inputGradient: true)}";
+        });
 
     /// <summary>Zero, then a constant, over a poisoned buffer: every element written.</summary>
     public static IEnumerable<Comparison> Fill(ComputeDevice device, Random random, int length)
@@ -64,28 +84,36 @@ public static class KernelChecks
         return [Comparison.Of("batch", buffers.Read(output), GatherImagesReference.Forward(images, indices, s), atol: 0, rtol: 1e-6)];
     }
 
-    public static IEnumerable<Comparison> Gemm(ComputeDevice device, Random random, int m, int n, int k, bool aTransposed)
+    /// <summary>The product by the plan's path against the float64 product (C poisoned, or accumulated onto random values), and a transpose.</summary>
+    public static IEnumerable<Comparison> Gemm(ComputeDevice device, Random random, GemmPlan plan)
     {
+        var s = plan.Shape;
+        var (m, n, k) = (s.M, s.N, s.K);
+        var accumulate = s.Epilogue == (int)GemmEpilogue.Accumulate;
+        if (s.Epilogue is not ((int)GemmEpilogue.Store or (int)GemmEpilogue.Accumulate) || s.CColStride != 1 || s.CRowStride != n || s.Ldb != n)
+            throw new ArgumentException($"the check takes a row-major C, stored or accumulated; {s}", nameof(plan));
         var a = random.UniformFloat(m * k);
         var b = random.UniformFloat(k * n);
+        var before = accumulate ? random.UniformFloat(m * n) : new double[m * n];
         var expected = new double[m * n];
         for (var r = 0; r < m; r++)
             for (var j = 0; j < n; j++)
             {
-                var sum = 0.0;
+                var sum = before[r * n + j];
                 for (var i = 0; i < k; i++)
-                    sum += (aTransposed ? a[i * m + r] : a[r * k + i]) * b[i * n + j];
+                    sum += a[r * s.ARowStride + i * s.AColStride] * b[i * n + j];
                 expected[r * n + j] = sum;
             }
         using var buffers = new DeviceBuffers(device);
-        var c = buffers.Poisoned(m * n);
-        new Gemm(device).Run(c, buffers.Upload(a), buffers.Upload(b), c,
-            new GemmShape(m, n, k, aTransposed ? 1 : k, aTransposed ? m : 1, n, GemmEpilogue.Store, n, 1));
-        var product = Comparison.Of("C", buffers.Read(c), expected);
+        using var gemm = new Gemm(device);
+        var c = accumulate ? buffers.Upload(before) : buffers.Poisoned(m * n);
+        gemm.Run(c, buffers.Upload(a), buffers.Upload(b), c, plan);
+        // A float sum of k products of size ~1/3 near 0 is off by about k·2⁻²⁴ at worst.
+        var product = Comparison.Of("C", buffers.Read(c), expected, atol: Comparison.DefaultAtol + 1e-7 * k);
         var (rows, columns) = (17, 40);
         var x = random.UniformFloat(rows * columns);
         var y = buffers.Poisoned(rows * columns);
-        new Gemm(device).Transpose(y, buffers.Upload(x), new TransposeShape(rows, columns));
+        gemm.Transpose(y, buffers.Upload(x), new TransposeShape(rows, columns));
         var transposed = new double[rows * columns];
         for (var r = 0; r < rows; r++)
             for (var j = 0; j < columns; j++)
@@ -93,25 +121,28 @@ public static class KernelChecks
         return [product, Comparison.Of("transposed", buffers.Read(y), transposed, atol: 0, rtol: 0)];
     }
 
-    public static IEnumerable<Comparison> Conv2d(ComputeDevice device, Random random, Conv2dShape s)
+    /// <summary>The training forward and backward, then inference, each by the plan's paths.</summary>
+    public static IEnumerable<Comparison> Conv2d(ComputeDevice device, Random random, Conv2dPlan plan)
     {
+        var s = plan.Shape;
         var conv = global::IlgpuSiamese.Kernels.Ops.Conv2d.On(device);
         using var columns = new DeviceBuffers(device);
         var col = columns.Poisoned(s.ColumnsLength);
         var training = WeightedOp(device, random, (s.InputLength, s.WeightLength, s.OutChannels, s.OutputLength),
-            (y, x, w, b) => conv.Forward(y, x, w, b, col, s), (dx, dw, db, dy, _, y, w) => conv.Backward(dx, dw, db, ConvOutputGradient.Of(dy, y), col, w, s),
+            (y, x, w, b) => conv.Forward(y, x, w, b, col, plan), (dx, dw, db, dy, _, y, w) => conv.Backward(dx, dw, db, ConvOutputGradient.Of(dy, y), col, w, plan),
             (x, w, b) => Conv2dReference.Forward(x, w, b, s), (dy, y, x, w) => Conv2dReference.Backward(dy, y, x, w, s));
-        return [.. training, Conv2dInference(conv, device, random, s)];
+        return [.. training, Conv2dInference(conv, device, random, plan)];
     }
 
-    /// <summary>The forward without a backward (<see cref="Conv2d.Infer"/>: on CPUs from 8 output channels, no column matrix), on fresh inputs.</summary>
-    private static Comparison Conv2dInference(global::IlgpuSiamese.Kernels.Ops.Conv2d conv, ComputeDevice device, Random random, Conv2dShape s)
+    /// <summary>The forward without a backward (<see cref="Conv2d.Infer"/>, by the plan's inference path), on fresh inputs.</summary>
+    private static Comparison Conv2dInference(global::IlgpuSiamese.Kernels.Ops.Conv2d conv, ComputeDevice device, Random random, Conv2dPlan plan)
     {
+        var s = plan.Shape;
         var (x, w, b) = (random.UniformFloat(s.InputLength), random.UniformFloat(s.WeightLength), random.UniformFloat(s.OutChannels));
         using var buffers = new DeviceBuffers(device);
         var y = buffers.Poisoned(s.OutputLength);
         conv.Infer(y, buffers.Upload(x), buffers.Upload(w), buffers.Upload(b),
-            buffers.Poisoned(s.ColumnsLength), s);
+            buffers.Poisoned(s.ColumnsLength), plan);
         return Comparison.Of("inference forward", buffers.Read(y), Conv2dReference.Forward(x, w, b, s));
     }
 
@@ -120,8 +151,9 @@ public static class KernelChecks
     /// output and argmax. The reference is the conv's backward of the pool's backward, at the argmax the device
     /// chose (a near tie could otherwise pick another position); dWeight and dBias accumulate onto random values.
     /// </summary>
-    public static IEnumerable<Comparison> Conv2dThroughMaxPool(ComputeDevice device, Random random, Conv2dShape s)
+    public static IEnumerable<Comparison> Conv2dThroughMaxPool(ComputeDevice device, Random random, Conv2dPlan plan)
     {
+        var s = plan.Shape;
         var pool = new MaxPool2dShape(s.Batch, s.OutChannels, s.Height, s.Width);
         var (x, w, b) = (random.UniformFloat(s.InputLength), random.UniformFloat(s.WeightLength), random.UniformFloat(s.OutChannels));
         var dPooled = random.UniformFloat(pool.OutputLength);
@@ -132,9 +164,9 @@ public static class KernelChecks
         var (pooled, argmax) = (buffers.Poisoned(pool.OutputLength), buffers.PoisonedInt(pool.OutputLength));
         var (dx, dw, db) = (buffers.Poisoned(s.InputLength), buffers.Upload(dwBefore), buffers.Upload(dbBefore));
         var wDevice = buffers.Upload(w);
-        conv.Forward(y, buffers.Upload(x), wDevice, buffers.Upload(b), col, s);
+        conv.Forward(y, buffers.Upload(x), wDevice, buffers.Upload(b), col, plan);
         new MaxPool2d(device).Forward(pooled, argmax, y, pool);
-        conv.Backward(dx, dw, db, ConvOutputGradient.ThroughMaxPool(buffers.Upload(dPooled), pooled, argmax), col, wDevice, s);
+        conv.Backward(dx, dw, db, ConvOutputGradient.ThroughMaxPool(buffers.Upload(dPooled), pooled, argmax), col, wDevice, plan);
 
         var yReference = Conv2dReference.Forward(x, w, b, s);
         var dy = MaxPool2dReference.Backward(dPooled, buffers.Read(argmax), pool);

@@ -3,8 +3,8 @@ using IlgpuSiamese.Kernels.Devices;
 
 namespace IlgpuSiamese.Oracle.Checks;
 
-/// <summary>One row of a self-test: an op's check on one device (or the float64 reference), its worst error and verdict.</summary>
-public sealed record SelfTestRow(string Op, string Kind, string Device, double MaxError, bool Passed, string Detail, double Seconds);
+/// <summary>One row of a self-test: an op's check on one device (or the float64 reference), the paths its plan took there, its worst error and verdict.</summary>
+public sealed record SelfTestRow(string Op, string Kind, string Device, string Path, double MaxError, bool Passed, string Detail, double Seconds);
 
 /// <summary>
 /// The kernel checks on each device and the reference gradient checks, run once each: what <c>siamese
@@ -19,16 +19,16 @@ public static class SelfTest
     public static IEnumerable<SelfTestRow> RunKernels(ComputeDevice device, string deviceId, IEnumerable<KernelCheck> checks, Random random)
     {
         foreach (var check in checks)
-            yield return Row(check.Op, KernelKind, deviceId, () => check.Run(device, random).ToList<IOutcome>());
+            yield return Row(check.Op, KernelKind, deviceId, check.PathOn(device), () => check.Run(device, random).ToList<IOutcome>());
     }
 
     public static IEnumerable<SelfTestRow> RunGradients(IEnumerable<GradientCheckCase> checks, Random random)
     {
         foreach (var check in checks)
-            yield return Row(check.Op, GradientKind, ReferenceDevice, () => check.Run(random).ToList<IOutcome>());
+            yield return Row(check.Op, GradientKind, ReferenceDevice, "-", () => check.Run(random).ToList<IOutcome>());
     }
 
-    private static SelfTestRow Row(string op, string kind, string device, Func<List<IOutcome>> run)
+    private static SelfTestRow Row(string op, string kind, string device, string path, Func<List<IOutcome>> run)
     {
         var clock = Stopwatch.StartNew();
         try
@@ -37,11 +37,11 @@ public static class SelfTest
             var failed = outcomes.Where(o => !o.Passed).ToList();
             var maxError = outcomes.Count == 0 ? 0 : outcomes.Max(o => o.MaxError);
             var detail = failed.Count == 0 ? "" : string.Join("; ", failed.Select(o => o.Message));
-            return new SelfTestRow(op, kind, device, maxError, failed.Count == 0 && outcomes.Count > 0, detail, clock.Elapsed.TotalSeconds);
+            return new SelfTestRow(op, kind, device, path, maxError, failed.Count == 0 && outcomes.Count > 0, detail, clock.Elapsed.TotalSeconds);
         }
         catch (Exception e)
         {
-            return new SelfTestRow(op, kind, device, double.PositiveInfinity, false, $"{e.GetType().Name}: {e.Message}", clock.Elapsed.TotalSeconds);
+            return new SelfTestRow(op, kind, device, path, double.PositiveInfinity, false, $"{e.GetType().Name}: {e.Message}", clock.Elapsed.TotalSeconds);
         }
     }
 }
