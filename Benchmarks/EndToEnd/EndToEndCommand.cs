@@ -116,7 +116,7 @@ public static class EndToEndCommand
                     engines.Add(setting.Create(tower, data, o.Seed, ComputeDevice.Open));
                 var measured = ThroughputRun.Measure(engines, new ThroughputOptions(o.Repetitions, o.Warmup, o.Seconds), log);
                 var facts = new ProcessFacts(Environment.ProcessId, policy, Environment.GetEnvironmentVariable("POCL_MAX_PTHREAD_COUNT"),
-                    MallocThresholds.Applied, TorchSharp.torch.get_num_threads());
+                    MallocThresholds.Applied, TorchSharp.torch.get_num_threads(), ProcessFacts.TieredCompilationOn);
                 results.Add(TowerResult.Of(tower,
                     settings.Select((s, i) => new SettingResult(s, measured[i], EngineChildCommand.LastMeanLoss(engines[i]), facts)).ToList()));
             }

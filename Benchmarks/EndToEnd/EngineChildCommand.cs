@@ -15,7 +15,15 @@ public sealed record EngineReport(EngineThroughput Result, double? LastMeanLoss,
 
 /// <summary>The environment of a child as it ran: what libgomp, PoCL and glibc's malloc were told.</summary>
 /// <param name="TorchThreads">libtorch's intra-op thread count as libtorch reports it; null for other engines.</param>
-public sealed record ProcessFacts(int ProcessId, string? OmpWaitPolicy, string? PoclMaxPthreadCount, MallocSetting Malloc, int? TorchThreads);
+public sealed record ProcessFacts(int ProcessId, string? OmpWaitPolicy, string? PoclMaxPthreadCount, MallocSetting Malloc, int? TorchThreads,
+    bool TieredCompilation = true)
+{
+    /// <summary>
+    /// Whether .NET's tiered JIT is on in this process. Benchmarks turns it off (Benchmarks.csproj): with it on, each child's first
+    /// second ran our training step on tier-0 code, 1,490 against 2,000-2,300 pairs/s after, and a child times only that second.
+    /// </summary>
+    public static bool TieredCompilationOn => AppContext.GetData("System.Runtime.TieredCompilation") as string != "false";
+}
 
 /// <summary>
 /// <c>e2e-engine</c>, internal: the child process of <c>e2e --processes</c>. It runs one engine setting
@@ -109,7 +117,7 @@ public static class EngineChildCommand
         if (setting.Kind == EngineKind.TorchSharp)
             torchThreads = torch.get_num_threads();
         var facts = new ProcessFacts(Environment.ProcessId, Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"),
-            Environment.GetEnvironmentVariable("POCL_MAX_PTHREAD_COUNT"), MallocThresholds.Applied, torchThreads);
+            Environment.GetEnvironmentVariable("POCL_MAX_PTHREAD_COUNT"), MallocThresholds.Applied, torchThreads, ProcessFacts.TieredCompilationOn);
         return new EngineReport(result, LastMeanLoss(engine), facts);
     }
 

@@ -214,6 +214,7 @@ public sealed class ChildProcessTests
         Assert.That(report.Result.Inference.Samples, Has.Count.EqualTo(1).And.All.GreaterThan(0));
         Assert.That(report.Facts.ProcessId, Is.Not.EqualTo(Environment.ProcessId));
         Assert.That(report.Facts.OmpWaitPolicy, Is.EqualTo("ACTIVE"));
+        Assert.That(report.Facts.TieredCompilation, Is.False, "children JIT every method once, fully optimised");
         Assert.That(report.Facts.Malloc.Applied, Is.EqualTo(OperatingSystem.IsLinux()));
     }
 
