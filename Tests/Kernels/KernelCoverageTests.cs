@@ -32,6 +32,7 @@ public class KernelCoverageTests
         ["BiasGradientKernels.BiasGradientAccumulate"] = nameof(DenseKernelTests),
         ["DropoutKernels.DropoutForward"] = nameof(DropoutKernelTests),
         ["DropoutKernels.DropoutBackwardInput"] = nameof(DropoutKernelTests),
+        ["DropoutKernels.DropoutIdentity"] = nameof(DropoutKernelTests),
         ["EuclideanDistanceKernels.EuclideanDistanceForward"] = nameof(EuclideanDistanceKernelTests),
         ["EuclideanDistanceKernels.EuclideanDistanceBackward"] = nameof(EuclideanDistanceKernelTests),
         ["FillKernels.FillConstant"] = nameof(FillKernelTests),
