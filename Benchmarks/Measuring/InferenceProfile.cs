@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Network.Heads;
@@ -10,9 +9,8 @@ namespace IlgpuSiamese.Measuring;
 
 /// <summary>
 /// Times every op of an inference batch one by one, as <see cref="PairEvaluator"/> runs it: gather both images of each pair,
-/// each tower layer's forward without dropout (the convolutions' inference path), the head's forward and the one read back.
-/// The device is synchronised before and after each op; the whole batch is also timed on its own, in alternation with the
-/// profiled ones. Medians over the repetitions, work from <see cref="OpCosts"/>.
+/// each tower layer's forward without dropout (the convolutions' inference path), the head's forward and the one read back,
+/// through <see cref="OpProfiler"/>. The work of each op comes from <see cref="OpCosts"/>.
 /// </summary>
 public sealed class InferenceProfile : IDisposable
 {
@@ -46,35 +44,8 @@ public sealed class InferenceProfile : IDisposable
     /// <summary><paramref name="warmup"/> whole batches untimed, then <paramref name="repetitions"/> profiled batches, each followed by a timed whole batch.</summary>
     public LayerProfileResult Measure(int repetitions, int warmup)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
-        for (var s = 0; s < Math.Max(1, warmup); s++)
-            WholeBatch();
-        var samples = new List<double[]>();
-        var batchSamples = new List<double>();
-        List<(string Op, string Kind, int? Layer, OpCost Cost, string Path)>? ops = null;
-        for (var r = 0; r < repetitions; r++)
-        {
-            var timed = new List<(string, string, int?, OpCost, string)>();
-            var times = new List<double>();
-            ProfiledBatch((op, kind, layer, cost, path, ms) =>
-            {
-                timed.Add((op, kind, layer, cost, path));
-                times.Add(ms);
-            });
-            ops ??= timed;
-            samples.Add(times.ToArray());
-            var clock = Stopwatch.StartNew();
-            WholeBatch();
-            batchSamples.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        var rows = ops!.Select((o, i) =>
-        {
-            var opSamples = samples.Select(s => s[i]).ToArray();
-            return new OpTiming(i, o.Op, o.Kind, o.Layer, "infer", BenchmarkStatistics.Median(opSamples), opSamples, o.Cost, o.Path);
-        }).ToList();
-        var roofs = Roofline.RoofsOf(device);
-        return new LayerProfileResult(tower, device.Info, $"{device.Name} ({device.Info.Parallelism} {device.Info.ParallelismUnit})",
-            batch, Images, network.Parameters.Length, roofs.Peak, roofs.NominalPeak, roofs.Bandwidth, rows, BenchmarkStatistics.Median(batchSamples), batchSamples);
+        var (rows, batchMs) = OpProfiler.Measure(device, repetitions, warmup, WholeBatch, ProfiledBatch);
+        return LayerProfileResult.Of(device, tower, batch, Images, network.Parameters.Length, rows, batchMs);
     }
 
     private void NextBatch()
@@ -95,36 +66,24 @@ public sealed class InferenceProfile : IDisposable
         network.Head.ReadPairs(outputs, 0, batch);
     }
 
-    private delegate void Record(string op, string kind, int? layer, OpCost cost, string path, double ms);
-
-    private void ProfiledBatch(Record record)
+    private void ProfiledBatch(OpProfiler.TimeOp time)
     {
         NextBatch();
         var activations = network.Activations;
         var layers = network.Tower.Layers;
         var specs = network.Tower.Spec.Layers;
-        device.Synchronize();
-
-        void Time(string op, string kind, int? layer, OpCost cost, Action run, string path = "-")
-        {
-            var clock = Stopwatch.StartNew();
-            run();
-            device.Synchronize();
-            record(op, kind, layer, cost, path, clock.Elapsed.TotalMilliseconds);
-        }
-
         var pixels = testImages.Images.Height * testImages.Images.Width;
-        Time("gather images", "gather", null, OpCosts.Gather(Images, pixels), () => testImages.Load(activations, indices, batch));
+        time("gather images", "gather", null, "infer", OpCosts.Gather(Images, pixels), () => testImages.Load(activations, indices, batch));
         for (var i = 0; i < layers.Count; i++)
         {
             var layer = i;
             var (name, kind, forward, _) = LayerProfile.Describe(layers[i], specs[i], i, Images, device.Info.IsGpu);
-            Time(name, kind, i, forward, () => network.Tower.ForwardLayer(layer, activations, Images, step: 0, training: false),
+            time(name, kind, i, "infer", forward, () => network.Tower.ForwardLayer(layer, activations, Images, step: 0, training: false),
                 layers[i].ForwardPath(new Pass(Images, Step: 0, Training: false)));
         }
-        Time("head (distances)", "head", null, OpCosts.PairHeadForward(batch, network.EmbeddingSize),
+        time("head (distances)", "head", null, "infer", OpCosts.PairHeadForward(batch, network.EmbeddingSize),
             () => network.Head.ForwardPairs(activations.Embeddings(Images), batch));
-        Time("read back", "read", null, default, () => network.Head.ReadPairs(outputs, 0, batch));
+        time("read back", "read", null, "infer", default, () => network.Head.ReadPairs(outputs, 0, batch));
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
@@ -31,6 +30,15 @@ public sealed record LayerProfileResult(string Tower, DeviceInfo Device, string 
     /// <summary>An op's roofline floor on this device (<see cref="Roofline.FloorMs"/>); none for the labels' copy from the host, which the bus bounds, not device memory.</summary>
     public double? FloorMs(OpTiming op) => op.Kind == "labels" ? null : Roofline.FloorMs(op.Cost, Peak, Bandwidth);
 
+    /// <summary>A profile of <paramref name="ops"/> on <paramref name="device"/>, with the device's roofs measured now.</summary>
+    public static LayerProfileResult Of(ComputeDevice device, string tower, int pairs, int images, int parameters, IReadOnlyList<OpTiming> ops,
+        IReadOnlyList<double> wholeMs)
+    {
+        var roofs = Roofline.RoofsOf(device);
+        return new LayerProfileResult(tower, device.Info, $"{device.Name} ({device.Info.Parallelism} {device.Info.ParallelismUnit})",
+            pairs, images, parameters, roofs.Peak, roofs.NominalPeak, roofs.Bandwidth, ops, BenchmarkStatistics.Median(wholeMs), wholeMs);
+    }
+
     /// <summary>How many times its floor an op takes; null where the floor is unknown.</summary>
     public double? TimesFloor(OpTiming op) => FloorMs(op) is > 0 and var floor ? op.MedianMs / floor : null;
 }
@@ -38,10 +46,8 @@ public sealed record LayerProfileResult(string Tower, DeviceInfo Device, string 
 /// <summary>
 /// Times every op of a real training step one by one: the trainer's sequence (gather the images, zero the
 /// gradients, upload the labels, each tower layer's forward, the head's forward and backward, each layer's
-/// backward from the last, Adam), with the device synchronised before and after each op and a Stopwatch
-/// around it. Synchronising between ops removes the overlap of queued launches, so the ops' sum is a little
-/// above the whole step, which is timed on its own (<see cref="TrainingStep.Run"/>) in alternation with the
-/// profiled steps. Medians over the repetitions; the work of each op comes from <see cref="OpCosts"/>.
+/// backward from the last, Adam), through <see cref="OpProfiler"/>; the whole step, timed on its own in alternation with the
+/// profiled ones, is <see cref="TrainingStep.Run"/>. The work of each op comes from <see cref="OpCosts"/>.
 /// </summary>
 public sealed class LayerProfile : IDisposable
 {
@@ -75,36 +81,8 @@ public sealed class LayerProfile : IDisposable
     /// <summary><paramref name="warmup"/> whole steps untimed, then <paramref name="repetitions"/> profiled steps, each followed by a timed whole step.</summary>
     public LayerProfileResult Measure(int repetitions, int warmup)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
-        // At least one untimed step: kernels load on first use, which is no part of a step's time.
-        for (var s = 0; s < Math.Max(1, warmup); s++)
-            WholeStep();
-        var samples = new List<double[]>();
-        var stepSamples = new List<double>();
-        List<(string Op, string Kind, int? Layer, string Pass, OpCost Cost, string Path)>? ops = null;
-        for (var r = 0; r < repetitions; r++)
-        {
-            var timed = new List<(string, string, int?, string, OpCost, string)>();
-            var times = new List<double>();
-            ProfiledStep((op, kind, layer, pass, cost, path, ms) =>
-            {
-                timed.Add((op, kind, layer, pass, cost, path));
-                times.Add(ms);
-            });
-            ops ??= timed;
-            samples.Add(times.ToArray());
-            var clock = Stopwatch.StartNew();
-            WholeStep();
-            stepSamples.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        var rows = ops!.Select((o, i) =>
-        {
-            var opSamples = samples.Select(s => s[i]).ToArray();
-            return new OpTiming(i, o.Op, o.Kind, o.Layer, o.Pass, BenchmarkStatistics.Median(opSamples), opSamples, o.Cost, o.Path);
-        }).ToList();
-        var roofs = Roofline.RoofsOf(device);
-        return new LayerProfileResult(tower, device.Info, $"{device.Name} ({device.Info.Parallelism} {device.Info.ParallelismUnit})",
-            batch, Images, network.Parameters.Length, roofs.Peak, roofs.NominalPeak, roofs.Bandwidth, rows, BenchmarkStatistics.Median(stepSamples), stepSamples);
+        var (rows, stepMs) = OpProfiler.Measure(device, repetitions, warmup, WholeStep, ProfiledStep);
+        return LayerProfileResult.Of(device, tower, batch, Images, network.Parameters.Length, rows, stepMs);
     }
 
     private void NextBatch()
@@ -122,51 +100,40 @@ public sealed class LayerProfile : IDisposable
         TrainingStep.Run(network, trainImages, indices, labels, batch, step, BenchmarkTowers.LearningRate);
     }
 
-    private delegate void Record(string op, string kind, int? layer, string pass, OpCost cost, string path, double ms);
-
-    /// <summary>TrainingStep.Run's sequence, op by op, each between two synchronisations.</summary>
-    private void ProfiledStep(Record record)
+    /// <summary>TrainingStep.Run's sequence, op by op.</summary>
+    private void ProfiledStep(OpProfiler.TimeOp time)
     {
         NextBatch();
         var images = Images;
         var activations = network.Activations;
         var layers = network.Tower.Layers;
         var specs = network.Tower.Spec.Layers;
-        device.Synchronize();
-
-        void Time(string op, string kind, int? layer, string pass, OpCost cost, Action run, string path = "-")
-        {
-            var clock = Stopwatch.StartNew();
-            run();
-            device.Synchronize();
-            record(op, kind, layer, pass, cost, path, clock.Elapsed.TotalMilliseconds);
-        }
 
         var pixels = trainImages.Images.Height * trainImages.Images.Width;
-        Time("gather images", "gather", null, "step", OpCosts.Gather(images, pixels), () => trainImages.Load(activations, indices, batch));
-        Time("zero gradients", "zero", null, "step", OpCosts.ZeroGradients(network.Parameters.Length), network.ZeroGradients);
-        Time("labels to device", "labels", null, "step", OpCosts.Labels(batch),
+        time("gather images", "gather", null, "step", OpCosts.Gather(images, pixels), () => trainImages.Load(activations, indices, batch));
+        time("zero gradients", "zero", null, "step", OpCosts.ZeroGradients(network.Parameters.Length), network.ZeroGradients);
+        time("labels to device", "labels", null, "step", OpCosts.Labels(batch),
             () => network.Head.Labels(batch).CopyFromCPU(labels.AsSpan(0, batch)));
         for (var i = 0; i < layers.Count; i++)
         {
             var layer = i;
             var (name, kind, forward, _) = Describe(layers[i], specs[i], i, images, device.Info.IsGpu);
-            Time(name, kind, i, "forward", forward, () => network.Tower.ForwardLayer(layer, activations, images, step, training: true),
+            time(name, kind, i, "forward", forward, () => network.Tower.ForwardLayer(layer, activations, images, step, training: true),
                 layers[i].ForwardPath(new Pass(images, step, Training: true)));
         }
         var head = $"head ({BenchmarkTowers.LossOf(tower).ToString().ToLowerInvariant()})";
-        Time(head, "head", null, "forward", OpCosts.PairHeadForward(batch, network.EmbeddingSize),
+        time(head, "head", null, "forward", OpCosts.PairHeadForward(batch, network.EmbeddingSize),
             () => network.Head.Forward(activations.Embeddings(images), batch));
-        Time(head, "head", null, "backward", OpCosts.PairHeadBackward(batch, network.EmbeddingSize),
+        time(head, "head", null, "backward", OpCosts.PairHeadBackward(batch, network.EmbeddingSize),
             () => network.Head.Backward(activations.EmbeddingGradients(images), activations.Embeddings(images), batch));
         for (var i = layers.Count - 1; i >= 0; i--)
         {
             var layer = i;
             var (name, kind, _, backward) = Describe(layers[i], specs[i], i, images, device.Info.IsGpu);
-            Time(name, kind, i, "backward", backward, () => network.Tower.BackwardLayer(layer, activations, images, step),
+            time(name, kind, i, "backward", backward, () => network.Tower.BackwardLayer(layer, activations, images, step),
                 layers[i].BackwardPath(new Pass(images, step, Training: true), inputGradient: i > 0));
         }
-        Time("adam", "adam", null, "step", OpCosts.Adam(network.Parameters.Length),
+        time("adam", "adam", null, "step", OpCosts.Adam(network.Parameters.Length),
             () => network.AdamStep(step, BenchmarkTowers.LearningRate));
     }
 
