@@ -78,7 +78,7 @@ public class GpuCheckScriptTests
 
     private static (int Code, string Out, string Error) RunScript(string[] args, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("/bin/bash", [Path.Combine(RepositoryRoot(), "scripts", "gpu-check.sh"), .. args])
+        var start = new ProcessStartInfo("/bin/bash", [Path.Combine(Repository.Root(), "scripts", "gpu-check.sh"), .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -97,15 +97,5 @@ public class GpuCheckScriptTests
         }
         TestContext.Out.WriteLine($"scripts/gpu-check.sh {string.Join(' ', args)}: exit {process.ExitCode}\n{output.Result}\n{error.Result}");
         return (process.ExitCode, output.Result, error.Result);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "IlgpuSiamese.sln")))
-                return folder.FullName;
-        }
-        throw new InvalidOperationException("IlgpuSiamese.sln not found above the test folder");
     }
 }

@@ -44,7 +44,7 @@ public class LauncherInstallDecisionTests
     /// <summary>Runs a function of scripts/first-run.sh in bash with the fake PATH; its stdout and stderr.</summary>
     private (string Out, string Error) Run(string function, params string[] args)
     {
-        var script = Path.Combine(RepositoryRoot(), "scripts", "first-run.sh");
+        var script = Path.Combine(Repository.Root(), "scripts", "first-run.sh");
         var start = new ProcessStartInfo("/bin/bash", ["-c", $"set -euo pipefail; source '{script}'; {function} \"$@\"", "bash", .. args])
         {
             RedirectStandardOutput = true,
@@ -138,15 +138,5 @@ public class LauncherInstallDecisionTests
         Assert.That(first.Error.Split('\n'), Has.Length.EqualTo(1).And.One.StartsWith("No OpenCL device: installing PoCL"));
         Assert.That((first.Out, second.Out, second.Error), Is.EqualTo(("", "", "")));
         Assert.That(File.Exists(Marker));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "IlgpuSiamese.sln")))
-                return folder.FullName;
-        }
-        throw new InvalidOperationException("IlgpuSiamese.sln not found above the test folder");
     }
 }

@@ -20,7 +20,7 @@ public class BundledModelTests
     public void SameDigitPairsScoreHigherThanDifferentDigitPairs()
     {
         var path = ModelPath();
-        var files = GrayImages.FilesIn(Path.Combine(RepositoryRoot(), "samples"));
+        var files = GrayImages.FilesIn(Path.Combine(Repository.Root(), "samples"));
         var digits = files.Select(f => Path.GetFileName(f).Split('_')[0]).ToArray();
         using var model = new LoadedModel(path, Backends.Open("cpu:0"));
         var images = GrayImages.Read("samples", files, model.Input.Height, model.Input.Width, model.Header.InputPreparation, InvertMode.Auto);
@@ -41,7 +41,7 @@ public class BundledModelTests
     [Test]
     public void ItRecordsThatItsImagesArePreparedMnistStyle()
     {
-        using var model = new LoadedModel(Path.Combine(RepositoryRoot(), ModelOption.BundledModel), Backends.Open("cpu:0"));
+        using var model = new LoadedModel(Path.Combine(Repository.Root(), ModelOption.BundledModel), Backends.Open("cpu:0"));
 
         Assert.That((model.Header.Preparation, model.Header.InputPreparation), Is.EqualTo(((ImagePreparation?)ImagePreparation.Mnist, ImagePreparation.Mnist)));
     }
@@ -52,7 +52,7 @@ public class BundledModelTests
     [TestCase(PhotoKind.OffCentre)]
     public void PhotosOfTheSamplesArePairedRight(PhotoKind kind)
     {
-        var samples = GrayImages.FilesIn(Path.Combine(RepositoryRoot(), "samples"));
+        var samples = GrayImages.FilesIn(Path.Combine(Repository.Root(), "samples"));
         using var temp = new TempFolder();
         var random = new Random(42);
         var photos = samples.Select(f => DigitRenderer.Render(kind, GrayImages.Read(f, 28, 28, ImagePreparation.Stretch, InvertMode.No), random,
@@ -72,19 +72,9 @@ public class BundledModelTests
 
     private static string ModelPath()
     {
-        var path = Environment.GetEnvironmentVariable(ModelVariable) is { Length: > 0 } chosen ? chosen : Path.Combine(RepositoryRoot(), ModelOption.BundledModel);
+        var path = Environment.GetEnvironmentVariable(ModelVariable) is { Length: > 0 } chosen ? chosen : Path.Combine(Repository.Root(), ModelOption.BundledModel);
         if (!File.Exists(path))
             Assert.Fail($"{path} is missing: the bundled model must be committed (or set {ModelVariable} to a model file to test)");
         return path;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "IlgpuSiamese.sln")))
-                return folder.FullName;
-        }
-        throw new InvalidOperationException("IlgpuSiamese.sln not found above the test folder");
     }
 }
