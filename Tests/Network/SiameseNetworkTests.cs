@@ -236,7 +236,9 @@ public class SiameseNetworkTests(string deviceId) : BackendFixture(deviceId)
         for (var step = 1; step <= 600; step++)
         {
             ForwardBackward(network, batch, step);
-            network.AdamStep(step, 1e-2);
+            // At 1e-2 the triplet tower collapsed for some random inputs (SIAMESE_TEST_SEED=139846132: the loss stuck at 1.25,
+            // the margin's plateau), before and after the op plans; at 3e-3 it overfits them, and the pair losses keep 1e-2.
+            network.AdamStep(step, network.Config.Loss == LossKind.Triplet ? 3e-3 : 1e-2);
         }
         network.ForwardPairs(batch);
         Device.Synchronize();
