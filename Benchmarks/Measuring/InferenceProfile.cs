@@ -77,7 +77,7 @@ public sealed class InferenceProfile : IDisposable
         for (var i = 0; i < layers.Count; i++)
         {
             var layer = i;
-            var (name, kind, forward, _) = LayerProfile.Describe(layers[i], specs[i], i, Images, device.Info.IsGpu);
+            var (name, kind, forward, _) = LayerProfile.Describe(layers[i], specs[i], i, Images);
             time(name, kind, i, "infer", forward, () => network.Tower.ForwardLayer(layer, activations, Images, step: 0, training: false),
                 layers[i].ForwardPath(new Pass(Images, Step: 0, Training: false)));
         }

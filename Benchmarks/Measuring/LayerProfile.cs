@@ -117,7 +117,7 @@ public sealed class LayerProfile : IDisposable
         for (var i = 0; i < layers.Count; i++)
         {
             var layer = i;
-            var (name, kind, forward, _) = Describe(layers[i], specs[i], i, images, device.Info.IsGpu);
+            var (name, kind, forward, _) = Describe(layers[i], specs[i], i, images);
             time(name, kind, i, "forward", forward, () => network.Tower.ForwardLayer(layer, activations, images, step, training: true),
                 layers[i].ForwardPath(new Pass(images, step, Training: true)));
         }
@@ -129,7 +129,7 @@ public sealed class LayerProfile : IDisposable
         for (var i = layers.Count - 1; i >= 0; i--)
         {
             var layer = i;
-            var (name, kind, _, backward) = Describe(layers[i], specs[i], i, images, device.Info.IsGpu);
+            var (name, kind, _, backward) = Describe(layers[i], specs[i], i, images);
             time(name, kind, i, "backward", backward, () => network.Tower.BackwardLayer(layer, activations, images, step),
                 layers[i].BackwardPath(new Pass(images, step, Training: true), inputGradient: i > 0));
         }
@@ -137,8 +137,8 @@ public sealed class LayerProfile : IDisposable
             () => network.AdamStep(step, BenchmarkTowers.LearningRate));
     }
 
-    /// <summary>A layer's row name, kind, and the work of its forward and backward at <paramref name="n"/> images (on a GPU, <paramref name="gpu"/>, or a CPU: their conv backward differs).</summary>
-    public static (string Name, string Kind, OpCost Forward, OpCost Backward) Describe(Layer layer, LayerSpec spec, int index, int n, bool gpu)
+    /// <summary>A layer's row name, kind, and the work of its forward and backward at <paramref name="n"/> images (a conv's backward as its plan runs it on this device).</summary>
+    public static (string Name, string Kind, OpCost Forward, OpCost Backward) Describe(Layer layer, LayerSpec spec, int index, int n)
     {
         var (input, output) = (layer.Input, layer.Output);
         var first = index == 0;
@@ -146,8 +146,7 @@ public sealed class LayerProfile : IDisposable
         {
             ConvSpec c => ($"{index} conv {c.Kernel}x{c.Kernel} {input.Channels}→{c.Filters} {input.Height}x{input.Width}", "conv",
                 OpCosts.ConvForward(n, input.Channels, input.Height, input.Width, c.Filters, c.Kernel),
-                OpCosts.ConvBackward(n, input.Channels, input.Height, input.Width, c.Filters, c.Kernel, !first,
-                    throughPool: layer is ConvLayer { Pooled: true }, directInputGradient: !gpu)),
+                OpCosts.ConvBackward(((ConvLayer)layer).Plan(n), !first)),
             DenseSpec d => ($"{index} dense {input.Length}→{d.Units}{(d.Relu ? " relu" : "")}", "dense",
                 OpCosts.DenseForward(n, input.Length, d.Units), OpCosts.DenseBackward(n, input.Length, d.Units, !first)),
             MaxPoolSpec => ($"{index} maxpool {input}", "maxpool",

@@ -44,22 +44,23 @@ public static class OpCosts
     /// output and argmax at a quarter of the size; writes dzT), dB += Σ dzT (reads dzT), dW += col · dzT
     /// (2·N·O·H·W·C·K·K FLOPs, col as the forward left it); and with <paramref name="inputGradient"/> (every layer but
     /// the first) dz formed the same way channel-major, dcol = Wᵀ · dz (the same FLOPs again) and col2im (reads
-    /// dcol, writes dx); or, <paramref name="directInputGradient"/> (CPUs, from 8 input channels), dx summed straight
-    /// from the taps' runs of dz (the same FLOPs; reads dz and W, writes dx). Through a pool with at most <see cref="Conv2dPlan.MaxTapsSummedFromPool"/> taps, dW and dB are
+    /// dcol, writes dx); or, where the plan's <paramref name="plan"/> input gradient is shifted runs, dx summed straight
+    /// from the taps' runs of dz (the same FLOPs; reads dz and W, writes dx). Where its weight gradient is pooled sums, dW and dB are
     /// instead summed per window: a multiply-add per window, tap and channel (reads the pool's three tensors and
     /// col, writes a partial sum per plane and tap, then adds those into dW and dB).
     /// </summary>
-    public static OpCost ConvBackward(int n, int c, int h, int w, int o, int k, bool inputGradient, bool throughPool = false,
-        bool directInputGradient = false)
+    public static OpCost ConvBackward(Conv2dPlan plan, bool inputGradient)
     {
+        var (n, c, h, w, o, k, throughPool) = (plan.Shape.Batch, plan.Shape.InChannels, plan.Shape.Height, plan.Shape.Width,
+            plan.Shape.OutChannels, plan.Shape.Kernel, plan.Pooled);
         double taps = (double)c * k * k, positions = (double)n * h * w, outputs = o * positions;
         var preActivation = Elementwise(0, throughPool ? 0.75 * outputs : 2 * outputs, outputs);
-        var cost = throughPool && taps <= Conv2dPlan.MaxTapsSummedFromPool
+        var cost = plan.WeightGradient == ConvWeightGradientPath.PooledSums
             ? ParametersFromPool(n, o, taps, positions)
             : preActivation                                             // dzT
               + Elementwise(0, outputs, o)                              // dB
               + Gemm(o, taps, positions, accumulate: true);             // dW
-        if (inputGradient && directInputGradient && ShiftedRunsShape.InputGradient(new Conv2dShape(n, c, h, w, o, k, relu: false)).Fits)
+        if (inputGradient && plan.InputGradient == ConvInputGradientPath.ShiftedRuns)
             cost += preActivation                                        // dz
                     + new OpCost(2 * taps * positions * o, 0)            // dx from the taps' runs of dz
                     + Elementwise(0, o * positions + o * taps, (double)n * c * h * w);
