@@ -22,8 +22,14 @@ public static class DigitRenderer
             PhotoKind.Coloured => (Inks[random.Next(Inks.Length)], Papers[random.Next(Papers.Length)]),
             _ => (new Rgb24(0, 0, 0), new Rgb24(255, 255, 255)),
         };
-        using var image = Colour(digit, ink, paper);
         var path = pathWithoutExtension + (kind == PhotoKind.Inverted ? ".png" : ".jpg");
+        if (kind >= PhotoKind.Boxed)
+        {
+            using var captured = PaperCapture.Render(kind, digit, random);
+            captured.SaveAsJpeg(path, new JpegEncoder { Quality = kind == PhotoKind.Blurred ? random.Next(15, 31) : 80 });
+            return path;
+        }
+        using var image = Colour(digit, ink, paper);
         switch (kind)
         {
             case PhotoKind.Jpeg:
@@ -52,7 +58,7 @@ public static class DigitRenderer
     }
 
     /// <summary>The digit as ink on paper: each pixel mixes the two by the digit's value.</summary>
-    private static Image<Rgb24> Colour(ReadOnlySpan<byte> digit, Rgb24 ink, Rgb24 paper)
+    public static Image<Rgb24> Colour(ReadOnlySpan<byte> digit, Rgb24 ink, Rgb24 paper)
     {
         var image = new Image<Rgb24>(Side, Side);
         for (var y = 0; y < Side; y++)

@@ -14,4 +14,19 @@ public enum PhotoKind
 
     /// <summary>Black ink on white paper, the digit at twice its size somewhere on a 336x112 canvas, JPEG.</summary>
     OffCentre,
+
+    /// <summary>Written inside a ruled box on a form: the box's lines close around the digit, a ruled line runs across the page, JPEG.</summary>
+    Boxed,
+
+    /// <summary>A phone photo of paper lit from one side: the light falls off across the page, sensor noise, JPEG.</summary>
+    SideLit,
+
+    /// <summary>Written with a thick marker: the strokes dilated to two or three times their width, JPEG.</summary>
+    Thick,
+
+    /// <summary>Rotated by 8 to 20 degrees either way, black on white, JPEG.</summary>
+    Rotated,
+
+    /// <summary>Large, out of focus and saved as a low-quality JPEG.</summary>
+    Blurred,
 }

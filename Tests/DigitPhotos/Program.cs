@@ -5,6 +5,7 @@ using IlgpuSiamese.Training.Data;
 // DigitPhotos render OUT [PAIRS_PER_KIND] [SEED]: MNIST test digits rendered as photos and scans (one folder per
 // PhotoKind, files <digit>_<test index>), and OUT/pairs.csv: PAIRS_PER_KIND pairs per kind, same and different digits alternating.
 // DigitPhotos accuracy SCORES.csv: per-kind pair accuracy of `siamese compare --pairs OUT/pairs.csv --csv SCORES.csv`.
+// DigitPhotos sheet OUT PNG [PER_KIND]: the first PER_KIND (8) files of each kind, as rendered and as prepared (ContactSheet).
 if (args is ["render", var output, ..])
 {
     var perKind = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500;
@@ -39,7 +40,13 @@ if (args is ["accuracy", var scores])
         Console.WriteLine($"| {group.Key} | {group.Count()} | {group.Average(r => r.Truth == r.Said ? 1.0 : 0.0):0.000} |");
     return 0;
 }
-Console.Error.WriteLine("usage: DigitPhotos render OUT [PAIRS_PER_KIND] [SEED] | DigitPhotos accuracy SCORES.csv");
+if (args is ["sheet", var renders, var png, ..])
+{
+    ContactSheet.Write(renders, png, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 8);
+    Console.WriteLine(png);
+    return 0;
+}
+Console.Error.WriteLine("usage: DigitPhotos render OUT [PAIRS_PER_KIND] [SEED] | DigitPhotos accuracy SCORES.csv | DigitPhotos sheet OUT PNG [PER_KIND]");
 return 2;
 
 static string Digit(string path) => Path.GetFileName(path).Split('_')[0];

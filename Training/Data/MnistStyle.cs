@@ -5,7 +5,8 @@ namespace IlgpuSiamese.Training.Data;
 /// keeping its aspect ratio (each output pixel the area average of the input it covers), and placed in the
 /// 28x28 field so that its centre of mass lands on the field's centre pixel (14, 14), where MNIST's digits
 /// have theirs. Other field sizes scale the box alike (20/28 of the shorter side).
-/// Paper and ink are levelled first: the border's median is the paper (0), the strongest ink is 255.
+/// Paper and ink are levelled first: the paper's light is evened out, the border's median is the paper (0), the strongest
+/// ink is 255, and what is not the digit (ruled lines, specks, pieces cut off at the edge) is dropped.
 /// </summary>
 public static class MnistStyle
 {
@@ -41,20 +42,40 @@ public static class MnistStyle
         return field;
     }
 
-    /// <summary>Each pixel's place between paper (0) and the strongest ink (1), or null for a blank image.</summary>
+    /// <summary>
+    /// Each pixel's place between paper (0) and the strongest ink (1) of the digit, or null for a blank image:
+    /// the paper's light evened out (<see cref="PaperFlattening"/>), the levels taken, what is not the digit
+    /// dropped (<see cref="DigitIsolation"/>), and the levels taken again on what is left.
+    /// </summary>
     private static float[]? Levels(ReadOnlySpan<byte> pixels, int height, int width, bool darkOnLight)
     {
-        var paper = darkOnLight ? 255 - GrayImages.BorderMedian(pixels, height, width) : GrayImages.BorderMedian(pixels, height, width);
-        var strongest = 0;
-        foreach (var p in pixels)
-            strongest = Math.Max(strongest, darkOnLight ? 255 - p : p);
-        var contrast = strongest - paper;
+        var ink = PaperFlattening.InkAbovePaper(pixels, height, width, darkOnLight);
+        var paper = BorderMedian(ink, height, width);
+        var contrast = ink.Max() - paper;
         if (contrast < MinContrast)
             return null;
-        var levels = new float[pixels.Length];
-        for (var i = 0; i < pixels.Length; i++)
-            levels[i] = Math.Clamp(((darkOnLight ? 255 - pixels[i] : pixels[i]) - paper) / (float)contrast, 0f, 1f);
-        return levels;
+        for (var i = 0; i < ink.Length; i++)
+            ink[i] = Math.Clamp((ink[i] - paper) / contrast, 0f, 1f);
+        if (!DigitIsolation.Isolate(ink, height, width))
+            return null;
+        var strongest = ink.Max();
+        for (var i = 0; i < ink.Length; i++)
+            ink[i] /= strongest;
+        return ink;
+    }
+
+    /// <summary>The median of the pixels on the outer edge (the lower middle one of an even count).</summary>
+    private static float BorderMedian(float[] image, int height, int width)
+    {
+        var border = new List<float>(2 * (height + width));
+        for (var y = 0; y < height; y++)
+        for (var x = 0; x < width; x++)
+        {
+            if (y == 0 || y == height - 1 || x == 0 || x == width - 1)
+                border.Add(image[y * width + x]);
+        }
+        border.Sort();
+        return border[(border.Count + 1) / 2 - 1];
     }
 
     /// <summary>The bounding box of the pixels at <see cref="InkLevel"/> or more: top and left inclusive, bottom and right exclusive.</summary>
