@@ -29,6 +29,27 @@ public class InkTests
     }
 
     [Test]
+    public void TheRuleIsMnistStylesBlankPage()
+    {
+        // Small random images whose pixels spread up to 24 around a paper grey: about half stand 16 from it on a side.
+        var random = new Random(TestSeed.ForCurrentTest());
+        var (blank, inked) = (0, 0);
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var (height, width, paper, spread) = (random.Next(3, 12), random.Next(3, 12), random.Next(30, 226), random.Next(0, 25));
+            var pixels = Enumerable.Range(0, height * width).Select(_ => (byte)(paper + random.Next(-spread, spread + 1))).ToArray();
+            var darkOnLight = random.Next(2) == 0;
+
+            var field = MnistStyle.Prepare(pixels, height, width, darkOnLight, 28, 28);
+
+            var noInk = Ink.Contrast(pixels, height, width, darkOnLight) < MnistStyle.MinContrast;
+            Assert.That(field.All(v => v == 0), Is.EqualTo(noInk), $"trial {trial}: {height}x{width}, dark on light {darkOnLight}");
+            (blank, inked) = noInk ? (blank + 1, inked) : (blank, inked + 1);
+        }
+        Assert.That(Math.Min(blank, inked), Is.GreaterThan(200), $"both cases are drawn ({blank} blank, {inked} with ink)");
+    }
+
+    [Test]
     public void AnImageWithoutInkIsRefusedByNameUnderEveryPreparation(
         [Values("white", "transparent", "grey")] string kind, [Values] ImagePreparation preparation)
     {
