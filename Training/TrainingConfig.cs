@@ -1,5 +1,6 @@
 using System.Globalization;
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Training.Data;
 
 namespace IlgpuSiamese.Training;
 
@@ -11,6 +12,8 @@ namespace IlgpuSiamese.Training;
 public sealed record TrainingConfig
 {
     public string Dataset { get; init; } = "mnist";
+    /// <summary>How an image folder's images become inputs (null: stretched); other datasets' images are prepared already.</summary>
+    public ImagePreparation? Prepare { get; init; }
     public string Preset { get; init; } = TowerSpec.FlatPreset;
     public LossKind Loss { get; init; } = LossKind.Contrastive;
     public int Epochs { get; init; } = 5;
@@ -52,6 +55,7 @@ public sealed record TrainingConfig
     {
         Require(TowerSpec.PresetNames.Contains(Preset), $"unknown preset '{Preset}': use {string.Join(" or ", TowerSpec.PresetNames)}.");
         Require(Enum.IsDefined(Loss), $"unknown loss '{Loss}': use contrastive, bce or triplet.");
+        Require(Prepare is null || Enum.IsDefined(Prepare.Value), $"unknown preparation '{Prepare}': use mnist, fit or stretch.");
         Require(Schedule is "constant" or "cosine", $"--schedule must be constant or cosine; got '{Schedule}'.");
         Require(Dataset is { Length: > 0 }, "--dataset must name a dataset.");
         Require(Device is { Length: > 0 }, "--device must name an accelerator.");

@@ -31,6 +31,10 @@ public static class TrainCommand
     {
         var dataset = new Option<string?>("--dataset") { Description = "mnist, fashion-mnist, a folder of IDX files, or an image folder (one subfolder per class)." };
         var dataDir = CommonOptions.DataDir();
+        var prepare = CommonOptions.Prepare();
+        prepare.Description = "How an image folder's images become inputs: mnist (ink cropped, fitted to 20x20, centred by mass in 28x28), " +
+                              "fit (the whole image fitted keeping its aspect, padded) or stretch. Default stretch. The model records it for compare, embed " +
+                              "and evaluate. Refused for mnist, fashion-mnist and IDX folders, whose images are prepared already.";
         var preset = new Option<string?>("--preset") { Description = $"Tower: {string.Join(", ", TowerSpec.PresetNames)} (the original Keras network). Default flat." };
         var loss = new Option<LossKind?>("--loss") { Description = "bce (distance → dense → sigmoid), contrastive, or triplet. Default contrastive." };
         var epochs = new Option<int?>("--epochs") { Description = "Passes over the training pairs. Default 5. With --resume, extends the saved run." };
@@ -56,7 +60,7 @@ public static class TrainCommand
         var strict = CommonOptions.Strict();
         var command = new Command("train", "Train the siamese network; saves the model, its history (CSV and PNG) and its config.")
         {
-            dataset, dataDir, preset, loss, epochs, batch, lr, schedule, margin, embedding, filters, dropout, trainPairs, testPairs,
+            dataset, dataDir, prepare, preset, loss, epochs, batch, lr, schedule, margin, embedding, filters, dropout, trainPairs, testPairs,
             pairsPerImage, redraw, evals, seed, device, output, resume, overwrite, allowOtherData, config, strict,
         };
         command.SetAction(parse =>
@@ -65,6 +69,7 @@ public static class TrainCommand
             var chosen = baseConfig with
             {
                 Dataset = parse.GetValue(dataset) ?? baseConfig.Dataset,
+                Prepare = parse.GetValue(prepare) ?? baseConfig.Prepare,
                 Preset = parse.GetValue(preset) ?? baseConfig.Preset,
                 Loss = parse.GetValue(loss) ?? baseConfig.Loss,
                 Epochs = parse.GetValue(epochs) ?? baseConfig.Epochs,
@@ -132,10 +137,12 @@ public static class TrainCommand
         return OutputPaths.Folder(outDir, "--out");
     }
 
-    /// <summary>A resumed run keeps its saved config; only --epochs may extend it.</summary>
+    /// <summary>A resumed run keeps its saved config (checked when it began); only --epochs may extend it.</summary>
     private static int Train(TrainingConfig config, RunOptions run)
     {
         config.Validate();
+        if (!run.Resume)
+            RequireImageFolderToPrepare(config);
         var outDir = OutputFolder(run);
         using var signals = new StopSignals("the last complete checkpoint is kept; --resume continues from it");
         using var folderLock = RunLock.Take(outDir, note => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]"));
@@ -148,7 +155,8 @@ public static class TrainCommand
             config = saved.Header.Training with { Epochs = run.Epochs ?? saved.Header.Training.Epochs };
             config.Validate();
         }
-        var data = Datasets.Load(config.Dataset, DataLocation.Resolve(run.DataDir), new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")), run.Strict);
+        var data = Datasets.Load(config.Dataset, DataLocation.Resolve(run.DataDir), new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")), run.Strict,
+            imageFolderPreparation: config.Prepare);
         if (saved is not null && !run.AllowOtherData)
             ResumedData.RequireSame(saved, modelPath, data);
         using var device = ComputeDevice.Open(config.Device);
@@ -185,6 +193,14 @@ public static class TrainCommand
             AnsiConsole.MarkupLine($"History: {Markup.Escape(Path.Combine(outDir, "history.csv"))}, {Markup.Escape(Path.Combine(outDir, "history.png"))}");
         AnsiConsole.MarkupLine($"Model: {Markup.Escape(modelPath)}");
         return outcome == TrainingOutcome.Interrupted ? signals.ExitCode : ExitCodes.Ok;
+    }
+
+    /// <summary>--prepare chooses how an image folder's images become inputs; the images of other datasets were prepared when they were made.</summary>
+    private static void RequireImageFolderToPrepare(TrainingConfig config)
+    {
+        if (config.Prepare is not null && Datasets.PreparedAs(config.Dataset) is { } madeAs)
+            throw new UsageException($"--prepare applies to image folders only: the images of {config.Dataset} are prepared already " +
+                                     $"({madeAs.ToString().ToLowerInvariant()}), and a model trained on them prepares other images that way");
     }
 
     private static void WriteHistory(string outDir, IReadOnlyList<EpochRecord> history, TrainingConfig config, ComputeDevice device)

@@ -1,3 +1,4 @@
+using IlgpuSiamese.Network;
 using IlgpuSiamese.Tests.Support;
 using IlgpuSiamese.Training.Data;
 using SixLabors.ImageSharp;
@@ -109,8 +110,10 @@ public class MnistStyleTests
         var light = Draw("screen.png", 90, 70, Black, White, (10, 30, 40, 12), (10, 42, 8, 20));
 
         Assert.That(Prepare(dark), Is.EqualTo(Prepare(light)));
-        Assert.That(Prepare(dark, InvertMode.No), Is.All.EqualTo(0), "told not to invert, black ink on white paper has no ink above the paper");
-        Assert.That(Prepare(light, InvertMode.Yes), Is.All.EqualTo(0), "inverted, a white digit on black is a blank page");
+        Assert.That(() => Prepare(dark, InvertMode.No), Throws.TypeOf<UserInputException>().With.Message.Contains("no ink"),
+            "told not to invert, black ink on white paper has no ink above the paper");
+        Assert.That(() => Prepare(light, InvertMode.Yes), Throws.TypeOf<UserInputException>().With.Message.Contains("no ink"),
+            "inverted, a white digit on black is a blank page");
     }
 
     [Test]
@@ -123,10 +126,10 @@ public class MnistStyleTests
     }
 
     [Test]
-    public void ABlankPageGivesAnEmptyInput()
+    public void ABlankPageIsRefused()
     {
         var path = Draw("blank.png", 40, 30, new Rgb24(200, 200, 200), new Rgb24(200, 200, 200));
 
-        Assert.That(Prepare(path), Is.All.EqualTo(0));
+        Assert.That(() => Prepare(path), Throws.TypeOf<UserInputException>().With.Message.StartsWith($"{path}: no ink: the image is blank"));
     }
 }

@@ -19,6 +19,21 @@ public static class TestImages
         return path;
     }
 
+    /// <summary>Writes one kind of image without ink: "white" (a white PNG), "transparent" (a PNG of nothing but transparency) or "grey" (a uniform grey JPEG).</summary>
+    public static string NoInk(string folder, string kind)
+    {
+        var path = Path.Combine(folder, kind == "grey" ? "grey.jpg" : $"{kind}.png");
+        using var image = new Image<Rgba32>(40, 30, kind switch
+        {
+            "white" => new Rgba32(255, 255, 255),
+            "transparent" => new Rgba32(0, 0, 0, 0),
+            "grey" => new Rgba32(128, 128, 128),
+            _ => throw new ArgumentException(kind),
+        });
+        image.Save(path);
+        return path;
+    }
+
     /// <summary>Writes one kind of bad image file: "garbage", "truncated" (a PNG cut short) or "enormous" (a 20000x20000 BMP header).</summary>
     public static string Bad(string folder, string kind)
     {

@@ -27,4 +27,10 @@ public static class Datasets
             ? IdxFolder.Load(path, name, classNames: null, size, ImagePreparation.Mnist)
             : ImageFolder.Load(path, size, strict, log, progress, imageFolderPreparation ?? ImagePreparation.Stretch);
     }
+
+    /// <summary>How a known dataset's or a folder of IDX files' images were made (a known dataset's own, MNIST-style for IDX files); null for anything else.</summary>
+    public static ImagePreparation? PreparedAs(string dataset) =>
+        KnownDataset.Find(dataset) is { } known ? known.Preparation
+        : Directory.Exists(dataset) && IdxFolder.Holds(dataset) ? ImagePreparation.Mnist
+        : null;
 }

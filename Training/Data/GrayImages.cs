@@ -42,11 +42,23 @@ public static class GrayImages
         StorageException.Guard(folder, "list its images", () =>
             Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(IsImageFile).Order(StringComparer.Ordinal).ToList());
 
-    /// <summary>The image at <paramref name="path"/> prepared as <see cref="Read(string, int, int, ImagePreparation, InvertMode)"/> does, or null and why it could not be read.</summary>
+    /// <summary>
+    /// The image at <paramref name="path"/> prepared as <see cref="Read(string, int, int, ImagePreparation, InvertMode)"/> does, or null and
+    /// why it could not be read or holds no ink (<see cref="Ink"/>: on the side <paramref name="invert"/> says for MNIST-style, either side otherwise).
+    /// </summary>
     public static byte[]? TryRead(string path, int height, int width, ImagePreparation preparation, InvertMode invert, out string whyNot)
     {
         using var image = TryDecode(path, out whyNot);
-        return image is null ? null : Prepare(image, height, width, preparation, invert);
+        if (image is null)
+            return null;
+        var pixels = new byte[image.Width * image.Height];
+        image.CopyPixelDataTo(pixels);
+        if (Ink.WhyNone(pixels, image.Height, image.Width, preparation == ImagePreparation.Mnist ? invert : InvertMode.Auto) is { } noInk)
+        {
+            whyNot = noInk;
+            return null;
+        }
+        return Prepare(image, height, width, preparation, invert);
     }
 
     /// <summary>

@@ -32,7 +32,5 @@ public sealed record ModelHeader(
     /// for MNIST), MNIST-style for a folder of IDX files, stretched for an image folder (what its training did).
     /// </summary>
     [JsonIgnore]
-    public ImagePreparation InputPreparation => Preparation ?? (KnownDataset.Find(Training.Dataset) is { } known
-        ? known.Preparation
-        : Directory.Exists(Training.Dataset) && IdxFolder.Holds(Training.Dataset) ? ImagePreparation.Mnist : ImagePreparation.Stretch);
+    public ImagePreparation InputPreparation => Preparation ?? Datasets.PreparedAs(Training.Dataset) ?? ImagePreparation.Stretch;
 }
