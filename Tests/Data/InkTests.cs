@@ -29,9 +29,10 @@ public class InkTests
     }
 
     [Test]
-    public void TheRuleIsMnistStylesBlankPage()
+    public void WithoutInkMnistStyleHasNoDigitEither()
     {
         // Small random images whose pixels spread up to 24 around a paper grey: about half stand 16 from it on a side.
+        // MNIST-style preparation finds no digit in any image the rule calls blank (it may find none in more: see PaperAndFormTests).
         var random = new Random(TestSeed.ForCurrentTest());
         var (blank, inked) = (0, 0);
         for (var trial = 0; trial < 2000; trial++)
@@ -43,7 +44,8 @@ public class InkTests
             var field = MnistStyle.Prepare(pixels, height, width, darkOnLight, 28, 28);
 
             var noInk = Ink.Contrast(pixels, height, width, darkOnLight) < MnistStyle.MinContrast;
-            Assert.That(field.All(v => v == 0), Is.EqualTo(noInk), $"trial {trial}: {height}x{width}, dark on light {darkOnLight}");
+            if (noInk)
+                Assert.That(field, Is.Null, $"trial {trial}: {height}x{width}, dark on light {darkOnLight}");
             (blank, inked) = noInk ? (blank + 1, inked) : (blank, inked + 1);
         }
         Assert.That(Math.Min(blank, inked), Is.GreaterThan(200), $"both cases are drawn ({blank} blank, {inked} with ink)");

@@ -1,3 +1,4 @@
+using IlgpuSiamese.Network;
 using IlgpuSiamese.Tests.Support;
 using IlgpuSiamese.Training.Data;
 using SixLabors.ImageSharp;
@@ -122,5 +123,17 @@ public class PaperAndFormTests
         var path = Draw("cropped.png", (x, y) => Digit(x + 25, y) ? 30 : 250);
 
         Assert.That(Prepare(path).Count(v => v > 0), Is.EqualTo(Plain().Count(v => v > 0)).Within(20));
+    }
+
+    [TestCase("an empty box")]
+    [TestCase("paper in shadow towards a corner")]
+    public void PaperWithNothingButRulesOrShadeIsRefused(string what)
+    {
+        static bool Box(int x, int y) => Math.Abs(y - 12) <= 1 || Math.Abs(y - 106) <= 1 || (y > 12 && y < 106 && (Math.Abs(x - 10) <= 1 || Math.Abs(x - 108) <= 1));
+        var path = what == "an empty box"
+            ? Draw("box.png", (x, y) => Box(x, y) ? 30 : 250)
+            : Draw("shade.png", (x, y) => 250 * (1 - 0.7 * Math.Max(0, (x + y) / (2 * (Side - 1.0)) - 0.5)));
+
+        Assert.That(() => Prepare(path), Throws.TypeOf<UserInputException>().With.Message.EqualTo($"{path}: {GrayImages.NothingLeft}"));
     }
 }

@@ -58,8 +58,14 @@ public static class GrayImages
             whyNot = noInk;
             return null;
         }
-        return Prepare(image, height, width, preparation, invert);
+        var prepared = Prepare(image, height, width, preparation, invert);
+        whyNot = prepared is null ? NothingLeft : "";
+        return prepared;
     }
+
+    /// <summary>Why an MNIST-style image with ink gives no input: all of its ink was taken for paper, rules or specks.</summary>
+    public const string NothingLeft =
+        "no ink: once the paper's light is evened out and ruled lines, specks and pieces cut off at the edge are dropped, no digit is left";
 
     /// <summary>
     /// The image at <paramref name="path"/> as height x width light-on-dark bytes, prepared as <paramref name="preparation"/>
@@ -86,7 +92,7 @@ public static class GrayImages
         return BorderMedian(pixels, height, width) * 2 > darkest + lightest;
     }
 
-    private static byte[] Prepare(Image<L8> image, int height, int width, ImagePreparation preparation, InvertMode invert)
+    private static byte[]? Prepare(Image<L8> image, int height, int width, ImagePreparation preparation, InvertMode invert)
     {
         var pixels = new byte[image.Width * image.Height];
         image.CopyPixelDataTo(pixels);

@@ -10,22 +10,23 @@ namespace IlgpuSiamese.Training.Data;
 /// </summary>
 public static class MnistStyle
 {
-    /// <summary>An image whose ink stands less than this (of 255) above its paper is blank: the field stays 0.</summary>
+    /// <summary>An image whose ink stands less than this (of 255) above its paper is blank.</summary>
     public const float MinContrast = 16;
 
     /// <summary>Pixels at least this fraction of the way from paper to ink make the ink's bounding box.</summary>
     public const float InkLevel = 0.25f;
 
     /// <summary>
-    /// A height x width grayscale image as a fieldHeight x fieldWidth light-on-dark input. <paramref name="darkOnLight"/>:
-    /// the ink is darker than the paper (it is inverted first).
+    /// A height x width grayscale image as a fieldHeight x fieldWidth light-on-dark input, or null when it holds no digit:
+    /// no ink stands <see cref="MinContrast"/> above the paper, or none is left once what is not the digit is dropped.
+    /// <paramref name="darkOnLight"/>: the ink is darker than the paper (it is inverted first).
     /// </summary>
-    public static byte[] Prepare(ReadOnlySpan<byte> pixels, int height, int width, bool darkOnLight, int fieldHeight, int fieldWidth)
+    public static byte[]? Prepare(ReadOnlySpan<byte> pixels, int height, int width, bool darkOnLight, int fieldHeight, int fieldWidth)
     {
-        var field = new byte[fieldHeight * fieldWidth];
         var ink = Levels(pixels, height, width, darkOnLight);
         if (ink is null)
-            return field;
+            return null;
+        var field = new byte[fieldHeight * fieldWidth];
         var (top, left, bottom, right) = InkBox(ink, height, width);
         var side = Math.Max(1, (int)Math.Round(Math.Min(fieldHeight, fieldWidth) * 20.0 / 28, MidpointRounding.AwayFromZero));
         var (boxHeight, boxWidth) = (bottom - top, right - left);
@@ -49,6 +50,8 @@ public static class MnistStyle
     /// </summary>
     private static float[]? Levels(ReadOnlySpan<byte> pixels, int height, int width, bool darkOnLight)
     {
+        if (Ink.Contrast(pixels, height, width, darkOnLight) < MinContrast)
+            return null;
         var ink = PaperFlattening.InkAbovePaper(pixels, height, width, darkOnLight);
         var paper = BorderMedian(ink, height, width);
         var contrast = ink.Max() - paper;

@@ -17,7 +17,10 @@ public static class PaperFlattening
     /// <summary>The longer side of the grid the light is fitted on.</summary>
     public const int GridSide = 64;
 
-    /// <summary>A cell darker than the surface by more than this fraction of it is ink, not paper.</summary>
+    /// <summary>
+    /// A cell darker than the surface by more than this fraction of it is ink, not paper; or by more than half the
+    /// image's own contrast (1 less its darkest pixel over its brightest cell), where faint ink has less.
+    /// </summary>
     public const double InkTolerance = 0.15;
 
     private const int Refits = 6;
@@ -43,7 +46,7 @@ public static class PaperFlattening
         for (var x = 0; x < width; x++)
         {
             var paper = Math.Clamp(light.At(x + 0.5, y + 0.5, height, width), DarkestPaper, 255);
-            ink[y * width + x] = (float)(255 * (1 - Math.Min(1, pixels[y * width + x] / paper)));
+            ink[y * width + x] = (float)(255 * Math.Max(0, paper - pixels[y * width + x]) / paper);
         }
         return ink;
     }
@@ -72,13 +75,17 @@ public static class PaperFlattening
         var positions = Enumerable.Range(0, cells.Length).Select(c =>
             (U: 2 * Math.Min((c % gridWidth + 0.5) * block, width - 0.5) / width - 1,
              V: 2 * Math.Min((c / gridWidth + 0.5) * block, height - 0.5) / height - 1)).ToArray();
+        var darkest = byte.MaxValue;
+        foreach (var p in pixels)
+            darkest = Math.Min(darkest, p);
+        var tolerance = Math.Min(InkTolerance, 0.5 * (1 - darkest / Math.Max(1, cells.Max())));
         var median = cells.Order().ElementAt((cells.Length - 1) / 2);
         var paper = Enumerable.Range(0, cells.Length).Where(c => cells[c] >= median).ToList();
         var coefficients = Fit(cells, positions, paper, gridHeight, gridWidth);
         for (var refit = 0; refit < Refits; refit++)
         {
             paper = Enumerable.Range(0, cells.Length)
-                .Where(c => cells[c] >= (1 - InkTolerance) * Surface.Evaluate(coefficients, positions[c].U, positions[c].V)).ToList();
+                .Where(c => cells[c] >= (1 - tolerance) * Surface.Evaluate(coefficients, positions[c].U, positions[c].V)).ToList();
             coefficients = Fit(cells, positions, paper, gridHeight, gridWidth);
         }
         return new Surface(coefficients);

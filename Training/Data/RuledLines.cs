@@ -3,13 +3,16 @@ namespace IlgpuSiamese.Training.Data;
 /// <summary>
 /// The ruled lines of a form in an ink mask: horizontal and vertical runs of ink at least
 /// <see cref="DigitIsolation.LineFraction"/> of the image long and thin (the ink across them, at the median pixel,
-/// at most <see cref="ThickestLine"/> of the image), whose two ends each come within a few pixels of the
+/// at most <see cref="ThickestLine"/> of the image and a <see cref="LongestToThickest"/>th of the run), whose two ends each come within a few pixels of the
 /// image's edge or of another such line. Runs that fail are set aside and the rest checked again, until none fails.
 /// </summary>
 public static class RuledLines
 {
     /// <summary>A ruled line is at most this fraction of the image thick.</summary>
     public const double ThickestLine = 0.08;
+
+    /// <summary>A ruled line is at least this many times longer than it is thick.</summary>
+    public const int LongestToThickest = 5;
 
     private readonly record struct Run(bool Across, int At, int From, int To);
 
@@ -18,14 +21,14 @@ public static class RuledLines
     {
         var runs = LongRuns(mask, height, width, across: true).Concat(LongRuns(mask, height, width, across: false))
             .Where(r => IsThin(r, mask, height, width)).ToList();
-        var reach = Math.Max(2, (int)Math.Round(0.03 * Math.Max(height, width)));
+
         while (true)
         {
             var onLines = new[] { new bool[mask.Length], new bool[mask.Length] };
             foreach (var run in runs)
                 foreach (var i in Pixels(run, width))
                     onLines[run.Across ? 0 : 1][i] = true;
-            var anchored = runs.Where(r => EndsAnchored(r, onLines[r.Across ? 1 : 0], height, width, reach)).ToList();
+            var anchored = runs.Where(r => EndsAnchored(r, onLines[r.Across ? 1 : 0], height, width)).ToList();
             if (anchored.Count == runs.Count)
                 return runs.SelectMany(r => Pixels(r, width));
             runs = anchored;
@@ -58,7 +61,8 @@ public static class RuledLines
     private static bool IsThin(Run run, bool[] mask, int height, int width)
     {
         var across = Pixels(run, width).Select(i => InkThrough(i, !run.Across, mask, height, width)).Order().ToList();
-        return across[across.Count / 2] <= ThickestLine * (run.Across ? height : width);
+        var thickness = across[across.Count / 2];
+        return thickness <= ThickestLine * (run.Across ? height : width) && run.To - run.From + 1 >= LongestToThickest * thickness;
     }
 
     /// <summary>The length of the unbroken ink through pixel i, along a row (<paramref name="alongRow"/>) or a column.</summary>
@@ -80,10 +84,11 @@ public static class RuledLines
             yield return run.Across ? run.At * width + k : k * width + run.At;
     }
 
-    /// <summary>Whether both ends reach the edge or come within reach of a pixel of a line running the other way.</summary>
-    private static bool EndsAnchored(Run run, bool[] otherWay, int height, int width, int reach)
+    /// <summary>Whether both ends reach the edge or come within reach (3% of the run's direction) of a pixel of a line running the other way.</summary>
+    private static bool EndsAnchored(Run run, bool[] otherWay, int height, int width)
     {
         var length = run.Across ? width : height;
+        var reach = Math.Max(2, (int)Math.Round(0.03 * length));
         bool Anchored(int end) =>
             end <= reach || end >= length - 1 - reach || Near(run.Across ? (run.At, end) : (end, run.At), otherWay, height, width, reach);
         return Anchored(run.From) && Anchored(run.To);
