@@ -125,6 +125,17 @@ public class PaperAndFormTests
         Assert.That(Prepare(path).Count(v => v > 0), Is.EqualTo(Plain().Count(v => v > 0)).Within(20));
     }
 
+    [Test]
+    public void HalfOfTheInkIsFullAsInMnist()
+    {
+        // A pencil-grey digit with one black dot on its bar: levelled to the dot alone, the rest would reach the model at half strength.
+        var path = Draw("pencil.png", (x, y) => x is >= 50 and < 53 && y is >= 68 and < 71 ? 0 : Digit(x, y) ? 130 : 250);
+
+        var prepared = Prepare(path);
+
+        Assert.That(MeanDifference(prepared, Plain()), Is.LessThan(3), "mean difference per pixel from the digit in black ink");
+    }
+
     [TestCase("an empty box")]
     [TestCase("paper in shadow towards a corner")]
     public void PaperWithNothingButRulesOrShadeIsRefused(string what)

@@ -50,6 +50,11 @@ public class BundledModelTests
     [TestCase(PhotoKind.Inverted)]
     [TestCase(PhotoKind.Coloured)]
     [TestCase(PhotoKind.OffCentre)]
+    [TestCase(PhotoKind.Boxed)]
+    [TestCase(PhotoKind.SideLit)]
+    [TestCase(PhotoKind.Thick)]
+    [TestCase(PhotoKind.Rotated)]
+    [TestCase(PhotoKind.Blurred)]
     public void PhotosOfTheSamplesArePairedRight(PhotoKind kind)
     {
         var samples = GrayImages.FilesIn(Path.Combine(Repository.Root(), "samples"));
