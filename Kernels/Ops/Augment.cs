@@ -110,27 +110,54 @@ public static class AugmentKernels
     {
         var centreX = (s.Width - 1) * 0.5f;
         var centreY = (s.Height - 1) * 0.5f;
-        for (var i = GridStride.Start; i < s.OutputLength; i += GridStride.Step)
+        for (var run = GridStride.RunStart; run < s.OutputLength; run += GridStride.RunStep)
         {
-            var n = i / s.Pixels;
-            var p = i - n * s.Pixels;
-            var y = p / s.Width;
-            var x = p - y * s.Width;
-            var cos = parameters[AugmentParameter.InverseCos * s.Batch + n];
-            var sin = parameters[AugmentParameter.InverseSin * s.Batch + n];
-            var dx = x - centreX - parameters[AugmentParameter.ShiftX * s.Batch + n];
-            var dy = y - centreY - parameters[AugmentParameter.ShiftY * s.Batch + n];
-            var sourceX = cos * dx + sin * dy + centreX;
-            var sourceY = cos * dy - sin * dx + centreY;
-            var x0 = (int)XMath.Floor(sourceX);
-            var y0 = (int)XMath.Floor(sourceY);
-            var fx = sourceX - x0;
-            var fy = sourceY - y0;
-            var first = (long)indices[n] * s.Pixels;
-            var top = Pixel(images, first, x0, y0, s) * (1f - fx) + Pixel(images, first, x0 + 1, y0, s) * fx;
-            var bottom = Pixel(images, first, x0, y0 + 1, s) * (1f - fx) + Pixel(images, first, x0 + 1, y0 + 1, s) * fx;
-            batch[i] = (top * (1f - fy) + bottom * fy) * (1f / 255f);
+            for (var (i, at) = (run, PixelPosition.Of(run, s)); i < GridStride.RunEnd(run, s.OutputLength); i++, at = at.Next(s))
+                batch[i] = Warped(images, indices, parameters, at.Image, at.Column - centreX, at.Row - centreY, s);
         }
+    }
+
+    /// <summary>Output pixel (centre + (x, y)) of image n: the bilinear sample at its inverse-mapped source point, /255.</summary>
+    private static float Warped(ArrayView<byte> images, ArrayView<int> indices, ArrayView<float> parameters, int n, float x, float y, AugmentShape s)
+    {
+        var cos = parameters[AugmentParameter.InverseCos * s.Batch + n];
+        var sin = parameters[AugmentParameter.InverseSin * s.Batch + n];
+        var dx = x - parameters[AugmentParameter.ShiftX * s.Batch + n];
+        var dy = y - parameters[AugmentParameter.ShiftY * s.Batch + n];
+        var sourceX = cos * dx + sin * dy + (s.Width - 1) * 0.5f;
+        var sourceY = cos * dy - sin * dx + (s.Height - 1) * 0.5f;
+        var x0 = (int)XMath.Floor(sourceX);
+        var y0 = (int)XMath.Floor(sourceY);
+        var fx = sourceX - x0;
+        var fy = sourceY - y0;
+        var first = (long)indices[n] * s.Pixels;
+        var top = Pixel(images, first, x0, y0, s) * (1f - fx) + Pixel(images, first, x0 + 1, y0, s) * fx;
+        var bottom = Pixel(images, first, x0, y0 + 1, s) * (1f - fx) + Pixel(images, first, x0 + 1, y0 + 1, s) * fx;
+        return (top * (1f - fy) + bottom * fy) * (1f / 255f);
+    }
+
+    /// <summary>
+    /// Where flat index i = (n·H + row)·W + column falls, advanced one pixel at a time along a run: one division per run,
+    /// not per pixel (integer division costs tens of cycles on a CPU).
+    /// </summary>
+    private readonly struct PixelPosition(int image, int row, int column)
+    {
+        public readonly int Image = image;
+        public readonly int Row = row;
+        public readonly int Column = column;
+
+        public static PixelPosition Of(int i, AugmentShape s)
+        {
+            var image = i / s.Pixels;
+            var p = i - image * s.Pixels;
+            var row = p / s.Width;
+            return new PixelPosition(image, row, p - row * s.Width);
+        }
+
+        public PixelPosition Next(AugmentShape s) =>
+            Column + 1 < s.Width ? new PixelPosition(Image, Row, Column + 1)
+            : Row + 1 < s.Height ? new PixelPosition(Image, Row + 1, 0)
+            : new PixelPosition(Image + 1, 0, 0);
     }
 
     private static float Pixel(ArrayView<byte> images, long first, int x, int y, AugmentShape s) =>
@@ -139,24 +166,26 @@ public static class AugmentKernels
     // x: (N, H, W)  parameters: (ParameterCount, N)  y: (N, H, W)   max (dilate) or min (erode) over the pixel and its 4 neighbours inside the image
     public static void AugmentMorph(ArrayView<float> output, ArrayView<float> input, ArrayView<float> parameters, AugmentShape s)
     {
-        for (var i = GridStride.Start; i < s.OutputLength; i += GridStride.Step)
+        for (var run = GridStride.RunStart; run < s.OutputLength; run += GridStride.RunStep)
         {
-            var n = i / s.Pixels;
-            var p = i - n * s.Pixels;
-            var y = p / s.Width;
-            var x = p - y * s.Width;
-            var morph = parameters[AugmentParameter.Morph * s.Batch + n];
-            var value = input[i];
-            if (morph != 0f)
-            {
-                var dilate = morph > 0f;
-                if (x > 0) value = Pick(value, input[i - 1], dilate);
-                if (x + 1 < s.Width) value = Pick(value, input[i + 1], dilate);
-                if (y > 0) value = Pick(value, input[i - s.Width], dilate);
-                if (y + 1 < s.Height) value = Pick(value, input[i + s.Width], dilate);
-            }
-            output[i] = value;
+            for (var (i, at) = (run, PixelPosition.Of(run, s)); i < GridStride.RunEnd(run, s.OutputLength); i++, at = at.Next(s))
+                output[i] = Morphed(input, parameters, i, at.Image, at.Row, at.Column, s);
         }
+    }
+
+    private static float Morphed(ArrayView<float> input, ArrayView<float> parameters, int i, int n, int y, int x, AugmentShape s)
+    {
+        var morph = parameters[AugmentParameter.Morph * s.Batch + n];
+        var value = input[i];
+        if (morph != 0f)
+        {
+            var dilate = morph > 0f;
+            if (x > 0) value = Pick(value, input[i - 1], dilate);
+            if (x + 1 < s.Width) value = Pick(value, input[i + 1], dilate);
+            if (y > 0) value = Pick(value, input[i - s.Width], dilate);
+            if (y + 1 < s.Height) value = Pick(value, input[i + s.Width], dilate);
+        }
+        return value;
     }
 
     private static float Pick(float current, float neighbour, bool dilate) =>
@@ -167,25 +196,27 @@ public static class AugmentKernels
     public static void AugmentBlurNoise(ArrayView<float> output, ArrayView<float> input, ArrayView<int> indices, ArrayView<float> parameters,
         AugmentShape s)
     {
-        for (var i = GridStride.Start; i < s.OutputLength; i += GridStride.Step)
+        for (var run = GridStride.RunStart; run < s.OutputLength; run += GridStride.RunStep)
         {
-            var n = i / s.Pixels;
-            var p = i - n * s.Pixels;
-            var y = p / s.Width;
-            var x = p - y * s.Width;
-            var weight = parameters[AugmentParameter.BlurWeight * s.Batch + n];
-            var centre = 1f / (1f + 2f * weight);
-            var side = weight * centre;
-            var sum = 0f;
-            if (y > 0)
-                sum += side * BlurredRow(input, i - s.Width, x, side, centre, s);
-            sum += centre * BlurredRow(input, i, x, side, centre, s);
-            if (y + 1 < s.Height)
-                sum += side * BlurredRow(input, i + s.Width, x, side, centre, s);
-            var noise = parameters[AugmentParameter.NoiseSd * s.Batch + n] * UnitNoise(s, indices[n], p);
-            var value = sum + noise;
-            output[i] = value < 0f ? 0f : value > 1f ? 1f : value;
+            for (var (i, at) = (run, PixelPosition.Of(run, s)); i < GridStride.RunEnd(run, s.OutputLength); i++, at = at.Next(s))
+                output[i] = BlurredWithNoise(input, indices, parameters, i, at.Image, at.Row, at.Column, s);
         }
+    }
+
+    private static float BlurredWithNoise(ArrayView<float> input, ArrayView<int> indices, ArrayView<float> parameters, int i, int n, int y, int x,
+        AugmentShape s)
+    {
+        var weight = parameters[AugmentParameter.BlurWeight * s.Batch + n];
+        var centre = 1f / (1f + 2f * weight);
+        var side = weight * centre;
+        var sum = 0f;
+        if (y > 0)
+            sum += side * BlurredRow(input, i - s.Width, x, side, centre, s);
+        sum += centre * BlurredRow(input, i, x, side, centre, s);
+        if (y + 1 < s.Height)
+            sum += side * BlurredRow(input, i + s.Width, x, side, centre, s);
+        var value = sum + parameters[AugmentParameter.NoiseSd * s.Batch + n] * UnitNoise(s, indices[n], y * s.Width + x);
+        return value < 0f ? 0f : value > 1f ? 1f : value;
     }
 
     private static float BlurredRow(ArrayView<float> input, int i, int x, float side, float centre, AugmentShape s)
@@ -222,15 +253,15 @@ public sealed class Augment(ComputeDevice device)
 
     // images: (Count, H, W) u8  indices: (N)  parameters: (ParameterCount, N)  batch: (N, H, W)
     public void Warp(ArrayView<float> batch, ArrayView<byte> images, ArrayView<int> indices, ArrayView<float> parameters, AugmentShape s) =>
-        device.Run(AugmentKernels.AugmentWarp, device.Launch(s.OutputLength), batch, images, indices, parameters, s);
+        device.Run(AugmentKernels.AugmentWarp, device.LaunchRuns(s.OutputLength), batch, images, indices, parameters, s);
 
     // x, y: (N, H, W)  parameters: (ParameterCount, N)
     public void Morph(ArrayView<float> output, ArrayView<float> input, ArrayView<float> parameters, AugmentShape s) =>
-        device.Run(AugmentKernels.AugmentMorph, device.Launch(s.OutputLength), output, input, parameters, s);
+        device.Run(AugmentKernels.AugmentMorph, device.LaunchRuns(s.OutputLength), output, input, parameters, s);
 
     // x, y: (N, H, W)  indices: (N)  parameters: (ParameterCount, N)
     public void BlurNoise(ArrayView<float> output, ArrayView<float> input, ArrayView<int> indices, ArrayView<float> parameters, AugmentShape s) =>
-        device.Run(AugmentKernels.AugmentBlurNoise, device.Launch(s.OutputLength), output, input, indices, parameters, s);
+        device.Run(AugmentKernels.AugmentBlurNoise, device.LaunchRuns(s.OutputLength), output, input, indices, parameters, s);
 
     /// <summary>
     /// The whole pipeline into <paramref name="batch"/>: parameters, warp (into batch), morph (into scratch), blur and noise
