@@ -9,7 +9,8 @@ namespace IlgpuSiamese.Training;
 
 /// <summary>
 /// A set of images uploaded once, as bytes, and the staging that turns lists of indices into the tower's
-/// input batch: each step uploads only the indices, then one gather launch.
+/// input batch: each step uploads only the indices, then one gather launch (or, for training images built with
+/// an <see cref="ImageAugmentation"/>, the augmentation's launches, which gather as they warp).
 /// </summary>
 public sealed class DeviceImages : IDisposable
 {
@@ -18,10 +19,12 @@ public sealed class DeviceImages : IDisposable
     private readonly MemoryBuffer1D<int, Stride1D.Dense> indices;
     private readonly int[] hostIndices;
     private readonly int pixelsPerImage;
+    private readonly ImageAugmentation? augmentation;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense>? augmentScratch, augmentParameters;
 
     public LabelledImages Images { get; }
 
-    public DeviceImages(ComputeDevice device, LabelledImages images, int maxImages)
+    public DeviceImages(ComputeDevice device, LabelledImages images, int maxImages, ImageAugmentation? augmentation = null)
     {
         this.device = device;
         Images = images;
@@ -30,6 +33,12 @@ public sealed class DeviceImages : IDisposable
         pixels.CopyFromCPU(images.Pixels);
         indices = device.AllocateInt(maxImages);
         hostIndices = new int[maxImages];
+        this.augmentation = augmentation;
+        if (augmentation is not null)
+        {
+            augmentScratch = device.Allocate((long)maxImages * pixelsPerImage);
+            augmentParameters = device.Allocate((long)maxImages * AugmentParameter.Count);
+        }
     }
 
     /// <summary>
@@ -38,17 +47,42 @@ public sealed class DeviceImages : IDisposable
     /// </summary>
     public void Load(Activations activations, int[][] blockIndices, int n)
     {
+        var slot = UploadIndices(blockIndices, n);
+        new GatherImages(device).Forward(activations.Inputs(slot.IntLength), pixels.View, slot, new GatherImagesShape(slot.IntLength, pixelsPerImage));
+    }
+
+    /// <summary>
+    /// A training batch, laid out as <see cref="Load"/> does: augmented when these images were built with an augmentation
+    /// (each image drawn anew every <paramref name="epoch"/>), else the plain gather.
+    /// </summary>
+    public void LoadForTraining(Activations activations, int[][] blockIndices, int n, int epoch)
+    {
+        if (augmentation is null)
+        {
+            Load(activations, blockIndices, n);
+            return;
+        }
+        var slot = UploadIndices(blockIndices, n);
+        var s = new AugmentShape(slot.IntLength, Images.Height, Images.Width, (uint)augmentation.Seed, epoch, augmentation.Ranges);
+        new Augment(device).Forward(activations.Inputs(slot.IntLength), augmentScratch!.View.SubView(0, s.OutputLength),
+            augmentParameters!.View.SubView(0, s.ParametersLength), pixels.View, slot, s);
+    }
+
+    private ArrayView<int> UploadIndices(int[][] blockIndices, int n)
+    {
         var images = blockIndices.Length * n;
         for (var b = 0; b < blockIndices.Length; b++)
             blockIndices[b].AsSpan(0, n).CopyTo(hostIndices.AsSpan(b * n, n));
         var slot = ((ArrayView<int>)indices.View).SubView(0, images);
         slot.CopyFromCPU(hostIndices.AsSpan(0, images));
-        new GatherImages(device).Forward(activations.Inputs(images), pixels.View, slot, new GatherImagesShape(images, pixelsPerImage));
+        return slot;
     }
 
     public void Dispose()
     {
         pixels.Dispose();
         indices.Dispose();
+        augmentScratch?.Dispose();
+        augmentParameters?.Dispose();
     }
 }

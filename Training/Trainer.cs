@@ -56,7 +56,7 @@ public sealed class Trainer : IDisposable
         var maxBatch = Math.Max(config.BatchSize, EvaluationBatch);
         network = new SiameseNetwork(device, networkConfig, maxBatch, config.Seed);
         var maxImages = network.Activations.MaxImages;
-        fitImages = new DeviceImages(device, fit, maxImages);
+        fitImages = new DeviceImages(device, fit, maxImages, ImageAugmentation.For(config));
         validationImages = new DeviceImages(device, validation, maxImages);
         testImages = new DeviceImages(device, data.Test, maxImages);
         validationPairs = PairBuilder.Build(validation, config.Seed + 1);
@@ -123,7 +123,7 @@ public sealed class Trainer : IDisposable
                 var n = Math.Min(batch, PairsPerEpoch(config, fitImages.Images.Count) - start);
                 var step = progress.Step + 1;
                 FillBatch(pairs, triplets, start, n, indices, labels);
-                TrainingStep.Run(network, fitImages, indices, labels, n, step, config.LearningRateAt(step, totalSteps));
+                TrainingStep.Run(network, fitImages, indices, labels, n, step, epoch, config.LearningRateAt(step, totalSteps));
                 var (lossSum, correct) = StepMetrics(n, labels, epoch, step);
                 progress = progress with
                 {

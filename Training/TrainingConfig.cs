@@ -34,6 +34,11 @@ public sealed record TrainingConfig
     public int? TestPairs { get; init; }
     /// <summary>Evaluate this many times per epoch (the last at the epoch's end); the history keeps every point.</summary>
     public int EvaluationsPerEpoch { get; init; } = 1;
+    /// <summary>
+    /// Augment the training images on the device (rotation, scale, shift, stroke thickness, blur, noise), drawn anew per
+    /// image and epoch from <see cref="Seed"/>. Off in files saved before it existed.
+    /// </summary>
+    public bool Augment { get; init; }
     public int Seed { get; init; } = 42;
     public string Device { get; init; } = "auto";
 

@@ -1,5 +1,6 @@
 using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
+using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Training;
 using IlgpuSiamese.Training.Data;
@@ -15,7 +16,8 @@ public sealed record HostAllocations(int Steps, double ThisThreadBytesPerStep, d
 /// This project's engine on one accelerator, set up as the trainer sets itself up: one network for the
 /// larger of the training and evaluation batches, the training and test images uploaded once as bytes.
 /// <see cref="Train"/> runs <see cref="TrainingStep.Pairs"/>, the trainer's own step, and reads the per-pair
-/// losses back; <see cref="Infer"/> runs <see cref="PairEvaluator"/>, the evaluation's own loop.
+/// losses back; <see cref="Infer"/> runs <see cref="PairEvaluator"/>, the evaluation's own loop. With
+/// <c>augment</c> the training images are augmented as under <c>train --augment</c> (a new epoch's draws at each pass over the pairs).
 /// </summary>
 public sealed class IlgpuPairEngine : IPairEngine
 {
@@ -27,10 +29,14 @@ public sealed class IlgpuPairEngine : IPairEngine
     private readonly float[] labels, losses;
     private readonly bool ownsDevice;
     private readonly long bytesAfterSetup;
-    private int trainCursor, inferenceCursor, step;
+    private readonly bool augments;
+    private int trainCursor, inferenceCursor, step, epoch;
 
     public ComputeDevice Device { get; }
-    public string Id => $"ilgpu {Device.Info.Id}";
+    public string Id => $"ilgpu {Device.Info.Id}{(augments ? AugmentSuffix : "")}";
+
+    /// <summary>Ends the <see cref="Id"/> of an engine that trains on augmented images.</summary>
+    public const string AugmentSuffix = " +augment";
     public string Description => $"{Device.Name} ({Device.Info.Parallelism} {Device.Info.ParallelismUnit})";
     public string Tower { get; }
     public int TrainBatch { get; }
@@ -54,7 +60,7 @@ public sealed class IlgpuPairEngine : IPairEngine
     public double LastMeanLoss { get; private set; } = double.NaN;
 
     public IlgpuPairEngine(ComputeDevice device, string tower, BenchmarkData data, int trainBatch = 64, int inferenceBatch = 256,
-        int seed = 42, bool ownsDevice = false)
+        int seed = 42, bool ownsDevice = false, bool augment = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(trainBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(inferenceBatch, 1);
@@ -65,12 +71,14 @@ public sealed class IlgpuPairEngine : IPairEngine
         TrainBatch = trainBatch;
         InferenceBatch = inferenceBatch;
         this.ownsDevice = ownsDevice;
+        augments = augment;
         var maxBatch = Math.Max(trainBatch, inferenceBatch);
         var before = device.BytesInUse;
         network = new SiameseNetwork(device, BenchmarkTowers.Network(tower), maxBatch, seed);
         NetworkBytes = device.BytesInUse - before;
         before = device.BytesInUse;
-        trainImages = new DeviceImages(device, data.Train, network.Activations.MaxImages);
+        trainImages = new DeviceImages(device, data.Train, network.Activations.MaxImages,
+            augment ? new ImageAugmentation(seed, AugmentRanges.Default) : null);
         testImages = new DeviceImages(device, data.Test, network.Activations.MaxImages);
         ImageBytes = device.BytesInUse - before;
         bytesAfterSetup = device.BytesInUse;
@@ -98,11 +106,14 @@ public sealed class IlgpuPairEngine : IPairEngine
         for (var s = 0; s < steps; s++)
         {
             if (trainCursor + TrainBatch > trainPairs.Count)
+            {
                 trainCursor = 0;
+                epoch++;
+            }
             Trainer.FillBatch(trainPairs, null, trainCursor, TrainBatch, indices, labels);
             trainCursor += TrainBatch;
             step++;
-            TrainingStep.Run(network, trainImages, indices, labels, TrainBatch, step, BenchmarkTowers.LearningRate);
+            TrainingStep.Run(network, trainImages, indices, labels, TrainBatch, step, epoch, BenchmarkTowers.LearningRate);
             network.Head.ReadStep(TrainBatch).Losses.CopyTo(losses);
         }
         if (steps > 0)

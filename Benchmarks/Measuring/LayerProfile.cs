@@ -97,7 +97,7 @@ public sealed class LayerProfile : IDisposable
     private void WholeStep()
     {
         NextBatch();
-        TrainingStep.Run(network, trainImages, indices, labels, batch, step, BenchmarkTowers.LearningRate);
+        TrainingStep.Run(network, trainImages, indices, labels, batch, step, epoch: 0, BenchmarkTowers.LearningRate);
     }
 
     /// <summary>TrainingStep.Run's sequence, op by op.</summary>

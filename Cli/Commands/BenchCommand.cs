@@ -3,6 +3,7 @@ using System.Text.Json;
 using IlgpuSiamese.Kernels;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Measuring;
+using IlgpuSiamese.Training;
 using Spectre.Console;
 
 namespace IlgpuSiamese.Cli.Commands;
@@ -57,13 +58,18 @@ public static class BenchCommand
         {
             Description = "Pairs per profiled step or batch for --layers (default 64 as in training, 256 with --inference; smaller for a quick look on a slow device).",
         }.Within(1, 4096);
+        var augment = new Option<bool>("--augment")
+        {
+            Description = "Also time training with train --augment: a second engine per accelerator (\"+augment\", its own device) in the same " +
+                          "rotation, so the ratio table shows what augmenting on the device costs.",
+        };
         var json = CommonOptions.Json();
         var dataDir = CommonOptions.DataDir();
         var seed = CommonOptions.Seed();
         var command = new Command("bench",
             "Time training and inference (pairs/s, medians) per tower and accelerator, side by side; device memory against batch size.")
         {
-            device, tower, repetitions, seconds, warmup, layers, inference, batch, json, dataDir, seed,
+            device, tower, repetitions, seconds, warmup, layers, inference, batch, augment, json, dataDir, seed,
         };
         command.SetAction(parse =>
         {
@@ -71,16 +77,18 @@ public static class BenchCommand
             var towers = BenchmarkTowers.Parse(parse.GetValue(tower)!);
             if (parse.GetValue(layers))
             {
+                if (parse.GetValue(augment))
+                    throw new UsageException("--augment times whole training steps side by side; --layers profiles one plain step: give one of them.");
                 var profileInference = parse.GetValue(inference);
                 return BenchLayers.Run(parse.GetValue(device)!, towers, parse.GetValue(batch) ?? (profileInference ? 256 : 64), profileInference,
                     parse.GetValue(repetitions), parse.GetValue(warmup), parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(seed));
             }
-            return Run(parse.GetValue(device)!, towers, options, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(seed));
+            return Run(parse.GetValue(device)!, towers, options, parse.GetValue(augment), parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(seed));
         });
         return command;
     }
 
-    private static int Run(string deviceOption, IReadOnlyList<string> towers, ThroughputOptions options, bool asJson, string? dataDir, int seed)
+    private static int Run(string deviceOption, IReadOnlyList<string> towers, ThroughputOptions options, bool augment, bool asJson, string? dataDir, int seed)
     {
         var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         var log = new Reporter(message => stderr.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
@@ -102,6 +110,15 @@ public static class BenchCommand
                 if (infos.Count == 0)
                     infos.AddRange(devices.Select(d => d.Info));
                 engines.AddRange(devices.Select(d => new IlgpuPairEngine(d, name, data, seed: seed)));
+                // Each augmenting engine on a device of its own, so that every engine's kernel scratch is its own.
+                if (augment)
+                {
+                    foreach (var id in ids)
+                    {
+                        devices.Add(ComputeDevice.Open(id));
+                        engines.Add(new IlgpuPairEngine(devices[^1], name, data, seed: seed, augment: true));
+                    }
+                }
                 var measured = ThroughputRun.Measure(engines, options, log);
                 for (var i = 0; i < engines.Count; i++)
                 {
@@ -194,7 +211,8 @@ public static class BenchCommand
         var table = new Table().AddColumns("tower", "device", "training pairs/s", "inference pairs/s", "host bytes/step", "device memory");
         foreach (var r in rows)
         {
-            table.AddRow(r.Result.Tower, Markup.Escape($"{r.Device.Id} {r.Result.Description}"), Cell(r.Result.Training), Cell(r.Result.Inference),
+            var augmented = r.Result.Engine.EndsWith(IlgpuPairEngine.AugmentSuffix, StringComparison.Ordinal) ? IlgpuPairEngine.AugmentSuffix : "";
+            table.AddRow(r.Result.Tower, Markup.Escape($"{r.Device.Id}{augmented} {r.Result.Description}"), Cell(r.Result.Training), Cell(r.Result.Inference),
                 $"{r.Host.ThisThreadBytesPerStep:N0} ({r.Host.AllThreadsBytesPerStep:N0} all threads)",
                 $"{Mib(r.NetworkBytes + r.ImageBytes + r.WorkspaceBytes)}: {Mib(r.NetworkBytes)} network, {Mib(r.WorkspaceBytes)} kernel scratch, {Mib(r.ImageBytes)} images");
         }

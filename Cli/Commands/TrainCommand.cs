@@ -49,8 +49,13 @@ public static class TrainCommand
         var testPairs = new Option<int?>("--test-pairs") { Description = "Cap on test pairs. Default all (20,000 on MNIST)." };
         var pairsPerImage = new Option<int?>("--pairs-per-image") { Description = "Positive+negative pairs drawn per image. Default 1." };
         var redraw = new Option<bool?>("--redraw-pairs") { Description = "Draw new pairs every epoch (default true; --redraw-pairs false repeats the first draw)." };
+        var augment = new Option<bool?>("--augment")
+        {
+            Description = "Augment the training images on the device: rotation (±15°), scale (0.9-1.1), shift (±2 px), thicker or thinner " +
+                          "strokes, blur and noise, drawn anew per image and epoch from --seed. Default false; recorded in the model and config.json.",
+        };
         var evals = new Option<int?>("--evals-per-epoch") { Description = "Evaluations on the test pairs per epoch. Default 1." };
-        var seed = new Option<int?>("--seed") { Description = "Seed of weights, pairs and dropout. Default 42." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of weights, pairs, dropout and augmentation. Default 42." };
         var device = CommonOptions.Device();
         var output = new Option<string?>("--out") { Description = $"Output folder. Default: the next free one of {DefaultOut}, {DefaultOut}2, ... (with --resume, {DefaultOut})." };
         var resume = new Option<bool>("--resume") { Description = "Continue from DIR/model.siamese exactly where it stopped, with its saved options." };
@@ -61,7 +66,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the siamese network; saves the model, its history (CSV and PNG) and its config.")
         {
             dataset, dataDir, prepare, preset, loss, epochs, batch, lr, schedule, margin, embedding, filters, dropout, trainPairs, testPairs,
-            pairsPerImage, redraw, evals, seed, device, output, resume, overwrite, allowOtherData, config, strict,
+            pairsPerImage, redraw, augment, evals, seed, device, output, resume, overwrite, allowOtherData, config, strict,
         };
         command.SetAction(parse =>
         {
@@ -84,6 +89,7 @@ public static class TrainCommand
                 TestPairs = parse.GetValue(testPairs) ?? baseConfig.TestPairs,
                 PairsPerImage = parse.GetValue(pairsPerImage) ?? baseConfig.PairsPerImage,
                 RedrawPairs = parse.GetValue(redraw) ?? baseConfig.RedrawPairs,
+                Augment = parse.GetValue(augment) ?? baseConfig.Augment,
                 EvaluationsPerEpoch = parse.GetValue(evals) ?? baseConfig.EvaluationsPerEpoch,
                 Seed = parse.GetValue(seed) ?? baseConfig.Seed,
                 Device = parse.GetResult(device) is null ? baseConfig.Device : parse.GetValue(device)!,

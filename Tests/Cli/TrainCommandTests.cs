@@ -5,6 +5,7 @@ using IlgpuSiamese.Cli.Commands;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Tests.Support;
 using IlgpuSiamese.Training;
+using IlgpuSiamese.Training.Models;
 
 namespace IlgpuSiamese.Tests.Cli;
 
@@ -17,9 +18,54 @@ public class TrainCommandTests
     public void ConfigFileRoundTripsThroughJson()
     {
         using var folder = new TempFolder();
-        var config = new TrainingConfig { Preset = TowerSpec.KerasPreset, Loss = LossKind.Bce, Epochs = 7, Dropout = 0.25f, TrainPairs = 1000 };
+        var config = new TrainingConfig { Preset = TowerSpec.KerasPreset, Loss = LossKind.Bce, Epochs = 7, Dropout = 0.25f, TrainPairs = 1000, Augment = true };
         File.WriteAllText(folder["c.json"], JsonSerializer.Serialize(config, TrainCommand.ConfigJson));
         Assert.That(TrainCommand.ReadConfig(folder["c.json"]), Is.EqualTo(config));
+    }
+
+    [TestCase("{ \"epochs\": 3 }", false)]
+    [TestCase("{ \"augment\": true }", true)]
+    [TestCase("{ \"augment\": false }", false)]
+    public void AugmentIsReadFromAConfigFileAndOffWhereItIsAbsent(string json, bool expected)
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder["c.json"], json);
+        Assert.That(TrainCommand.ReadConfig(folder["c.json"]).Augment, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void AugmentIsRecordedInTheModelAndConfigAndKeptOnResume()
+    {
+        using var folder = new TempFolder();
+        IdxFiles.WriteDataset(folder["digits"], classes: 3, trainPerClass: 24, testPerClass: 4, side: 28);
+        string[] Train(string outDir, params string[] more) =>
+        [
+            "train", "--dataset", folder["digits"], "--data-dir", folder["cache"], "--filters", "4", "--embedding", "8", "--batch-size", "16",
+            "--test-pairs", "8", "--device", "cpu", "--out", outDir, .. more,
+        ];
+        bool Recorded(string run) => (ModelFile.Load(Path.Combine(run, Trainer.ModelFileName)).Header.Training.Augment,
+            TrainCommand.ReadConfig(Path.Combine(run, "config.json")).Augment) switch
+        {
+            (true, true) => true,
+            (false, false) => false,
+            var both => throw new AssertionException($"{run}: the model and config.json disagree: {both}"),
+        };
+
+        var augmented = CliRunner.Run(Train(folder["aug"], "--augment", "--epochs", "1"));
+        Assert.That(augmented.Code, Is.Zero, augmented.Error);
+        Assert.That(Recorded(folder["aug"]), Is.True, "--augment alone turns it on");
+        Assert.That(File.ReadAllText(Path.Combine(folder["aug"], "config.json")), Does.Contain("\"augment\": true"));
+        var resumed = CliRunner.Run("train", "--resume", "--epochs", "2", "--out", folder["aug"], "--data-dir", folder["cache"]);
+        Assert.That(resumed.Code, Is.Zero, resumed.Error);
+        var header = ModelFile.Load(Path.Combine(folder["aug"], Trainer.ModelFileName)).Header;
+        Assert.That((header.Progress.EpochsDone, header.Training.Augment), Is.EqualTo((2, true)), "--resume keeps it");
+
+        var plain = CliRunner.Run(Train(folder["plain"], "--epochs", "1"));
+        Assert.That(plain.Code, Is.Zero, plain.Error);
+        Assert.That(Recorded(folder["plain"]), Is.False, "off by default");
+        var fromConfig = CliRunner.Run(Train(folder["config"], "--epochs", "1", "--config", Path.Combine(folder["aug"], "config.json")));
+        Assert.That(fromConfig.Code, Is.Zero, fromConfig.Error);
+        Assert.That(Recorded(folder["config"]), Is.True, "--config reads it back");
     }
 
     [Test]

@@ -14,6 +14,10 @@ public class KernelCoverageTests
     private static readonly Dictionary<string, string> CheckedBy = new()
     {
         ["AdamKernels.AdamUpdate"] = nameof(AdamKernelTests),
+        ["AugmentKernels.AugmentParameters"] = nameof(AugmentKernelTests),
+        ["AugmentKernels.AugmentWarp"] = nameof(AugmentKernelTests),
+        ["AugmentKernels.AugmentMorph"] = nameof(AugmentKernelTests),
+        ["AugmentKernels.AugmentBlurNoise"] = nameof(AugmentKernelTests),
         ["ContrastiveLossKernels.ContrastiveLossForward"] = nameof(ContrastiveLossKernelTests),
         ["ContrastiveLossKernels.ContrastiveLossBackwardInput"] = nameof(ContrastiveLossKernelTests),
         ["Conv2dKernels.Conv2dIm2Col"] = nameof(Conv2dKernelTests),

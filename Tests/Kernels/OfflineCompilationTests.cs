@@ -56,6 +56,7 @@ public class OfflineCompilationTests
         var source = OpenClC(kernel);
         Assert.That(source, Does.Contain("kernel"), kernel.Name);
         Assert.That(source, Does.Not.Contain("atomic"), $"{kernel.Name} must not use atomics (PoCL 3.1 cannot compile them)");
+        Assert.That(source, Does.Not.Contain("double"), $"{kernel.Name} must not use doubles (OpenCL devices without fp64 reject them)");
     }
 
     /// <summary>

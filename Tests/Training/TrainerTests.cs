@@ -75,6 +75,28 @@ public class TrainerTests(string deviceId) : BackendFixture(deviceId)
     }
 
     [Test]
+    public void AugmentedTrainingRepeatsBitForBitResumesExactlyAndDiffersFromPlain()
+    {
+        using var folder = new TempFolder();
+        var augmented = Tiny with { Augment = true };
+        var first = Train(augmented, folder["a"]);
+        var second = Train(augmented, folder["b"]);
+        Assert.That(second.Weights, Is.EqualTo(first.Weights).AsCollection, "same seed, same device: the same augmented run");
+        Assert.That(second.History.Select(Figures), Is.EqualTo(first.History.Select(Figures)), "and the same history");
+        Assert.That(first.History[^1].ValAccuracy, Is.GreaterThan(0.8), "augmented, the synthetic classes are still learnable");
+        Assert.That(Train(Tiny, folder["plain"]).Weights, Is.Not.EqualTo(first.Weights).AsCollection, "augmentation changes what is learnt");
+        using var cancel = new CancellationTokenSource();
+        Train(augmented, folder["resumed"], cancel, onStep: (epoch, batch) =>
+        {
+            if (epoch == 1 && batch == 3)
+                cancel.Cancel();
+        });
+        Assert.That(ModelFile.Load(Path.Combine(folder["resumed"], Trainer.ModelFileName)).Header.Training.Augment, Is.True, "the checkpoint records it");
+        var resumed = Train(augmented, folder["resumed"], resume: true);
+        Assert.That(resumed.Weights, Is.EqualTo(first.Weights).AsCollection, "resumed in the second epoch: the same draws, the same weights");
+    }
+
+    [Test]
     public void NonFiniteLossStopsAndKeepsTheLastGoodCheckpoint()
     {
         using var folder = new TempFolder();

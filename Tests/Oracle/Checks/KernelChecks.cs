@@ -25,6 +25,8 @@ public static class KernelChecks
     [
         new("Fill", (device, random) => Fill(device, random, length: 1031)),
         new("GatherImages", (device, random) => GatherImages(device, random, count: 23, new GatherImagesShape(batch: 17, pixels: 31))),
+        new("Augment", (device, random) => Augment(device, random, count: 11,
+            new AugmentShape(batch: 7, height: 9, width: 8, seed: (uint)random.Next(), epoch: random.Next(1000), AugmentRanges.Default))),
         GemmCheck("Gemm", GemmShape.Product(m: 13, n: 37, k: 29).TransposedA()),
         Conv2dCheck("Conv2d", new Conv2dShape(batch: 3, inChannels: 5, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true)),
         Conv2dCheck("Conv2d, 9 input channels", new Conv2dShape(batch: 3, inChannels: 9, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true)),
@@ -82,6 +84,63 @@ public static class KernelChecks
         var output = buffers.Poisoned(s.OutputLength);
         new GatherImages(device).Forward(output, buffers.UploadBytes(images), buffers.UploadInt(indices), s);
         return [Comparison.Of("batch", buffers.Read(output), GatherImagesReference.Forward(images, indices, s), atol: 0, rtol: 1e-6)];
+    }
+
+    /// <summary>
+    /// Each augmentation kernel on random inputs and random per-image parameters (every stroke change, blur and noise
+    /// strong enough to clamp), then the whole pipeline with parameters drawn from the shape's seed and epoch.
+    /// </summary>
+    public static IEnumerable<Comparison> Augment(ComputeDevice device, Random random, int count, AugmentShape s)
+    {
+        var images = new byte[count * s.Pixels];
+        random.NextBytes(images);
+        var indices = Enumerable.Range(0, s.Batch).Select(_ => random.Next(count)).ToArray();
+        var parameters = RandomAugmentParameters(random, s.Batch);
+        var input = random.UniformFloat(s.OutputLength, 0, 1);
+        using var buffers = new DeviceBuffers(device);
+        var augment = new Augment(device);
+        var imageView = buffers.UploadBytes(images);
+        var indexView = buffers.UploadInt(indices);
+        var parameterView = buffers.Upload(parameters);
+        var inputView = buffers.Upload(input);
+        var drawn = buffers.Poisoned(s.ParametersLength);
+        augment.Parameters(drawn, indexView, s);
+        var warped = buffers.Poisoned(s.OutputLength);
+        augment.Warp(warped, imageView, indexView, parameterView, s);
+        var morphed = buffers.Poisoned(s.OutputLength);
+        augment.Morph(morphed, inputView, parameterView, s);
+        var blurred = buffers.Poisoned(s.OutputLength);
+        augment.BlurNoise(blurred, inputView, indexView, parameterView, s);
+        var (batch, scratch, pipelineParameters) = (buffers.Poisoned(s.OutputLength), buffers.Poisoned(s.OutputLength), buffers.Poisoned(s.ParametersLength));
+        augment.Forward(batch, scratch, pipelineParameters, imageView, indexView, s);
+        return
+        [
+            Comparison.Of("parameters", buffers.Read(drawn), AugmentReference.Parameters(indices, s), atol: 1e-6, rtol: 1e-5),
+            Comparison.Of("warp", buffers.Read(warped), AugmentReference.Warp(images, indices, parameters, s)),
+            Comparison.Of("morph", buffers.Read(morphed), AugmentReference.Morph(input, parameters, s), atol: 0, rtol: 0),
+            Comparison.Of("blur + noise", buffers.Read(blurred), AugmentReference.BlurNoise(input, indices, parameters, s)),
+            Comparison.Of("pipeline", buffers.Read(batch), AugmentReference.Forward(images, indices, s)),
+        ];
+    }
+
+    /// <summary>Per-image parameters, (ParameterCount, N), beyond the default ranges: ±0.6 rad, scale 0.8-1.25, shift ±3, strong blur and noise.</summary>
+    private static double[] RandomAugmentParameters(Random random, int batch)
+    {
+        var parameters = new double[AugmentParameter.Count * batch];
+        for (var n = 0; n < batch; n++)
+        {
+            var angle = 1.2 * random.NextDouble() - 0.6;
+            var scale = 0.8 + 0.45 * random.NextDouble();
+            void Set(int row, double value) => parameters[row * batch + n] = (float)value;
+            Set(AugmentParameter.InverseCos, Math.Cos(angle) / scale);
+            Set(AugmentParameter.InverseSin, Math.Sin(angle) / scale);
+            Set(AugmentParameter.ShiftX, 6 * random.NextDouble() - 3);
+            Set(AugmentParameter.ShiftY, 6 * random.NextDouble() - 3);
+            Set(AugmentParameter.Morph, n % 3 - 1);
+            Set(AugmentParameter.BlurWeight, 0.7 * random.NextDouble());
+            Set(AugmentParameter.NoiseSd, 0.2 * random.NextDouble());
+        }
+        return parameters;
     }
 
     /// <summary>The product by the plan's path against the float64 product (C poisoned, or accumulated onto random values), and a transpose.</summary>
