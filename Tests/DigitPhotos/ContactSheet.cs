@@ -6,7 +6,7 @@ using IlgpuSiamese.Training.Data;
 namespace IlgpuSiamese.DigitPhotos;
 
 /// <summary>
-/// A PNG to look at what preparation makes of each kind: one row per kind folder, each file as rendered and,
+/// A PNG to look at what preparation makes of each kind: one row per kind folder, files evenly spaced through it, each as rendered and,
 /// beside it, as the model gets it (MNIST-style, 28x28, light on dark), both drawn 84x84.
 /// </summary>
 public static class ContactSheet

@@ -5,7 +5,7 @@ using IlgpuSiamese.Training.Data;
 // DigitPhotos render OUT [PAIRS_PER_KIND] [SEED]: MNIST test digits rendered as photos and scans (one folder per
 // PhotoKind, files <digit>_<test index>), and OUT/pairs.csv: PAIRS_PER_KIND pairs per kind, same and different digits alternating.
 // DigitPhotos accuracy SCORES.csv: per-kind pair accuracy of `siamese compare --pairs OUT/pairs.csv --csv SCORES.csv`.
-// DigitPhotos sheet OUT PNG [PER_KIND]: the first PER_KIND (8) files of each kind, as rendered and as prepared (ContactSheet).
+// DigitPhotos sheet OUT PNG [PER_KIND]: PER_KIND (8) files of each kind, evenly spaced, as rendered and as prepared (ContactSheet).
 if (args is ["render", var output, ..])
 {
     var perKind = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500;
