@@ -92,7 +92,7 @@ public static class SearchCommand
 
     private static void PrintTable(IReadOnlyList<Found> found, string query, string model, int gallerySize)
     {
-        var table = new Table().Title($"{Markup.Escape(query)}: the {found.Count} most similar of {gallerySize}")
+        var table = new Table().Title($"{Markup.Escape(Path.GetFileName(query))}: the {found.Count} most similar of {gallerySize}")
             .AddColumns("#", "file", "similarity");
         table.Columns[0].RightAligned();
         table.Columns[2].RightAligned();
