@@ -24,7 +24,7 @@ public static class SearchCommand
     {
         var query = new Argument<string>("query") { Description = "The image to look for: PNG, JPEG, BMP, GIF or WebP, any size." };
         var dir = new Option<string?>("--dir") { Description = "The gallery: the images in this folder and its subfolders (a query inside it ranks first)." };
-        var cached = new Option<string?>("--embeddings") { Description = "The gallery as a CSV written by siamese embed with the same model, instead of --dir." };
+        var cached = new Option<string?>("--embeddings") { Description = "The gallery as a CSV written by siamese embed, instead of --dir; make it with the same model (only its embedding size can be checked)." };
         var top = new Option<int>("--top") { Description = "How many of the most similar images to list.", DefaultValueFactory = _ => 8 }.Within(1, CompareCommand.MaxFigurePairs);
         var model = ModelOption.Create();
         var invert = CommonOptions.Invert();
