@@ -24,7 +24,7 @@ public static class SearchCommand
     {
         var query = new Argument<string>("query") { Description = "The image to look for: PNG, JPEG, BMP, GIF or WebP, any size." };
         var dir = new Option<string?>("--dir") { Description = "The gallery: the images in this folder and its subfolders (a query inside it ranks first)." };
-        var cached = new Option<string?>("--embeddings") { Description = "The gallery as a CSV written by siamese embed, instead of --dir; make it with the same model (only its embedding size can be checked)." };
+        var cached = new Option<string?>("--embeddings") { Description = "The gallery as a CSV written by siamese embed with the same model, instead of --dir (refused when its size differs, or its first image, embedded again, gives another row)." };
         var top = new Option<int>("--top") { Description = "How many of the most similar images to list.", DefaultValueFactory = _ => 8 }.Within(1, CompareCommand.MaxFigurePairs);
         var model = ModelOption.Create();
         var invert = CommonOptions.Invert();
@@ -57,6 +57,8 @@ public static class SearchCommand
             var gallery = galleryFiles is null
                 ? EmbeddingCsv.Read(csv!, loaded.Network.EmbeddingSize, modelPath)
                 : new EmbeddingCsv(galleryFiles, loaded.Embeddings(Read(folder!, galleryFiles)));
+            if (csv is not null)
+                RequireSameModel(gallery, csv, modelPath, file => loaded.Embeddings(Read("check", [file])));
             var hits = GallerySearch.Rank(loaded, queryEmbedding, gallery.Embeddings, parse.GetValue(top));
             var found = hits.Select(h => new Found(gallery.Files[h.Index], h.Similarity, h.Distance)).ToList();
 
@@ -88,6 +90,25 @@ public static class SearchCommand
         if (files.Count == 0)
             throw new UserInputException($"{folder}: no images found ({string.Join(", ", GrayImages.Extensions)})");
         return files;
+    }
+
+    /// <summary>
+    /// Refuses a cached CSV made with another model (or another --prepare or --invert): its first image, embedded again now,
+    /// must give back its row, up to the rounding of another backend. Skipped when that file is no longer there.
+    /// </summary>
+    private static void RequireSameModel(EmbeddingCsv gallery, string csv, string model, Func<string, float[]> embed)
+    {
+        var file = gallery.Files[0];
+        if (!File.Exists(file))
+            return;
+        var now = embed(file);
+        var cached = gallery.Embeddings.AsSpan(0, now.Length);
+        var scale = Math.Max(1f, now.Max(Math.Abs));
+        for (var k = 0; k < now.Length; k++)
+        {
+            if (!(Math.Abs(now[k] - cached[k]) <= 1e-3f * scale))
+                throw new UserInputException($"{csv}: its first row ({file}) is not what {model} embeds it as now: the CSV was made with another model, --prepare or --invert; embed the folder again");
+        }
     }
 
     private static void PrintTable(IReadOnlyList<Found> found, string query, string model, int gallerySize)

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using IlgpuSiamese.Cli;
+using IlgpuSiamese.Network;
 using IlgpuSiamese.Tests.Support;
+using IlgpuSiamese.Training;
 using SixLabors.ImageSharp;
 
 namespace IlgpuSiamese.Tests.Cli;
@@ -95,6 +97,16 @@ public class SearchCommandTests
         File.WriteAllText(temp["small.csv"], "path,e0,e1\na.png,0.5,0.25\n");
         var result = Search(Sample("4_4"), "--embeddings", temp["small.csv"]);
         AssertRefused(result, temp["small.csv"], "holds embeddings of 2 values");
+    }
+
+    [Test]
+    public void ACachedCsvMadeWithAnotherModelIsRefusedByName()
+    {
+        var other = TestModels.Untrained(temp["other.siamese"], new TrainingConfig { Preset = TowerSpec.KerasPreset }.Network());
+        var embed = CliRunner.Run("embed", "--dir", Samples, "--out", temp["other.csv"], "--model", other, "--device", "cpu");
+        Assert.That(embed.Code, Is.EqualTo(ExitCodes.Ok), embed.Error);
+
+        AssertRefused(Search(Sample("4_4"), "--embeddings", temp["other.csv"]), temp["other.csv"], "made with another model");
     }
 
     [Test]
