@@ -30,6 +30,7 @@ public static class CommandList
         CompareCommand.Create(),
         InspectCommand.Create(),
         EmbedCommand.Create(),
+        SearchCommand.Create(),
         ExportCommand.Create(),
         DevicesCommand.Create(),
         BenchCommand.Create(),
