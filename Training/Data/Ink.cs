@@ -10,11 +10,18 @@ public static class Ink
     /// <summary>How far the strongest ink stands from the paper: below it when <paramref name="darkOnLight"/>, above it otherwise.</summary>
     public static int Contrast(ReadOnlySpan<byte> pixels, int height, int width, bool darkOnLight)
     {
+        var (dark, light) = Contrasts(pixels, height, width);
+        return darkOnLight ? dark : light;
+    }
+
+    /// <summary>How far the darkest pixel stands below the paper, and the lightest above it.</summary>
+    private static (int Dark, int Light) Contrasts(ReadOnlySpan<byte> pixels, int height, int width)
+    {
         var paper = GrayImages.BorderMedian(pixels, height, width);
         byte darkest = 255, lightest = 0;
         foreach (var p in pixels)
             (darkest, lightest) = (Math.Min(darkest, p), Math.Max(lightest, p));
-        return darkOnLight ? paper - darkest : lightest - paper;
+        return (paper - darkest, lightest - paper);
     }
 
     /// <summary>
@@ -23,7 +30,7 @@ public static class Ink
     /// </summary>
     public static string? WhyNone(ReadOnlySpan<byte> pixels, int height, int width, InvertMode side)
     {
-        var (dark, light) = (Contrast(pixels, height, width, darkOnLight: true), Contrast(pixels, height, width, darkOnLight: false));
+        var (dark, light) = Contrasts(pixels, height, width);
         var least = $"{MnistStyle.MinContrast:0} of 255";
         if (Math.Max(dark, light) < MnistStyle.MinContrast)
             return $"no ink: the image is blank (nothing in it stands {least} or more from its paper, the median of its border)";
