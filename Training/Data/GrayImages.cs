@@ -48,9 +48,46 @@ public static class GrayImages
     /// </summary>
     public static byte[]? TryRead(string path, int height, int width, ImagePreparation preparation, InvertMode invert, out string whyNot)
     {
-        using var image = TryDecode(path, out whyNot);
-        if (image is null)
+        if (!File.Exists(path))
+        {
+            whyNot = "no such image file";
             return null;
+        }
+        return TryRead(() => File.OpenRead(path), height, width, preparation, invert, out whyNot);
+    }
+
+    /// <summary>An encoded image held in memory (an upload, a stream's bytes), prepared as a file would be.</summary>
+    public static byte[]? TryRead(byte[] encoded, int height, int width, ImagePreparation preparation, InvertMode invert, out string whyNot) =>
+        TryRead(() => new MemoryStream(encoded, writable: false), height, width, preparation, invert, out whyNot);
+
+    /// <summary>
+    /// Raw 8-bit grayscale pixels, <paramref name="sourceHeight"/> rows of <paramref name="sourceWidth"/>, prepared as a
+    /// decoded file would be; null and why when the size does not match or there is no ink.
+    /// </summary>
+    public static byte[]? TryPrepare(byte[] gray, int sourceHeight, int sourceWidth, int height, int width, ImagePreparation preparation, InvertMode invert, out string whyNot)
+    {
+        if (sourceHeight < 1 || sourceWidth < 1 || (long)sourceHeight * sourceWidth != gray.Length)
+        {
+            whyNot = $"{gray.Length:N0} pixels do not make a {sourceWidth}x{sourceHeight} image";
+            return null;
+        }
+        if ((long)sourceWidth * sourceHeight > MaxPixels)
+        {
+            whyNot = $"{sourceWidth}x{sourceHeight} pixels is more than the {MaxPixels / 1_000_000} megapixels allowed";
+            return null;
+        }
+        using var image = Image.LoadPixelData<L8>(gray, sourceWidth, sourceHeight);
+        return TryPrepare(image, height, width, preparation, invert, out whyNot);
+    }
+
+    private static byte[]? TryRead(Func<Stream> open, int height, int width, ImagePreparation preparation, InvertMode invert, out string whyNot)
+    {
+        using var image = TryDecode(open, out whyNot);
+        return image is null ? null : TryPrepare(image, height, width, preparation, invert, out whyNot);
+    }
+
+    private static byte[]? TryPrepare(Image<L8> image, int height, int width, ImagePreparation preparation, InvertMode invert, out string whyNot)
+    {
         var pixels = new byte[image.Width * image.Height];
         image.CopyPixelDataTo(pixels);
         if (Ink.WhyNone(pixels, image.Height, image.Width, preparation == ImagePreparation.Mnist ? invert : InvertMode.Auto) is { } noInk)
@@ -158,16 +195,12 @@ public static class GrayImages
             pixels[k] = (byte)(255 - pixels[k]);
     }
 
-    private static Image<L8>? TryDecode(string path, out string whyNot)
+    private static Image<L8>? TryDecode(Func<Stream> open, out string whyNot)
     {
-        if (!File.Exists(path))
-        {
-            whyNot = "no such image file";
-            return null;
-        }
         try
         {
-            var info = Image.Identify(Formats, path, out _);
+            using var stream = open();
+            var info = Image.Identify(Formats, stream, out _);
             if (info is null)
             {
                 whyNot = "not a PNG, JPEG, BMP, GIF or WebP image";
@@ -178,7 +211,8 @@ public static class GrayImages
                 whyNot = $"{info.Width}x{info.Height} pixels is more than the {MaxPixels / 1_000_000} megapixels allowed; refused before decoding";
                 return null;
             }
-            using var colour = Image.Load<Rgba32>(Formats, path);
+            stream.Position = 0;
+            using var colour = Image.Load<Rgba32>(Formats, stream);
             colour.Mutate(x => x.BackgroundColor(Color.White));
             whyNot = "";
             return colour.CloneAs<L8>();

@@ -16,9 +16,15 @@ public sealed class LoadedModel : IDisposable
     public SiameseNetwork Network { get; }
 
     public LoadedModel(string path, ComputeDevice device, int maxBatch = Trainer.EvaluationBatch)
+        : this(path, ModelFile.Load(path), device, maxBatch)
+    {
+    }
+
+    /// <summary>A model already read (from a file or a resource) put on a device; <paramref name="path"/> names it in errors.</summary>
+    public LoadedModel(string path, SavedModel saved, ComputeDevice device, int maxBatch = Trainer.EvaluationBatch)
     {
         Path = path;
-        Saved = ModelFile.Load(path);
+        Saved = saved;
         if (Input.Channels != 1)
             throw new UserInputException($"{path}: the model takes {Input} inputs; images are fed to it as one grayscale channel (1x{Input.Height}x{Input.Width}).");
         var config = Header.Network;
