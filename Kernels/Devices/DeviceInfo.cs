@@ -1,8 +1,13 @@
 namespace IlgpuSiamese.Kernels.Devices;
 
 /// <summary>One accelerator found on this machine, as <c>siamese devices</c> lists it.</summary>
+/// <param name="Kind">CUDA, OpenCL or ILGPU's CPU accelerator.</param>
 /// <param name="Index">Position among the devices of the same kind: the N in <c>opencl:N</c>.</param>
+/// <param name="Name">The device's own name.</param>
+/// <param name="Type">What the driver calls its type (GPU, CPU, ...).</param>
+/// <param name="MemoryBytes">Its memory.</param>
 /// <param name="Parallelism">Compute units (OpenCL), multiprocessors (CUDA) or threads (CPU).</param>
+/// <param name="ParallelismUnit">What <paramref name="Parallelism"/> counts.</param>
 /// <param name="WhyUnusable">Null when usable, else the reason in one line.</param>
 public sealed record DeviceInfo(
     DeviceKind Kind,

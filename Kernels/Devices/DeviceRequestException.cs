@@ -1,6 +1,7 @@
 namespace IlgpuSiamese.Kernels.Devices;
 
 /// <summary>A <see cref="DeviceRequest"/> this machine cannot meet: no such device, or one that cannot be used.</summary>
+/// <param name="message">What was asked for and why it cannot be had.</param>
 /// <param name="noDeviceOfKind">True when the machine has no device of the requested kind at all.</param>
 public sealed class DeviceRequestException(string message, bool noDeviceOfKind = false) : ArgumentException(message)
 {

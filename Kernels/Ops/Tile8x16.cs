@@ -54,7 +54,7 @@ public struct Tile8x16
 
 /// <summary>
 /// Where a tile's 8 rows start in A: A0 and a row stride, as two chains of four, the second from A0 plus
-/// <paramref name="halfTileStride"/> (4 row strides, passed in from a shape field). Written as one chain of eight, or with
+/// <c>halfTileStride</c> (4 row strides, passed in from a shape field). Written as one chain of eight, or with
 /// 4·stride computed here, the OpenCL compiler sees the 8 rows as one stride and gathers A instead of broadcasting it, at
 /// half the speed (docs/optimisation-log.md #19); scripts/pocl-codegen-check.sh checks the compiled kernels.
 /// </summary>

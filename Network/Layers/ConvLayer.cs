@@ -13,6 +13,11 @@ public sealed class ConvLayer : Layer
     /// <summary>Whether a 2×2 max-pool follows, whose gradient this backward starts from.</summary>
     public bool Pooled { get; }
 
+    /// <param name="device">The accelerator its kernels run on.</param>
+    /// <param name="parameters">The block its weight and bias are views into.</param>
+    /// <param name="name">Its name in the parameter block and in plans.</param>
+    /// <param name="input">The shape of one image it takes.</param>
+    /// <param name="spec">Its filters and kernel size.</param>
     /// <param name="pooled">A 2×2 max-pool follows: this backward starts from the pool's gradient, and the pool's own backward does nothing.</param>
     public ConvLayer(ComputeDevice device, ParameterBlock parameters, string name, TensorShape input, ConvSpec spec, bool pooled)
         : base(input, input with { Channels = spec.Filters })

@@ -4,7 +4,7 @@ namespace IlgpuSiamese.Training.Data;
 
 /// <summary>
 /// Loads a dataset by name (mnist, fashion-mnist: fetched on first use) or by folder (IDX files or one image subfolder
-/// per class). An image folder is prepared as <paramref name="imageFolderPreparation"/> says (default: stretched);
+/// per class). An image folder is prepared as <c>Load</c>'s <c>imageFolderPreparation</c> says (default: stretched);
 /// a folder of IDX files holds digits made as MNIST's were.
 /// </summary>
 public static class Datasets

@@ -27,7 +27,7 @@ public sealed class SiameseModel : IDisposable
     private readonly ComputeDevice device;
     private readonly LoadedModel loaded;
     private readonly Lock deviceTurn = new();
-    private bool disposed;
+    private volatile bool disposed;
 
     private SiameseModel(string name, Func<SavedModel> read, string deviceRequest)
     {
@@ -49,10 +49,15 @@ public sealed class SiameseModel : IDisposable
     /// <summary>Loads a model file written by <c>siamese train</c> onto a device.</summary>
     /// <param name="path">The <c>.siamese</c> file.</param>
     /// <param name="device">As <c>--device</c> takes it: <c>auto</c> (CUDA, else OpenCL, else ILGPU's CPU accelerator), <c>cuda</c>, <c>opencl</c>, <c>cpu</c>, or one of those with <c>:N</c> for the N-th such device.</param>
+    /// <exception cref="UserInputException">The file is missing, is not a model, or holds a model this engine cannot run.</exception>
+    /// <exception cref="FormatException"><paramref name="device"/> is not one of those.</exception>
+    /// <exception cref="DeviceRequestException">This machine has no such device, or cannot use it.</exception>
     public static SiameseModel Load(string path, string device = "auto") => new(path, () => ModelFile.Load(path), device);
 
     /// <summary>Loads the model that ships inside this library: MNIST digits, 99.5% on MNIST's test pairs.</summary>
     /// <param name="device">As in <see cref="Load"/>.</param>
+    /// <exception cref="FormatException"><paramref name="device"/> is not one <see cref="Load"/> takes.</exception>
+    /// <exception cref="DeviceRequestException">This machine has no such device, or cannot use it.</exception>
     public static SiameseModel LoadBundled(string device = "auto") => new(BundledName, ReadBundled, device);
 
     /// <summary>The model's path, or <see cref="BundledName"/>.</summary>
@@ -90,8 +95,12 @@ public sealed class SiameseModel : IDisposable
     /// <param name="preparation">How to make it an input; the model's own <see cref="Preparation"/> when null.</param>
     /// <param name="invert">Whether to invert it to light ink on dark; auto inverts dark ink on light paper.</param>
     /// <exception cref="UserInputException">The image cannot be read, is too large, or holds no ink.</exception>
-    public PreparedImage Prepare(SiameseImage image, ImagePreparation? preparation = null, InvertMode invert = InvertMode.Auto) =>
-        new(image.Name, InputHeight, InputWidth, image.Prepare(InputHeight, InputWidth, preparation ?? Preparation, invert));
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public PreparedImage Prepare(SiameseImage image, ImagePreparation? preparation = null, InvertMode invert = InvertMode.Auto)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return new(image.Name, InputHeight, InputWidth, image.Prepare(InputHeight, InputWidth, preparation ?? Preparation, invert));
+    }
 
     /// <summary>One image's embedding.</summary>
     /// <param name="image">The image, prepared as the model's <see cref="Preparation"/> says.</param>
@@ -105,9 +114,11 @@ public sealed class SiameseModel : IDisposable
     /// <param name="images">Images from <see cref="Prepare"/>.</param>
     public float[][] Embed(IReadOnlyList<PreparedImage> images)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (images.Count == 0)
             return [];
-        var flat = OnDevice(() => loaded.Embeddings(AsSet(images)));
+        var set = AsSet(images);
+        var flat = OnDevice(() => loaded.Embeddings(set));
         return Enumerable.Range(0, images.Count).Select(i => flat.AsSpan(i * EmbeddingSize, EmbeddingSize).ToArray()).ToArray();
     }
 
@@ -123,14 +134,26 @@ public sealed class SiameseModel : IDisposable
 
     /// <summary>Each prepared pair's comparison, in order, in device batches: what a server calls with the requests it gathered.</summary>
     /// <param name="pairs">Pairs of images from <see cref="Prepare"/>.</param>
-    public Comparison[] Compare(IReadOnlyList<(PreparedImage First, PreparedImage Second)> pairs)
+    public Comparison[] Compare(IReadOnlyList<(PreparedImage First, PreparedImage Second)> pairs) =>
+        Compare(pairs.SelectMany(p => new[] { p.First, p.Second }).ToList(), Enumerable.Range(0, pairs.Count).Select(p => (2 * p, 2 * p + 1)).ToList());
+
+    /// <summary>
+    /// Pairs drawn from one list of prepared images, each pair two positions in it, in order, in device batches:
+    /// an image that is in many pairs is prepared and copied to the device once.
+    /// </summary>
+    /// <param name="images">Images from <see cref="Prepare"/>.</param>
+    /// <param name="pairs">Positions in <paramref name="images"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A position is not in <paramref name="images"/>.</exception>
+    public Comparison[] Compare(IReadOnlyList<PreparedImage> images, IReadOnlyList<(int First, int Second)> pairs)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (pairs.Any(p => (uint)p.First >= (uint)images.Count || (uint)p.Second >= (uint)images.Count))
+            throw new ArgumentOutOfRangeException(nameof(pairs), $"every position must be in 0..{images.Count - 1}");
         if (pairs.Count == 0)
             return [];
-        var images = AsSet(pairs.SelectMany(p => new[] { p.First, p.Second }).ToList());
-        var second = Enumerable.Range(0, pairs.Count).Select(p => 2 * p + 1).ToArray();
-        var set = new PairSet(second.Select(s => s - 1).ToArray(), second, new float[pairs.Count]);
-        var scores = OnDevice(() => loaded.Similarities(images, set));
+        var set = new PairSet(pairs.Select(p => p.First).ToArray(), pairs.Select(p => p.Second).ToArray(), new float[pairs.Count]);
+        var onDevice = AsSet(images);
+        var scores = OnDevice(() => loaded.Similarities(onDevice, set));
         return scores.Select(s => new Comparison(s, s >= Threshold, Threshold)).ToArray();
     }
 

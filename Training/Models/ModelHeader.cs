@@ -11,12 +11,21 @@ public sealed record TrainingProgress(int EpochsDone, int BatchesDoneInEpoch, in
 /// Everything in a model file besides the numbers: the architecture, the decision rule, how it was
 /// trained and on what, and (in checkpoints) how far training got.
 /// </summary>
+/// <param name="Network">The architecture: tower, head and loss.</param>
+/// <param name="ParameterCount">How many numbers follow the header.</param>
+/// <param name="Threshold">Pairs with a similarity at or above this are called "same".</param>
+/// <param name="DistanceScale">For distance heads: similarity = 1 / (1 + (d / DistanceScale)²), so d = DistanceScale maps to 0.5.</param>
+/// <param name="Training">The settings it was trained with.</param>
+/// <param name="DatasetName">The dataset it was trained on.</param>
+/// <param name="DatasetFingerprint">That dataset's fingerprint, so that --resume refuses another one.</param>
+/// <param name="Progress">How far training got.</param>
+/// <param name="History">Each finished epoch's figures.</param>
+/// <param name="SavedUtc">When it was written.</param>
+/// <param name="Preparation">How images from outside become its inputs; absent from files written before it was recorded.</param>
 public sealed record ModelHeader(
     NetworkConfig Network,
     int ParameterCount,
-    /// <summary>Pairs with a similarity at or above this are called "same".</summary>
     double Threshold,
-    /// <summary>For distance heads: similarity = 1 / (1 + (d / DistanceScale)²), so d = DistanceScale maps to 0.5.</summary>
     double DistanceScale,
     TrainingConfig Training,
     string DatasetName,
@@ -24,7 +33,6 @@ public sealed record ModelHeader(
     TrainingProgress Progress,
     IReadOnlyList<EpochRecord> History,
     DateTime SavedUtc,
-    /// <summary>How images from outside become its inputs; absent from files written before it was recorded.</summary>
     ImagePreparation? Preparation = null)
 {
     /// <summary>
