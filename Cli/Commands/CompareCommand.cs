@@ -3,12 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using IlgpuSiamese.Cli.Figures;
-using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Training;
 using IlgpuSiamese.Training.Storage;
 using IlgpuSiamese.Training.Data;
-using IlgpuSiamese.Training.Models;
 
 namespace IlgpuSiamese.Cli.Commands;
 
@@ -52,19 +50,17 @@ public static class CompareCommand
                 throw new UserInputException($"--out draws at most {MaxFigurePairs} pairs, and there are {filePairs.Pairs.Count:N0}: leave --out off or list fewer");
 
             var modelPath = ModelOption.Resolve(parse.GetValue(model));
-            using var computeDevice = ComputeDevice.Open(parse.GetValue(device)!);
-            using var loaded = new LoadedModel(modelPath, computeDevice);
-            var prepared = GrayImages.Read("images", filePairs.Files, loaded.Input.Height, loaded.Input.Width,
-                parse.GetValue(prepare) ?? loaded.Header.InputPreparation, parse.GetValue(invert));
-            var scores = loaded.Similarities(prepared, filePairs.Pairs);
-            var threshold = loaded.Header.Threshold;
-            var compared = Enumerable.Range(0, scores.Length)
-                .Select(p => new Compared(filePairs.First(p), filePairs.Second(p), scores[p], scores[p] >= threshold)).ToList();
+            using var siamese = SiameseModel.Load(modelPath, parse.GetValue(device)!);
+            var (preparation, inversion) = (parse.GetValue(prepare), parse.GetValue(invert));
+            var prepared = filePairs.Files.Select(f => siamese.Prepare(SiameseImage.FromFile(f), preparation, inversion)).ToList();
+            var comparisons = siamese.Compare(prepared, filePairs.Pairs.First.Zip(filePairs.Pairs.Second).ToList());
+            var threshold = siamese.Threshold;
+            var compared = comparisons.Select((c, p) => new Compared(filePairs.First(p), filePairs.Second(p), c.Similarity, c.Same)).ToList();
 
             if (figure is not null)
             {
                 var source = list is not null ? $"{Path.GetFileName(list)}: {compared.Count} pairs" : $"{folder}: {compared.Count} random pairs, seed {parse.GetValue(seed)}";
-                AtomicFile.Write(figure, ComparisonFigure.Png(prepared, filePairs.Pairs, compared, threshold, $"{source}, model {Path.GetFileName(modelPath)}"));
+                AtomicFile.Write(figure, ComparisonFigure.Png(AsSet(prepared), filePairs.Pairs, compared, threshold, $"{source}, model {Path.GetFileName(modelPath)}"));
             }
             if (table is not null)
                 AtomicFile.WriteText(table, Csv(compared));
@@ -95,6 +91,16 @@ public static class CompareCommand
         if (folder is null)
             return FilePairs.Of([(images[0], images[1])]);
         return FilePairs.Random(folder, count, seed);
+    }
+
+    /// <summary>The prepared images as one set, as the figure draws them.</summary>
+    private static LabelledImages AsSet(IReadOnlyList<PreparedImage> images)
+    {
+        var (height, width) = (images[0].Height, images[0].Width);
+        var pixels = new byte[images.Count * height * width];
+        for (var i = 0; i < images.Count; i++)
+            images[i].Pixels.CopyTo(pixels.AsSpan(i * height * width));
+        return new LabelledImages("images", height, width, pixels, new int[images.Count], ["image"]);
     }
 
     private static object SingleJson(string model, double threshold, Compared pair) =>

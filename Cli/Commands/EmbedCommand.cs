@@ -2,12 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Spectre.Console;
-using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Training;
 using IlgpuSiamese.Training.Storage;
 using IlgpuSiamese.Training.Data;
-using IlgpuSiamese.Training.Models;
 
 namespace IlgpuSiamese.Cli.Commands;
 
@@ -35,12 +33,10 @@ public static class EmbedCommand
             if (files.Count == 0)
                 throw new UserInputException($"{folder}: no images found ({string.Join(", ", GrayImages.Extensions)})");
             var path = OutputPaths.File(parse.GetRequiredValue(output), "--out");
-            using var computeDevice = ComputeDevice.Open(parse.GetValue(device)!);
-            using var loaded = new LoadedModel(ModelOption.Resolve(parse.GetValue(model)), computeDevice);
-            var images = GrayImages.Read(folder, files, loaded.Input.Height, loaded.Input.Width,
-                parse.GetValue(prepare) ?? loaded.Header.InputPreparation, parse.GetValue(invert));
-            var embeddings = loaded.Embeddings(images);
-            var size = loaded.Network.EmbeddingSize;
+            using var siamese = SiameseModel.Load(ModelOption.Resolve(parse.GetValue(model)), parse.GetValue(device)!);
+            var (preparation, inversion) = (parse.GetValue(prepare), parse.GetValue(invert));
+            var embeddings = siamese.Embed(files.Select(f => siamese.Prepare(SiameseImage.FromFile(f), preparation, inversion)).ToList());
+            var size = siamese.EmbeddingSize;
             AtomicFile.WriteText(path, Csv(files, embeddings, size));
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(path)}: {files.Count} image{(files.Count == 1 ? "" : "s")}, {size} values each");
             return ExitCodes.Ok;
@@ -48,12 +44,12 @@ public static class EmbedCommand
         return command;
     }
 
-    private static string Csv(IReadOnlyList<string> files, float[] embeddings, int size)
+    private static string Csv(IReadOnlyList<string> files, float[][] embeddings, int size)
     {
         var text = new StringBuilder(Training.Data.Csv.Line(Enumerable.Range(0, size).Select(k => $"e{k}").Prepend("path"))).Append('\n');
         for (var i = 0; i < files.Count; i++)
         {
-            var values = embeddings.AsSpan(i * size, size).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture));
+            var values = embeddings[i].Select(v => v.ToString("R", CultureInfo.InvariantCulture));
             text.Append(Training.Data.Csv.Line(values.Prepend(files[i]))).Append('\n');
         }
         return text.ToString();
