@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -67,7 +68,7 @@ public sealed class ServeApp
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
             await ErrorJson.Write(http, StatusCodes.Status504GatewayTimeout,
-                $"the request took longer than {settings.RequestTimeout.TotalSeconds:0.###} s (--request-timeout-s)");
+                string.Create(CultureInfo.InvariantCulture, $"the request took longer than {settings.RequestTimeout.TotalSeconds:0.###} s (--request-timeout-s)"));
         }
         catch (BadHttpRequestException e)
         {
