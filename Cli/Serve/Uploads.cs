@@ -16,7 +16,7 @@ public static class Uploads
     {
         var limit = string.Create(CultureInfo.InvariantCulture, $"the upload limit is {settings.MaxUploadBytes / (double)(1 << 20):0.##} MB (--max-upload-mb)");
         if (request.ContentLength > settings.MaxUploadBytes)
-            throw new HttpError(StatusCodes.Status413PayloadTooLarge, $"the request is {request.ContentLength:N0} bytes; {limit}");
+            throw new HttpError(StatusCodes.Status413PayloadTooLarge, string.Create(CultureInfo.InvariantCulture, $"the request is {request.ContentLength:N0} bytes; {limit}"));
         if (!request.HasFormContentType || request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)
             throw new HttpError(StatusCodes.Status415UnsupportedMediaType, "send the images as multipart/form-data file parts");
         try
