@@ -2,6 +2,9 @@ using IlgpuSiamese.Oracle.Checks;
 
 namespace IlgpuSiamese.Tests.Support;
 
+// The kernel checks' comparison, not the library's IlgpuSiamese.Comparison (a result of SiameseModel.Compare).
+using Comparison = IlgpuSiamese.Oracle.Checks.Comparison;
+
 /// <summary>Random inputs (seeded by <see cref="TestSeed"/>: fresh each run, printed, repeatable) and float/double conversions.</summary>
 public sealed class Numbers
 {
@@ -39,10 +42,10 @@ public sealed class Numbers
 /// </summary>
 public static class Close
 {
-    public static void Assert(string what, float[] actual, double[] reference, double atol = Oracle.Checks.Comparison.DefaultAtol, double rtol = Oracle.Checks.Comparison.DefaultRtol)
+    public static void Assert(string what, float[] actual, double[] reference, double atol = Comparison.DefaultAtol, double rtol = Comparison.DefaultRtol)
     {
         NUnit.Framework.Assert.That(actual, Has.Length.EqualTo(reference.Length), $"{what}: length");
-        That(Oracle.Checks.Comparison.Of(what, actual, reference, atol, rtol));
+        That(Comparison.Of(what, actual, reference, atol, rtol));
     }
 
     /// <summary>Fails with the outcome's account of its worst element unless it passed.</summary>
