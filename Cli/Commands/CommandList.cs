@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using IlgpuSiamese.Cli.Serve;
 
 namespace IlgpuSiamese.Cli.Commands;
 
@@ -31,6 +32,7 @@ public static class CommandList
         InspectCommand.Create(),
         EmbedCommand.Create(),
         SearchCommand.Create(),
+        ServeCommand.Create(),
         ExportCommand.Create(),
         DevicesCommand.Create(),
         BenchCommand.Create(),

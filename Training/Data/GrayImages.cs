@@ -30,6 +30,12 @@ public static class GrayImages
     /// <summary>Images with more pixels are refused from their header, before any decoding (decompression bombs).</summary>
     public const long MaxPixels = 64_000_000;
 
+    /// <summary>Why a file that is none of the formats read is refused; the server answers it with 415.</summary>
+    public const string NotAnImage = "not a PNG, JPEG, BMP, GIF or WebP image";
+
+    /// <summary>The words in the refusal of an image over <see cref="MaxPixels"/>; the server answers it with 413.</summary>
+    public const string PixelLimitWords = "megapixels allowed";
+
     public static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
 
     private static readonly Configuration Formats = new(new PngConfigurationModule(), new JpegConfigurationModule(),
@@ -73,7 +79,7 @@ public static class GrayImages
         }
         if ((long)sourceWidth * sourceHeight > MaxPixels)
         {
-            whyNot = $"{sourceWidth}x{sourceHeight} pixels is more than the {MaxPixels / 1_000_000} megapixels allowed";
+            whyNot = $"{sourceWidth}x{sourceHeight} pixels is more than the {MaxPixels / 1_000_000} {PixelLimitWords}";
             return null;
         }
         using var image = Image.LoadPixelData<L8>(gray, sourceWidth, sourceHeight);
@@ -203,12 +209,12 @@ public static class GrayImages
             var info = Image.Identify(Formats, stream, out _);
             if (info is null)
             {
-                whyNot = "not a PNG, JPEG, BMP, GIF or WebP image";
+                whyNot = NotAnImage;
                 return null;
             }
             if ((long)info.Width * info.Height > MaxPixels)
             {
-                whyNot = $"{info.Width}x{info.Height} pixels is more than the {MaxPixels / 1_000_000} megapixels allowed; refused before decoding";
+                whyNot = $"{info.Width}x{info.Height} pixels is more than the {MaxPixels / 1_000_000} {PixelLimitWords}; refused before decoding";
                 return null;
             }
             stream.Position = 0;

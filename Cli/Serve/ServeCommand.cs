@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using IlgpuSiamese.Network;
+
+namespace IlgpuSiamese.Cli.Serve;
+
+/// <summary>
+/// <c>siamese serve</c>: the model over HTTP (ASP.NET Core's Kestrel) with a compare page at /. Prints
+/// <c>Listening on http://HOST:PORT</c> once it listens. SIGTERM or Ctrl+C stops taking requests, answers those in
+/// flight and what is queued for the device, then exits 0.
+/// </summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var defaults = ServeSettings.Default;
+        var model = ModelOption.Create();
+        var device = CommonOptions.Device();
+        var host = new Option<string>("--host") { Description = "The address to listen on; 0.0.0.0 (or ::) opens it to the network.", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "The port; 0 picks a free one (the line 'Listening on ...' says which).", DefaultValueFactory = _ => 8080 }.Within(0, 65535);
+        var maxBatch = new Option<int>("--max-batch") { Description = "The most pairs (or images) one device call takes.", DefaultValueFactory = _ => defaults.MaxBatch }.Within(1, 4096);
+        var batchWait = new Option<double>("--batch-wait-ms") { Description = "How long a request waits for others to join its device batch.", DefaultValueFactory = _ => defaults.BatchWait.TotalMilliseconds }.Within(0, 1000);
+        var queueLimit = new Option<int>("--queue-limit") { Description = "The most requests waiting for the device; more are refused with 503 and Retry-After.", DefaultValueFactory = _ => defaults.QueueLimit }.Within(1, 1_000_000);
+        var maxUpload = new Option<int>("--max-upload-mb") { Description = "The largest request body in MB; larger ones are refused with 413.", DefaultValueFactory = _ => (int)(defaults.MaxUploadBytes >> 20) }.Within(1, 1024);
+        var timeout = new Option<double>("--request-timeout-s") { Description = "The longest a request may take, in seconds; then 504.", DefaultValueFactory = _ => defaults.RequestTimeout.TotalSeconds }.Within(0.01, 3600);
+        var command = new Command("serve", "Serve the model over HTTP: POST /compare and /embed, GET /health and /model, and a page at / to compare two images in a browser.")
+        {
+            model, device, host, port, maxBatch, batchWait, queueLimit, maxUpload, timeout,
+        };
+        command.SetAction(parse =>
+        {
+            var settings = new ServeSettings(parse.GetValue(maxBatch), TimeSpan.FromMilliseconds(parse.GetValue(batchWait)), parse.GetValue(queueLimit),
+                (long)parse.GetValue(maxUpload) << 20, TimeSpan.FromSeconds(parse.GetValue(timeout)));
+            var url = Url(parse.GetValue(host)!, parse.GetValue(port));
+            using var loaded = SiameseModel.Load(ModelOption.Resolve(parse.GetValue(model)), parse.GetValue(device)!);
+            if (loaded.DeviceAdvice is { } advice)
+                Console.Error.WriteLine($"Warning: {advice}.");
+            WarmUp(loaded);
+            Serve(loaded, settings, url);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Serve(SiameseModel model, ServeSettings settings, string url)
+    {
+        using var host = new HostBuilder()
+            .ConfigureLogging(logging => logging
+                .AddSimpleConsole(console => console.SingleLine = true)
+                .AddFilter((category, level) => level >= LogLevel.Warning))
+            .ConfigureServices(services =>
+            {
+                // Every log line goes to stderr: stdout carries only the 'Listening on' line.
+                services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+                services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
+                // Time for the requests in flight to finish after SIGTERM: each has at most the request timeout.
+                services.Configure<HostOptions>(options => options.ShutdownTimeout = settings.RequestTimeout + TimeSpan.FromSeconds(5));
+            })
+            .ConfigureWebHost(web => ServeApp.Configure(web.UseKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxUploadBytes).UseUrls(url), model, settings))
+            .Build();
+        try
+        {
+            host.Start();
+        }
+        catch (IOException e)
+        {
+            throw new UserInputException($"cannot listen on {url}: {e.Message}");
+        }
+        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Console.Error.WriteLine($"siamese serve: {model.Name} on {model.DeviceName}; open {address}/ in a browser; Ctrl+C stops.");
+        Console.Out.WriteLine($"Listening on {address}");
+        Console.Out.Flush();
+        host.WaitForShutdown();
+    }
+
+    /// <summary>Compiles the device's kernels (seconds on OpenCL) before the first request, not during it.</summary>
+    private static void WarmUp(SiameseModel model)
+    {
+        const int side = 28;
+        var square = new byte[side * side];
+        for (var y = 8; y < 20; y++)
+            square.AsSpan(y * side + 8, 12).Fill(255);
+        var image = model.Prepare(SiameseImage.FromPixels(square, side, side, "warm-up square"));
+        model.Compare([(image, image)]);
+        model.Embed([image]);
+    }
+
+    private static string Url(string host, int port) =>
+        IPAddress.TryParse(host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"http://[{host}]:{port}" : $"http://{host}:{port}";
+}
