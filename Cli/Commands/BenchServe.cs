@@ -224,12 +224,12 @@ public static class BenchServe
             warmup = report.Settings.Warmup, dir = report.Settings.Folder, images = report.Images, seed = report.Settings.Seed,
             serveArguments = report.Settings.ServeArguments, processorCount = Environment.ProcessorCount,
         },
-        inProcessPairsPerSecond = Math.Round(report.InProcessPairsPerSecond, 1),
+        inProcessPairsPerSecond = Math.Round(report.InProcessPairsPerSecond, 3),
         rows = report.Rows.Select(r => new
         {
             clients = r.Load.Clients, requests = r.Load.Requests, errors = r.Load.Errors, firstErrors = r.Load.FirstErrors,
-            p50 = Round(r.Load.P50Milliseconds, 3), p99 = Round(r.Load.P99Milliseconds, 3), pairsPerSecond = Math.Round(r.Load.PairsPerSecond, 1),
-            seconds = Math.Round(r.Load.Seconds, 3), versusInProcess = r.VersusInProcess is { } x ? Math.Round(x, 4) : (double?)null,
+            p50 = Round(r.Load.P50Milliseconds, 3), p99 = Round(r.Load.P99Milliseconds, 3), pairsPerSecond = Math.Round(r.Load.PairsPerSecond, 3),
+            seconds = Math.Round(r.Load.Seconds, 3), versusInProcess = r.VersusInProcess is { } x ? Math.Round(x, 5) : (double?)null,
             meanBatch = Round(r.MeanBatch, 2), residentBytes = r.ResidentBytes,
         }),
         singleRequestP50 = report.SingleRequestP50 is { } p ? Round(p, 3) : null,
