@@ -27,7 +27,7 @@ public static class BenchServe
 
     private sealed record Row(LoadResult Load, double MeanBatch, double? VersusInProcess, long ResidentBytes);
 
-    private sealed record Report(Settings Settings, int Images, double InProcessPairsPerSecond, IReadOnlyList<Row> Rows,
+    private sealed record Report(Settings Settings, int Images, InProcessRates InProcess, IReadOnlyList<Row> Rows,
         long ResidentAfterWarmup, long ResidentAtEnd, int? ExitCodeAfterSigterm)
     {
         public double MemoryChangePercent => 100.0 * (ResidentAtEnd - ResidentAfterWarmup) / ResidentAfterWarmup;
@@ -111,9 +111,9 @@ public static class BenchServe
         var random = new Random(settings.Seed);
         var indices = Enumerable.Range(0, settings.Requests).Select(_ => (random.Next(files.Count), random.Next(files.Count))).ToList();
 
-        Log($"In process: {settings.Requests:N0} pairs of {files.Count} images from {settings.Folder} as one batch, {InProcessRepetitions} times, on {settings.Device}");
-        var (expected, inProcess) = InProcess(settings, files, images, indices);
-        var pairs = indices.Select((p, i) => new RequestPair(Path.GetFileName(files[p.Item1]), images[p.Item1], Path.GetFileName(files[p.Item2]), images[p.Item2], expected[i]))
+        Log($"In process: {settings.Requests:N0} pairs of {files.Count} images from {settings.Folder} as one batch, {InProcessRepetitions} times each way, on {settings.Device}");
+        var inProcess = InProcess(settings, files, images, indices);
+        var pairs = indices.Select((p, i) => new RequestPair(Path.GetFileName(files[p.Item1]), images[p.Item1], Path.GetFileName(files[p.Item2]), images[p.Item2], inProcess.Similarities[i]))
             .ToList();
 
         Log($"Starting siamese serve {string.Join(' ', settings.ServeArguments)}");
@@ -136,7 +136,7 @@ public static class BenchServe
             var before = await BatchingCounters.Read(http, server.Address);
             var load = await LoadRun.Run(http, server.Address, pairs, clients);
             var after = await BatchingCounters.Read(http, server.Address);
-            rows.Add(new Row(load, after.MeanBatchSince(before), BenchmarkStatistics.Ratio(load.PairsPerSecond, inProcess), server.ResidentBytes()));
+            rows.Add(new Row(load, after.MeanBatchSince(before), BenchmarkStatistics.Ratio(load.PairsPerSecond, inProcess.PreparedOnce), server.ResidentBytes()));
         }
         var residentAtEnd = rows[^1].ResidentBytes;
         Log("SIGTERM to the server");
@@ -144,28 +144,37 @@ public static class BenchServe
         return new Report(settings, files.Count, inProcess, rows, residentAfterWarmup, residentAtEnd, exitCode);
     }
 
-    /// <summary>
-    /// The model's similarity for every pair, and the facade's pairs/s over them in this process (median of a few runs):
-    /// each distinct image prepared once, then all pairs as one batch, as <c>compare --pairs</c> does.
-    /// </summary>
-    private static (float[] Similarities, double PairsPerSecond) InProcess(Settings settings, List<string> files, List<byte[]> images, List<(int, int)> indices)
+    /// <summary>The facade's pairs/s in this process over the request list (medians of a few runs), and its similarity for every pair.</summary>
+    /// <param name="PreparedOnce">Each distinct image prepared once, then all pairs as one batch, as <c>compare --pairs</c> does: the yardstick.</param>
+    /// <param name="DecodedPerPair">Both images of every pair decoded and prepared on this one thread, as the server must for each request, then one batch.</param>
+    private sealed record InProcessRates(float[] Similarities, double PreparedOnce, double DecodedPerPair);
+
+    private static InProcessRates InProcess(Settings settings, List<string> files, List<byte[]> images, List<(int First, int Second)> indices)
     {
         using var model = SiameseModel.Load(settings.Model, settings.Device);
-        Comparison[] Compare(IEnumerable<(int First, int Second)> pairs)
+        Comparison[] PreparedOnce(IEnumerable<(int First, int Second)> pairs)
         {
             var prepared = images.Select((bytes, i) => model.Prepare(SiameseImage.FromBytes(bytes, files[i]))).ToList();
             return model.Compare(pairs.Select(p => (prepared[p.First], prepared[p.Second])).ToList());
         }
-        Compare(indices.Take(Math.Min(indices.Count, 256)));
-        var rates = new List<double>();
-        Comparison[] compared = [];
-        for (var r = 0; r < InProcessRepetitions; r++)
+        Comparison[] DecodedPerPair(IEnumerable<(int First, int Second)> pairs) =>
+            model.Compare(pairs.Select(p => (SiameseImage.FromBytes(images[p.First], files[p.First]), SiameseImage.FromBytes(images[p.Second], files[p.Second]))).ToList());
+        (Comparison[] Last, double Rate) Time(Func<IEnumerable<(int, int)>, Comparison[]> compare)
         {
-            var clock = Stopwatch.StartNew();
-            compared = Compare(indices);
-            rates.Add(indices.Count / clock.Elapsed.TotalSeconds);
+            compare(indices.Take(Math.Min(indices.Count, 256)));
+            var rates = new List<double>();
+            Comparison[] compared = [];
+            for (var r = 0; r < InProcessRepetitions; r++)
+            {
+                var clock = Stopwatch.StartNew();
+                compared = compare(indices);
+                rates.Add(indices.Count / clock.Elapsed.TotalSeconds);
+            }
+            return (compared, BenchmarkStatistics.Median(rates));
         }
-        return (compared.Select(c => c.Similarity).ToArray(), BenchmarkStatistics.Median(rates));
+        var (similarities, preparedOnce) = Time(PreparedOnce);
+        var (_, decodedPerPair) = Time(DecodedPerPair);
+        return new InProcessRates(similarities.Select(c => c.Similarity).ToArray(), preparedOnce, decodedPerPair);
     }
 
     private static IReadOnlyList<int> ClientCounts(string option)
@@ -206,7 +215,8 @@ public static class BenchServe
                 double.IsNaN(row.MeanBatch) ? "-" : $"{row.MeanBatch:0.0}", Mib(row.ResidentBytes));
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"In process (SiameseModel.Compare, each image prepared once, the {s.Requests:N0} pairs as one batch, median of {InProcessRepetitions}): {report.InProcessPairsPerSecond:N0} pairs/s.");
+        AnsiConsole.MarkupLine($"In process, SiameseModel.Compare over the {s.Requests:N0} pairs as one batch (medians of {InProcessRepetitions}): {report.InProcess.PreparedOnce:N0} pairs/s " +
+                               $"with each image prepared once, as compare --pairs does (the \"vs in process\" yardstick); {report.InProcess.DecodedPerPair:N0} pairs/s with both images of every pair decoded and prepared, on one thread, as the server does per request.");
         if (report.SingleRequestP50 is { } single)
             AnsiConsole.MarkupLine($"One warm request at a time (1 client): p50 {single:0.0} ms.");
         AnsiConsole.MarkupLine($"Server memory (VmRSS): {Mib(report.ResidentAfterWarmup)} after warm-up, {Mib(report.ResidentAtEnd)} at the end ({report.MemoryChangePercent:+0.0;-0.0;0.0}%).");
@@ -224,7 +234,7 @@ public static class BenchServe
             warmup = report.Settings.Warmup, dir = report.Settings.Folder, images = report.Images, seed = report.Settings.Seed,
             serveArguments = report.Settings.ServeArguments, processorCount = Environment.ProcessorCount,
         },
-        inProcessPairsPerSecond = Math.Round(report.InProcessPairsPerSecond, 3),
+        inProcess = new { preparedOnce = Math.Round(report.InProcess.PreparedOnce, 3), decodedPerPair = Math.Round(report.InProcess.DecodedPerPair, 3) },
         rows = report.Rows.Select(r => new
         {
             clients = r.Load.Clients, requests = r.Load.Requests, errors = r.Load.Errors, firstErrors = r.Load.FirstErrors,

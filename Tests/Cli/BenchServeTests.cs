@@ -18,8 +18,9 @@ public class BenchServeTests
         var json = JsonDocument.Parse(result.Out).RootElement;
         var rows = json.GetProperty("rows").EnumerateArray().ToList();
         Assert.That(rows.Select(r => r.GetProperty("clients").GetInt32()), Is.EqualTo(new[] { 1, 4 }));
-        var inProcess = json.GetProperty("inProcessPairsPerSecond").GetDouble();
+        var inProcess = json.GetProperty("inProcess").GetProperty("preparedOnce").GetDouble();
         Assert.That(inProcess, Is.GreaterThan(0));
+        Assert.That(json.GetProperty("inProcess").GetProperty("decodedPerPair").GetDouble(), Is.GreaterThan(0));
         foreach (var row in rows)
         {
             Assert.That(row.GetProperty("requests").GetInt32(), Is.EqualTo(24));
