@@ -25,7 +25,7 @@ pocl_install_decision() {
   local marker="$1" previous="" arg
   shift
   case "${1:-}" in
-    train | compare | inspect | embed | evaluate | bench | selftest | devices) ;;
+    train | compare | inspect | embed | search | serve | evaluate | bench | selftest | devices) ;;
     *) echo "no accelerator needed for '${1:-}'"; return ;;
   esac
   for arg in "$@"; do

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -11,10 +12,15 @@ namespace IlgpuSiamese.Cli.Serve;
 /// <summary>
 /// The web application of <c>siamese serve</c> on any server: Kestrel from <see cref="ServeCommand"/>, the in-memory
 /// test server from the tests. The model is the caller's (it outlives the host); the batchers are the host's, and
-/// disposing the host runs what they still hold.
+/// disposing the host runs what they still hold. A class rather than a static one only so that the tests can name it
+/// as the application for ASP.NET Core's <c>WebApplicationFactory</c>.
 /// </summary>
-public static class ServeApp
+public sealed class ServeApp
 {
+    private ServeApp()
+    {
+    }
+
     public static IWebHostBuilder Configure(IWebHostBuilder web, SiameseModel model, ServeSettings settings) => web
         .ConfigureServices(services =>
         {
@@ -62,7 +68,7 @@ public static class ServeApp
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
             await ErrorJson.Write(http, StatusCodes.Status504GatewayTimeout,
-                $"the request took longer than {settings.RequestTimeout.TotalSeconds:0.###} s (--request-timeout-s)");
+                string.Create(CultureInfo.InvariantCulture, $"the request took longer than {settings.RequestTimeout.TotalSeconds:0.###} s (--request-timeout-s)"));
         }
         catch (BadHttpRequestException e)
         {

@@ -42,7 +42,7 @@ public static class ServeCommand
             using var loaded = SiameseModel.Load(ModelOption.Resolve(parse.GetValue(model)), parse.GetValue(device)!);
             if (loaded.DeviceAdvice is { } advice)
                 Console.Error.WriteLine($"Warning: {advice}.");
-            WarmUp(loaded);
+            WarmUp.Run(loaded);
             Serve(loaded, settings, url);
             return ExitCodes.Ok;
         });
@@ -78,18 +78,6 @@ public static class ServeCommand
         Console.Out.WriteLine($"Listening on {address}");
         Console.Out.Flush();
         host.WaitForShutdown();
-    }
-
-    /// <summary>Compiles the device's kernels (seconds on OpenCL) before the first request, not during it.</summary>
-    private static void WarmUp(SiameseModel model)
-    {
-        const int side = 28;
-        var square = new byte[side * side];
-        for (var y = 8; y < 20; y++)
-            square.AsSpan(y * side + 8, 12).Fill(255);
-        var image = model.Prepare(SiameseImage.FromPixels(square, side, side, "warm-up square"));
-        model.Compare([(image, image)]);
-        model.Embed([image]);
     }
 
     private static string Url(string host, int port) =>

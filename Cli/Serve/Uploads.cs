@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using IlgpuSiamese.Network;
 using IlgpuSiamese.Training.Data;
@@ -13,7 +14,7 @@ public static class Uploads
     /// <summary>The request's form, within the upload limit: 413 past it, 415 when it is not multipart, 400 when it is malformed.</summary>
     public static async Task<IFormCollection> ReadForm(HttpRequest request, ServeSettings settings, CancellationToken cancel)
     {
-        var limit = $"the upload limit is {settings.MaxUploadBytes / (1 << 20)} MB (--max-upload-mb)";
+        var limit = string.Create(CultureInfo.InvariantCulture, $"the upload limit is {settings.MaxUploadBytes / (double)(1 << 20):0.##} MB (--max-upload-mb)");
         if (request.ContentLength > settings.MaxUploadBytes)
             throw new HttpError(StatusCodes.Status413PayloadTooLarge, $"the request is {request.ContentLength:N0} bytes; {limit}");
         if (!request.HasFormContentType || request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)

@@ -66,6 +66,7 @@ public class LauncherInstallDecisionTests
     [TestCase("compare", "a.png", "b.png", "--device", "auto")]
     [TestCase("evaluate", "--device=auto")]
     [TestCase("devices")]
+    [TestCase("serve", "--port", "0")]
     public void AFreshRootMachineInstalls(params string[] args)
     {
         FreshMachine();

@@ -5,6 +5,9 @@ using IlgpuSiamese.Tests.Support;
 
 namespace IlgpuSiamese.Tests.Kernels;
 
+// The kernel checks' comparison, not the library's IlgpuSiamese.Comparison (a result of SiameseModel.Compare).
+using Comparison = IlgpuSiamese.Oracle.Checks.Comparison;
+
 /// <summary>
 /// The oracle's shared checks, exactly as <c>siamese selftest</c> runs them: every op's kernels on every
 /// backend, every reference backward against finite differences; and a wrong answer is caught.

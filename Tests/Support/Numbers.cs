@@ -2,6 +2,9 @@ using IlgpuSiamese.Oracle.Checks;
 
 namespace IlgpuSiamese.Tests.Support;
 
+// The kernel checks' comparison, not the library's IlgpuSiamese.Comparison (a result of SiameseModel.Compare).
+using Comparison = IlgpuSiamese.Oracle.Checks.Comparison;
+
 /// <summary>Random inputs (seeded by <see cref="TestSeed"/>: fresh each run, printed, repeatable) and float/double conversions.</summary>
 public sealed class Numbers
 {

@@ -18,6 +18,16 @@ public sealed class SiameseProcess : IDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>What it has printed to stdout so far, whole lines.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+                return output.ToString();
+        }
+    }
+
     /// <param name="asUser">Run as this uid and gid (via setpriv) instead of the test's user.</param>
     /// <param name="environment">Variables to set in its environment.</param>
     public static SiameseProcess Start(string[] args, int? asUser = null, IReadOnlyDictionary<string, string>? environment = null)
