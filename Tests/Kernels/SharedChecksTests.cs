@@ -39,7 +39,7 @@ public class SharedKernelChecksTests(string deviceId) : BackendFixture(deviceId)
             using var buffers = new DeviceBuffers(device);
             var y = buffers.Poisoned(s.OutputLength);
             new GlobalAvgPool(device).Forward(y, buffers.Upload(x), s);
-            return [Oracle.Checks.Comparison.Of("forward", buffers.Read(y), reference)];
+            return [Comparison.Of("forward", buffers.Read(y), reference)];
         });
         var rows = SelfTest.RunKernels(Device, DeviceId, [wrong, KernelChecks.All.Single(c => c.Op == "GlobalAvgPool")], numbers.Random).ToList();
         Assert.That(rows[0].Passed, Is.False);
@@ -55,7 +55,7 @@ public class SharedKernelChecksTests(string deviceId) : BackendFixture(deviceId)
         var forgetful = new KernelCheck("nothing written", (device, random) =>
         {
             using var buffers = new DeviceBuffers(device);
-            return [Oracle.Checks.Comparison.Of("output", buffers.Read(buffers.Poisoned(5)), random.Uniform(5))];
+            return [Comparison.Of("output", buffers.Read(buffers.Poisoned(5)), random.Uniform(5))];
         });
         var row = SelfTest.RunKernels(Device, DeviceId, [forgetful], numbers.Random).Single();
         Assert.That(row.Passed, Is.False);

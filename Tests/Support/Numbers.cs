@@ -38,14 +38,14 @@ public sealed class Numbers
 
 /// <summary>
 /// llm.c-style comparison: |actual - reference| &lt;= atol + rtol·|reference|, worst index named. The check itself
-/// is the oracle's <see cref="Oracle.Checks.Comparison"/>, which <c>siamese selftest</c> runs too.
+/// is the oracle's <see cref="Comparison"/>, which <c>siamese selftest</c> runs too.
 /// </summary>
 public static class Close
 {
-    public static void Assert(string what, float[] actual, double[] reference, double atol = Oracle.Checks.Comparison.DefaultAtol, double rtol = Oracle.Checks.Comparison.DefaultRtol)
+    public static void Assert(string what, float[] actual, double[] reference, double atol = Comparison.DefaultAtol, double rtol = Comparison.DefaultRtol)
     {
         NUnit.Framework.Assert.That(actual, Has.Length.EqualTo(reference.Length), $"{what}: length");
-        That(Oracle.Checks.Comparison.Of(what, actual, reference, atol, rtol));
+        That(Comparison.Of(what, actual, reference, atol, rtol));
     }
 
     /// <summary>Fails with the outcome's account of its worst element unless it passed.</summary>
