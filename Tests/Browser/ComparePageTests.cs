@@ -20,7 +20,6 @@ public class ComparePageTests
     private const string OpenCl = "opencl:0";
 
     [Test]
-    [CancelAfter(600_000)]
     public async Task ThePageShowsTheSimilarityAndDecisionThatCompareGives()
     {
         Chromium.Require();
