@@ -38,7 +38,7 @@ public static class Chromium
         Headless = true,
         Args = Flags,
         UserDataDir = profileFolder,
-        DefaultViewport = new ViewPortOptions { Width = 1000, Height = 700 },
+        DefaultViewport = new ViewPortOptions { Width = 640, Height = 480 },
         Timeout = 120_000,
     });
 
