@@ -101,6 +101,9 @@ public static class BenchServe
     private static async Task<Report> Run(Settings settings)
     {
         var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // Redirected, stderr is 80 columns to Spectre, which would fold the progress lines mid-word.
+        if (Console.IsErrorRedirected)
+            stderr.Profile.Width = 200;
         void Log(string message) => stderr.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
 
         var files = Directory.EnumerateFiles(settings.Folder, "*", SearchOption.AllDirectories)
@@ -119,7 +122,7 @@ public static class BenchServe
         Log($"Starting siamese serve {string.Join(' ', settings.ServeArguments)}");
         using var server = ServerProcess.Start(settings.ServeArguments, StartTimeout);
         var largest = settings.Clients.Max();
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = largest, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = largest, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false })
         {
             Timeout = TimeSpan.FromMinutes(2),
         };
