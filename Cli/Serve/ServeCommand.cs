@@ -54,7 +54,9 @@ public static class ServeCommand
         using var host = new HostBuilder()
             .ConfigureLogging(logging => logging
                 .AddSimpleConsole(console => console.SingleLine = true)
-                .AddFilter((category, level) => level >= LogLevel.Warning))
+                .AddFilter((category, level) => level >= LogLevel.Warning)
+                // A host that fails to start (a port in use) is said in one line by ExitCodes, not with the host's stack trace.
+                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None))
             .ConfigureServices(services =>
             {
                 // Every log line goes to stderr: stdout carries only the 'Listening on' line.

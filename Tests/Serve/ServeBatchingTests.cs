@@ -69,6 +69,27 @@ public class ServeBatchingTests
     }
 
     [Test]
+    public async Task TheFirstRequestWaitsForOthersToFillItsBatchThenGoesAlone()
+    {
+        gate.Open();
+        using var host = Host(ServeSettings.Default with { MaxBatch = 2, BatchWait = TimeSpan.FromSeconds(20) });
+        using var client = host.CreateClient();
+        var first = Compare(client, Pairs[0]);
+        // By then the consumer has taken the first off the queue and waits for company (were it slower, the two
+        // would still share a batch: this cannot fail by timing, only miss a wait that is not kept).
+        await Task.Delay(500);
+        var second = Compare(client, Pairs[1]);
+        await Multipart.Json(await first);
+        await Multipart.Json(await second);
+        Assert.That(gate.BatchSizes, Is.EqualTo(new[] { 2 }), "the second request joined the first, which waited for it");
+
+        using var hasty = Host(ServeSettings.Default with { MaxBatch = 2, BatchWait = TimeSpan.FromMilliseconds(50) });
+        using var hastyClient = hasty.CreateClient();
+        await Multipart.Json(await Compare(hastyClient, Pairs[2]));
+        Assert.That(gate.BatchSizes, Is.EqualTo(new[] { 2, 1 }), "alone, it went after the wait");
+    }
+
+    [Test]
     public async Task ABatchTakesAtMostMaxBatchPairs()
     {
         using var host = Host(ServeSettings.Default with { MaxBatch = 4 });
@@ -107,14 +128,14 @@ public class ServeBatchingTests
     [Test]
     public async Task ARequestOverTheTimeoutIs504AndItsPairIsNotRun()
     {
-        using var host = Host(ServeSettings.Default with { MaxBatch = 1, RequestTimeout = TimeSpan.FromSeconds(1) });
+        using var host = Host(ServeSettings.Default with { MaxBatch = 1, RequestTimeout = TimeSpan.FromSeconds(2) });
         using var client = host.CreateClient();
         var held = Compare(client, Pairs[0]);
         gate.WaitForBatch();
 
         var late = await Compare(client, Pairs[1]);
 
-        Assert.That(await Multipart.Error(late, 504), Is.EqualTo("the request took longer than 1 s (--request-timeout-s)"));
+        Assert.That(await Multipart.Error(late, 504), Is.EqualTo("the request took longer than 2 s (--request-timeout-s)"));
         Assert.That((await Health(client)).GetProperty("queueDepth").GetInt32(), Is.EqualTo(1), "given up, it waits in the queue until the device reaches it");
         gate.Open();
         Assert.That(await Multipart.Error(await held, 504), Does.Contain("--request-timeout-s"));
