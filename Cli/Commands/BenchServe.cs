@@ -126,7 +126,7 @@ public static class BenchServe
         {
             Timeout = TimeSpan.FromMinutes(2),
         };
-        Log($"Listening on {server.Address}; warm-up: {settings.Warmup:N0} requests from {largest} clients");
+        Log($"Listening on {server.Address}; warm-up: {settings.Warmup:N0} requests from {Clients(largest)}");
         var warm = await LoadRun.Run(http, server.Address, pairs.Take(settings.Warmup).ToList(), largest);
         if (warm.Errors > 0)
             throw new UserInputException($"siamese serve failed {warm.Errors} of {warm.Requests} warm-up requests: {string.Join("; ", warm.FirstErrors)}{server.ErrorTail()}");
@@ -135,7 +135,7 @@ public static class BenchServe
         var rows = new List<Row>();
         foreach (var clients in settings.Clients)
         {
-            Log($"{settings.Requests:N0} requests from {clients} client{(clients == 1 ? "" : "s")}");
+            Log($"{settings.Requests:N0} requests from {Clients(clients)}");
             var before = await BatchingCounters.Read(http, server.Address);
             var load = await LoadRun.Run(http, server.Address, pairs, clients);
             var after = await BatchingCounters.Read(http, server.Address);
@@ -179,6 +179,8 @@ public static class BenchServe
         var (_, decodedPerPair) = Time(DecodedPerPair);
         return new InProcessRates(similarities.Select(c => c.Similarity).ToArray(), preparedOnce, decodedPerPair);
     }
+
+    private static string Clients(int count) => count == 1 ? "1 client" : $"{count} clients";
 
     private static IReadOnlyList<int> ClientCounts(string option)
     {

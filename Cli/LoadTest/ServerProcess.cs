@@ -6,7 +6,8 @@ namespace IlgpuSiamese.Cli.LoadTest;
 
 /// <summary>
 /// <c>siamese serve --port 0</c> in a child process, from this same build: its address once it says it listens,
-/// its resident memory, and a SIGTERM that must end it with exit code 0. Killed with its children on dispose.
+/// its resident memory, and a SIGTERM that must end it with exit code 0. Killed with its children on dispose, and when
+/// a signal (SIGTERM, SIGHUP, Ctrl+C) ends this process first, so that no server is left behind.
 /// </summary>
 public sealed class ServerProcess : IDisposable
 {
@@ -17,7 +18,13 @@ public sealed class ServerProcess : IDisposable
     private readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> lastErrors = new();
 
-    private ServerProcess(Process process) => this.process = process;
+    private readonly PosixSignalRegistration[] killOnSignals;
+
+    private ServerProcess(Process process)
+    {
+        this.process = process;
+        killOnSignals = [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGINT }.Select(s => PosixSignalRegistration.Create(s, _ => Kill()))];
+    }
 
     public int Id => process.Id;
 
@@ -91,9 +98,16 @@ public sealed class ServerProcess : IDisposable
 
     public void Dispose()
     {
+        foreach (var registration in killOnSignals)
+            registration.Dispose();
+        Kill();
+        process.Dispose();
+    }
+
+    private void Kill()
+    {
         if (!process.HasExited)
             process.Kill(entireProcessTree: true);
-        process.Dispose();
     }
 
     private void OnOutput(string? line)
