@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using IlgpuSiamese.Network;
+using IlgpuSiamese.Training;
 
 namespace IlgpuSiamese.Cli.Serve;
 
@@ -18,12 +20,19 @@ namespace IlgpuSiamese.Cli.Serve;
 /// </summary>
 public static class ServeCommand
 {
+    private const string Localhost = "localhost";
+
     public static Command Create()
     {
         var defaults = ServeSettings.Default;
         var model = ModelOption.Create();
         var device = CommonOptions.Device();
-        var host = new Option<string>("--host") { Description = "The address to listen on; 0.0.0.0 (or ::) opens it to the network.", DefaultValueFactory = _ => "127.0.0.1" };
+        var host = new Option<string>("--host") { Description = "The IP address to listen on, or localhost; 0.0.0.0 (or ::) opens it to the network.", DefaultValueFactory = _ => "127.0.0.1" };
+        host.Validators.Add(result =>
+        {
+            if (result.Tokens is [.., var token] && token.Value != Localhost && !IPAddress.TryParse(token.Value, out _))
+                result.AddError($"--host takes an IP address (127.0.0.1, ::1, 0.0.0.0, ::) or {Localhost}; got '{token.Value}'.");
+        });
         var port = new Option<int>("--port") { Description = "The port; 0 picks a free one (the line 'Listening on ...' says which).", DefaultValueFactory = _ => 8080 }.Within(0, 65535);
         var maxBatch = new Option<int>("--max-batch") { Description = "The most pairs (or images) one device call takes.", DefaultValueFactory = _ => defaults.MaxBatch }.Within(1, 4096);
         var batchWait = new Option<double>("--batch-wait-ms") { Description = "How long a request waits for others to join its device batch.", DefaultValueFactory = _ => defaults.BatchWait.TotalMilliseconds }.Within(0, 1000);
@@ -38,18 +47,20 @@ public static class ServeCommand
         {
             var settings = new ServeSettings(parse.GetValue(maxBatch), TimeSpan.FromMilliseconds(parse.GetValue(batchWait)), parse.GetValue(queueLimit),
                 (long)parse.GetValue(maxUpload) << 20, TimeSpan.FromSeconds(parse.GetValue(timeout)));
-            var url = Url(parse.GetValue(host)!, parse.GetValue(port));
+            var (address, number) = (parse.GetValue(host)!, parse.GetValue(port));
+            if (address == Localhost && number == 0)
+                throw new UsageException($"--port 0 cannot pick one free port for both of {Localhost}'s addresses: use --host 127.0.0.1 or ::1");
             using var loaded = SiameseModel.Load(ModelOption.Resolve(parse.GetValue(model)), parse.GetValue(device)!);
             if (loaded.DeviceAdvice is { } advice)
                 Console.Error.WriteLine($"Warning: {advice}.");
             WarmUp.Run(loaded);
-            Serve(loaded, settings, url);
+            Serve(loaded, settings, address, number);
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static void Serve(SiameseModel model, ServeSettings settings, string url)
+    private static void Serve(SiameseModel model, ServeSettings settings, string address, int port)
     {
         using var host = new HostBuilder()
             .ConfigureLogging(logging => logging
@@ -65,23 +76,28 @@ public static class ServeCommand
                 // Time for the requests in flight to finish after SIGTERM: each has at most the request timeout.
                 services.Configure<HostOptions>(options => options.ShutdownTimeout = settings.RequestTimeout + TimeSpan.FromSeconds(5));
             })
-            .ConfigureWebHost(web => ServeApp.Configure(web.UseKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxUploadBytes).UseUrls(url), model, settings))
+            .ConfigureWebHost(web => ServeApp.Configure(web.UseKestrel(kestrel =>
+            {
+                kestrel.Limits.MaxRequestBodySize = settings.MaxUploadBytes;
+                // Only the address asked for: Kestrel's URLs would take any name but localhost as every interface.
+                if (address == Localhost)
+                    kestrel.ListenLocalhost(port);
+                else
+                    kestrel.Listen(IPAddress.Parse(address), port);
+            }), model, settings))
             .Build();
         try
         {
             host.Start();
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or SocketException)
         {
-            throw new UserInputException($"cannot listen on {url}: {e.Message}");
+            throw new UserInputException($"cannot listen on {address} port {port}: {e.Message}");
         }
-        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Console.Error.WriteLine($"siamese serve: {model.Name} on {model.DeviceName}; open {address}/ in a browser; Ctrl+C stops.");
-        Console.Out.WriteLine($"Listening on {address}");
+        var url = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Console.Error.WriteLine($"siamese serve: {model.Name} on {model.DeviceName}; open {url}/ in a browser; Ctrl+C stops.");
+        Console.Out.WriteLine($"Listening on {url}");
         Console.Out.Flush();
         host.WaitForShutdown();
     }
-
-    private static string Url(string host, int port) =>
-        IPAddress.TryParse(host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"http://[{host}]:{port}" : $"http://{host}:{port}";
 }

@@ -107,6 +107,21 @@ public class ServeBatchingTests
     }
 
     [Test]
+    public async Task AnEmbedOfMoreImagesThanABatchRunsAloneInOneCall()
+    {
+        gate.Open();
+        using var host = Host(ServeSettings.Default with { MaxBatch = 2 });
+        using var client = host.CreateClient();
+        var files = new[] { "0_10.png", "1_2.png", "2_1.png" };
+
+        var json = await Multipart.Json(await client.PostAsync("/embed", Multipart.Form([.. files.Select(f => ("images", f, File.ReadAllBytes(ServeModel.Sample(f))))])));
+
+        Assert.That(json.GetProperty("embeddings").GetArrayLength(), Is.EqualTo(3));
+        var health = await Health(client);
+        Assert.That((health.GetProperty("embedBatches").GetInt64(), health.GetProperty("embeddedImages").GetInt64()), Is.EqualTo((1L, 3L)));
+    }
+
+    [Test]
     public async Task AFullQueueIs503WithRetryAfterAndTheQueuedRequestsStillRun()
     {
         using var host = Host(ServeSettings.Default with { MaxBatch = 1, QueueLimit = 1 });

@@ -23,12 +23,22 @@ public class ServeCommandTests
     [TestCase("--max-upload-mb", "0")]
     [TestCase("--request-timeout-s", "0")]
     [TestCase("--device", "gpu")]
+    [TestCase("--host", "example.com")]
     public void AnOptionOutOfRangeIsAUsageError(string option, string value)
     {
         var result = CliRunner.Run("serve", option, value);
 
         Assert.That(result.Code, Is.EqualTo(ExitCodes.Usage), result.Out + result.Error);
         Assert.That(result.Error, Does.Contain(option));
+    }
+
+    [Test]
+    public void LocalhostNeedsAPortOfItsOwnChoosing()
+    {
+        var result = CliRunner.Run("serve", "--host", "localhost", "--port", "0");
+
+        Assert.That(result.Code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(result.Error, Does.Contain("use --host 127.0.0.1 or ::1"));
     }
 
     [Test]
