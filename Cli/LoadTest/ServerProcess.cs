@@ -26,8 +26,6 @@ public sealed class ServerProcess : IDisposable
         killOnSignals = [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGINT }.Select(s => PosixSignalRegistration.Create(s, _ => Kill()))];
     }
 
-    public int Id => process.Id;
-
     /// <summary>The server's root, as it printed it: <c>http://HOST:PORT/</c>.</summary>
     public Uri Address { get; private set; } = null!;
 
@@ -45,7 +43,11 @@ public sealed class ServerProcess : IDisposable
         var server = new ServerProcess(Process.Start(start)!);
         server.process.OutputDataReceived += (_, e) => server.OnOutput(e.Data);
         server.process.ErrorDataReceived += (_, e) => server.OnError(e.Data);
-        server.process.Exited += (_, _) => server.listening.TrySetException(new UserInputException($"siamese serve exited with {server.process.ExitCode} before listening{server.ErrorTail()}"));
+        server.process.Exited += (_, _) =>
+        {
+            server.process.WaitForExit(); // the rest of its stderr, for the message
+            server.listening.TrySetException(new UserInputException($"siamese serve exited with {server.process.ExitCode} before listening{server.ErrorTail()}"));
+        };
         server.process.EnableRaisingEvents = true;
         server.process.BeginOutputReadLine();
         server.process.BeginErrorReadLine();
