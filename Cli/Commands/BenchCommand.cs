@@ -71,6 +71,7 @@ public static class BenchCommand
         {
             device, tower, repetitions, seconds, warmup, layers, inference, batch, augment, json, dataDir, seed,
         };
+        command.Subcommands.Add(BenchServe.Create());
         command.SetAction(parse =>
         {
             var options = new ThroughputOptions(parse.GetValue(repetitions), parse.GetValue(warmup), parse.GetValue(seconds));
