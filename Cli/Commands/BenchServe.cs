@@ -64,19 +64,20 @@ public static class BenchServe
         var maxBatch = new Option<int?>("--max-batch") { Description = "Passed to siamese serve (default: its own)." };
         var batchWait = new Option<int?>("--batch-wait-ms") { Description = "Passed to siamese serve (default: its own)." };
         var queueLimit = new Option<int?>("--queue-limit") { Description = "Passed to siamese serve (default: its own)." };
+        var preparedImages = new Option<int?>("--prepared-images") { Description = "Passed to siamese serve (default: its own); 0 makes the server prepare every upload anew." };
         var json = CommonOptions.Json();
         var command = new Command("serve",
             "Load-test siamese serve on loopback: the server in a child process, compare requests from 1, 8 and 32 concurrent clients; " +
             "errors, p50/p99 latency, pairs/s against the same pairs in process, the server's mean batch and its memory after warm-up and at the end.")
         {
-            model, device, requests, clients, warmup, dir, seed, maxBatch, batchWait, queueLimit, json,
+            model, device, requests, clients, warmup, dir, seed, maxBatch, batchWait, queueLimit, preparedImages, json,
         };
         command.SetAction(parse =>
         {
             var modelPath = ModelOption.Resolve(parse.GetValue(model));
             var deviceName = parse.GetValue(device)!;
             List<string> serve = ["--model", modelPath, "--device", deviceName];
-            foreach (var (option, value) in new[] { (maxBatch, parse.GetValue(maxBatch)), (batchWait, parse.GetValue(batchWait)), (queueLimit, parse.GetValue(queueLimit)) })
+            foreach (var (option, value) in new[] { (maxBatch, parse.GetValue(maxBatch)), (batchWait, parse.GetValue(batchWait)), (queueLimit, parse.GetValue(queueLimit)), (preparedImages, parse.GetValue(preparedImages)) })
             {
                 if (value is { } given)
                     serve.AddRange([option.Name, given.ToString()]);

@@ -27,6 +27,7 @@ public sealed class ServeApp
             services.AddSingleton(model);
             services.AddSingleton(settings);
             services.AddSingleton(_ => Batchers.For(model, settings));
+            services.AddSingleton(new PreparedCache(settings.PreparedImages));
             services.AddRouting();
             services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = settings.MaxUploadBytes);
         })

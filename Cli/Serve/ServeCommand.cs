@@ -39,14 +39,19 @@ public static class ServeCommand
         var queueLimit = new Option<int>("--queue-limit") { Description = "The most requests waiting for the device; more are refused with 503 and Retry-After.", DefaultValueFactory = _ => defaults.QueueLimit }.Within(1, 1_000_000);
         var maxUpload = new Option<int>("--max-upload-mb") { Description = "The largest request body in MB; larger ones are refused with 413.", DefaultValueFactory = _ => (int)(defaults.MaxUploadBytes >> 20) }.Within(1, 1024);
         var timeout = new Option<double>("--request-timeout-s") { Description = "The longest a request may take, in seconds; then 504.", DefaultValueFactory = _ => defaults.RequestTimeout.TotalSeconds }.Within(0.01, 3600);
+        var preparedImages = new Option<int>("--prepared-images")
+        {
+            Description = "How many prepared uploads to keep, found again by their bytes, so that an image sent again is not decoded and prepared again; 0 keeps none.",
+            DefaultValueFactory = _ => defaults.PreparedImages,
+        }.Within(0, 1_000_000);
         var command = new Command("serve", "Serve the model over HTTP: POST /compare and /embed, GET /health and /model, and a page at / to compare two images in a browser.")
         {
-            model, device, host, port, maxBatch, batchWait, queueLimit, maxUpload, timeout,
+            model, device, host, port, maxBatch, batchWait, queueLimit, maxUpload, timeout, preparedImages,
         };
         command.SetAction(parse =>
         {
             var settings = new ServeSettings(parse.GetValue(maxBatch), TimeSpan.FromMilliseconds(parse.GetValue(batchWait)), parse.GetValue(queueLimit),
-                (long)parse.GetValue(maxUpload) << 20, TimeSpan.FromSeconds(parse.GetValue(timeout)));
+                (long)parse.GetValue(maxUpload) << 20, TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(preparedImages));
             var (address, number) = (parse.GetValue(host)!, parse.GetValue(port));
             if (address == Localhost && number == 0)
                 throw new UsageException($"--port 0 cannot pick one free port for both of {Localhost}'s addresses: use --host 127.0.0.1 or ::1");

@@ -15,11 +15,12 @@ public static class ServeEndpoints
     public static async Task Compare(HttpContext http)
     {
         var (model, settings, batchers) = Services(http);
+        var cache = http.RequestServices.GetRequiredService<PreparedCache>();
         var clock = Stopwatch.StartNew();
         var form = await Uploads.ReadForm(http.Request, settings, http.RequestAborted);
         const string expected = "POST two images as the file parts 'first' and 'second'";
         var (firstFile, secondFile) = (Uploads.Files(form, "first", expected)[0], Uploads.Files(form, "second", expected)[0]);
-        var (first, second) = (Uploads.Prepare(model, firstFile), Uploads.Prepare(model, secondFile));
+        var (first, second) = (Uploads.Prepare(model, cache, firstFile), Uploads.Prepare(model, cache, secondFile));
         var comparison = (await Queued(batchers.Pairs, [(first, second)], settings, http.RequestAborted))[0];
         await http.Response.WriteAsJsonAsync(new
         {
@@ -27,7 +28,7 @@ public static class ServeEndpoints
             similarityText = comparison.Similarity.ToString("0.0000", CultureInfo.InvariantCulture),
             same = comparison.Same,
             threshold = comparison.Threshold,
-            model = model.Name,
+            model = ModelName(model),
             device = model.DeviceName,
             milliseconds = clock.Elapsed.TotalMilliseconds,
             prepared = new { first = DataUrl(first), second = DataUrl(second) },
@@ -38,16 +39,17 @@ public static class ServeEndpoints
     public static async Task Embed(HttpContext http)
     {
         var (model, settings, batchers) = Services(http);
+        var cache = http.RequestServices.GetRequiredService<PreparedCache>();
         var clock = Stopwatch.StartNew();
         var form = await Uploads.ReadForm(http.Request, settings, http.RequestAborted);
         var files = Uploads.Files(form, "images", "POST one or more images as file parts named 'images'");
-        var images = files.Select(f => Uploads.Prepare(model, f)).ToList();
+        var images = files.Select(f => Uploads.Prepare(model, cache, f)).ToList();
         var embeddings = await Queued(batchers.Images, images, settings, http.RequestAborted);
         await http.Response.WriteAsJsonAsync(new
         {
-            model = model.Name,
+            model = ModelName(model),
             embeddingSize = model.EmbeddingSize,
-            embeddings = images.Select((image, i) => new { name = image.Name, embedding = embeddings[i] }),
+            embeddings = files.Select((file, i) => new { name = Uploads.NameOf(file), embedding = embeddings[i] }),
             milliseconds = clock.Elapsed.TotalMilliseconds,
         }, Json);
     }
@@ -73,12 +75,16 @@ public static class ServeEndpoints
         health["largestBatch"] = pairs.Largest;
         health["embedBatches"] = images.Batches;
         health["embeddedImages"] = images.Inputs;
+        var prepared = http.RequestServices.GetRequiredService<PreparedCache>().Counters;
+        health["preparedFound"] = prepared.Hits;
+        health["preparedMade"] = prepared.Misses;
+        health["preparedKept"] = prepared.Entries;
         return http.Response.WriteAsJsonAsync(health, Json);
     }
 
     private static Dictionary<string, object?> ModelInfo(SiameseModel model) => new()
     {
-        ["model"] = model.Name,
+        ["model"] = ModelName(model),
         ["device"] = model.DeviceName,
         ["deviceKind"] = model.DeviceKind.ToString(),
         ["deviceAdvice"] = model.DeviceAdvice,
@@ -93,6 +99,9 @@ public static class ServeEndpoints
     private static async Task<TOutput[]> Queued<TInput, TOutput>(DeviceBatcher<TInput, TOutput> batcher, IReadOnlyList<TInput> inputs, ServeSettings settings, CancellationToken cancel) =>
         await (batcher.TryRun(inputs, cancel)
                ?? throw new HttpError(StatusCodes.Status503ServiceUnavailable, $"the server is busy: {settings.QueueLimit} requests are waiting for the device (--queue-limit); retry shortly", retryAfterSeconds: 1));
+
+    /// <summary>The model's file name: a client learns which model answers, not where the server keeps its files.</summary>
+    private static string ModelName(SiameseModel model) => Path.GetFileName(model.Name);
 
     private static string DataUrl(PreparedImage image) => "data:image/png;base64," + Convert.ToBase64String(image.ToPng());
 

@@ -50,21 +50,24 @@ public static class Uploads
     /// The uploaded image as the model sees it: 415 when it is not an image, 413 when it has more pixels than the CLI
     /// takes, 422 when it cannot be read or holds no ink.
     /// </summary>
-    public static PreparedImage Prepare(SiameseModel model, IFormFile file)
+    public static PreparedImage Prepare(SiameseModel model, PreparedCache cache, IFormFile file)
     {
-        var name = string.IsNullOrWhiteSpace(file.FileName) ? file.Name : Path.GetFileName(file.FileName);
+        var name = NameOf(file);
         var bytes = new byte[file.Length];
         using (var stream = file.OpenReadStream())
             stream.ReadExactly(bytes);
         try
         {
-            return model.Prepare(SiameseImage.FromBytes(bytes, name));
+            return cache.GetOrPrepare(bytes, () => model.Prepare(SiameseImage.FromBytes(bytes, name)));
         }
         catch (UserInputException e)
         {
             throw new HttpError(StatusOf(e.Message), e.Message);
         }
     }
+
+    /// <summary>What the upload is called: its file name without any folder, else its part's name.</summary>
+    public static string NameOf(IFormFile file) => string.IsNullOrWhiteSpace(file.FileName) ? file.Name : Path.GetFileName(file.FileName);
 
     private static int StatusOf(string message) =>
         message.EndsWith(GrayImages.NotAnImage, StringComparison.Ordinal) ? StatusCodes.Status415UnsupportedMediaType

@@ -37,7 +37,7 @@ public class ServeEndpointTests
         Assert.That(json.GetProperty("similarity").GetSingle(), Is.EqualTo(expected.Similarity));
         Assert.That(json.GetProperty("same").GetBoolean(), Is.EqualTo(expected.Same));
         Assert.That(json.GetProperty("threshold").GetDouble(), Is.EqualTo(model.Threshold));
-        Assert.That(json.GetProperty("model").GetString(), Is.EqualTo(model.Name));
+        Assert.That(json.GetProperty("model").GetString(), Is.EqualTo(Path.GetFileName(model.Name)), "the file name, not the server's path");
         Assert.That(json.GetProperty("device").GetString(), Is.EqualTo(model.DeviceName));
         Assert.That(json.GetProperty("milliseconds").GetDouble(), Is.GreaterThan(0));
         var cli = CliRunner.Run("compare", ServeModel.Sample("0_10.png"), ServeModel.Sample("0_3.png"), "--device", ServeModel.Device);
@@ -76,7 +76,7 @@ public class ServeEndpointTests
         var model = ServeModel.Shared;
         var expected = model.Embed([.. files.Select(f => SiameseImage.FromFile(ServeModel.Sample(f)))]);
         Assert.That(json.GetProperty("embeddingSize").GetInt32(), Is.EqualTo(model.EmbeddingSize));
-        Assert.That(json.GetProperty("model").GetString(), Is.EqualTo(model.Name));
+        Assert.That(json.GetProperty("model").GetString(), Is.EqualTo(Path.GetFileName(model.Name)), "the file name, not the server's path");
         var embeddings = json.GetProperty("embeddings").EnumerateArray().ToList();
         Assert.That(embeddings.Select(e => e.GetProperty("name").GetString()), Is.EqualTo(files));
         for (var i = 0; i < files.Length; i++)
@@ -90,7 +90,7 @@ public class ServeEndpointTests
         var json = await Multipart.Json(await client.GetAsync(path));
 
         var model = ServeModel.Shared;
-        Assert.That(json.GetProperty("model").GetString(), Is.EqualTo(model.Name));
+        Assert.That(json.GetProperty("model").GetString(), Is.EqualTo(Path.GetFileName(model.Name)), "the file name, not the server's path");
         Assert.That(json.GetProperty("device").GetString(), Is.EqualTo(model.DeviceName));
         Assert.That(json.GetProperty("deviceKind").GetString(), Is.EqualTo(model.DeviceKind.ToString()));
         Assert.That(json.GetProperty("threshold").GetDouble(), Is.EqualTo(model.Threshold));
@@ -102,9 +102,28 @@ public class ServeEndpointTests
             Assert.That(json.GetProperty("status").GetString(), Is.EqualTo("ok"));
             Assert.That(json.GetProperty("queueDepth").GetInt32(), Is.Zero);
             Assert.That(json.GetProperty("queueLimit").GetInt32(), Is.EqualTo(host.Settings.QueueLimit));
-            foreach (var counter in new[] { "batches", "pairs", "meanBatchSize", "largestBatch", "embedBatches", "embeddedImages" })
+            foreach (var counter in new[] { "batches", "pairs", "meanBatchSize", "largestBatch", "embedBatches", "embeddedImages", "preparedFound", "preparedMade", "preparedKept" })
                 Assert.That(json.GetProperty(counter).ValueKind, Is.EqualTo(JsonValueKind.Number), counter);
         }
+    }
+
+    [Test]
+    public async Task AnImageSentAgainIsFoundPreparedAndGivesTheSameAnswer()
+    {
+        async Task<(JsonElement Compare, long Found, long Made)> Send()
+        {
+            var compare = await Multipart.Json(await client.PostAsync("/compare", Multipart.Pair("5_8.png", "6_11.png")));
+            var health = await Multipart.Json(await client.GetAsync("/health"));
+            return (compare, health.GetProperty("preparedFound").GetInt64(), health.GetProperty("preparedMade").GetInt64());
+        }
+
+        var first = await Send();
+        var again = await Send();
+
+        Assert.That(again.Found - first.Found, Is.EqualTo(2), "both images found by their bytes");
+        Assert.That(again.Made, Is.EqualTo(first.Made), "and not prepared again");
+        Assert.That(again.Compare.GetProperty("similarity").GetSingle(), Is.EqualTo(first.Compare.GetProperty("similarity").GetSingle()));
+        Assert.That(again.Compare.GetProperty("prepared").GetProperty("first").GetString(), Is.EqualTo(first.Compare.GetProperty("prepared").GetProperty("first").GetString()));
     }
 
     [Test]
