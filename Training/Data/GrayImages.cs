@@ -219,7 +219,9 @@ public static class GrayImages
             }
             stream.Position = 0;
             using var colour = Image.Load<Rgba32>(Formats, stream);
-            colour.Mutate(x => x.BackgroundColor(Color.White));
+            // Laying an opaque image over white changes no pixel, and the blend is most of a small image's decoding time.
+            if (!IsOpaque(colour))
+                colour.Mutate(x => x.BackgroundColor(Color.White));
             whyNot = "";
             return colour.CloneAs<L8>();
         }
@@ -228,6 +230,20 @@ public static class GrayImages
             whyNot = $"unreadable image: {e.Message}";
             return null;
         }
+    }
+
+    private static bool IsOpaque(Image<Rgba32> image)
+    {
+        var opaque = true;
+        image.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height && opaque; y++)
+            {
+                foreach (var pixel in rows.GetRowSpan(y))
+                    opaque &= pixel.A == byte.MaxValue;
+            }
+        });
+        return opaque;
     }
 
     /// <summary>The image scaled to fit height x width keeping its aspect ratio, inverted when dark on light, centred and padded with 0.</summary>
