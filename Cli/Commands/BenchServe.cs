@@ -52,8 +52,8 @@ public static class BenchServe
         };
         var warmup = new Option<int>("--warmup")
         {
-            Description = "Untimed requests first, from the largest client count: the server's memory is read after them.",
-            DefaultValueFactory = _ => 200,
+            Description = "Untimed requests first, from the largest client count, enough for .NET's tiered JIT to settle in both processes: the server's memory is read after them.",
+            DefaultValueFactory = _ => 3000,
         }.Within(1, 1_000_000);
         var dir = new Option<string?>("--dir")
         {
