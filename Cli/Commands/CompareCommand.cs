@@ -60,7 +60,7 @@ public static class CompareCommand
             if (figure is not null)
             {
                 var source = list is not null ? $"{Path.GetFileName(list)}: {compared.Count} pairs" : $"{folder}: {compared.Count} random pairs, seed {parse.GetValue(seed)}";
-                AtomicFile.Write(figure, ComparisonFigure.Png(AsSet(prepared), filePairs.Pairs, compared, threshold, $"{source}, model {Path.GetFileName(modelPath)}"));
+                AtomicFile.Write(figure, ComparisonFigure.Png(PreparedImage.Stack(prepared, siamese.InputHeight, siamese.InputWidth), filePairs.Pairs, compared, threshold, $"{source}, model {Path.GetFileName(modelPath)}"));
             }
             if (table is not null)
                 AtomicFile.WriteText(table, Csv(compared));
@@ -91,16 +91,6 @@ public static class CompareCommand
         if (folder is null)
             return FilePairs.Of([(images[0], images[1])]);
         return FilePairs.Random(folder, count, seed);
-    }
-
-    /// <summary>The prepared images as one set, as the figure draws them.</summary>
-    private static LabelledImages AsSet(IReadOnlyList<PreparedImage> images)
-    {
-        var (height, width) = (images[0].Height, images[0].Width);
-        var pixels = new byte[images.Count * height * width];
-        for (var i = 0; i < images.Count; i++)
-            images[i].Pixels.CopyTo(pixels.AsSpan(i * height * width));
-        return new LabelledImages("images", height, width, pixels, new int[images.Count], ["image"]);
     }
 
     private static object SingleJson(string model, double threshold, Compared pair) =>

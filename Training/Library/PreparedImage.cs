@@ -1,3 +1,5 @@
+using IlgpuSiamese.Network;
+using IlgpuSiamese.Training.Data;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
@@ -22,6 +24,20 @@ public sealed class PreparedImage
 
     /// <summary>The pixels, row-major, 0 for the ground and 255 for full ink.</summary>
     public ReadOnlySpan<byte> Pixels => pixels;
+
+    /// <summary>The images as one set of height x width images, as the engine (and the compare figure) takes them; refuses another size by name.</summary>
+    internal static LabelledImages Stack(IReadOnlyList<PreparedImage> images, int height, int width)
+    {
+        var size = height * width;
+        var pixels = new byte[images.Count * size];
+        for (var i = 0; i < images.Count; i++)
+        {
+            if (images[i].Height != height || images[i].Width != width)
+                throw new UserInputException($"{images[i].Name}: prepared as {images[i].Height}x{images[i].Width}, the model takes {height}x{width}");
+            images[i].pixels.CopyTo(pixels.AsSpan(i * size, size));
+        }
+        return new LabelledImages("images", height, width, pixels, new int[images.Count], ["image"]);
+    }
 
     /// <summary>The prepared image as a PNG file's bytes, to show what the model compared.</summary>
     public byte[] ToPng()

@@ -183,18 +183,7 @@ public sealed class SiameseModel : IDisposable
         }
     }
 
-    private LabelledImages AsSet(IReadOnlyList<PreparedImage> images)
-    {
-        var size = InputHeight * InputWidth;
-        var pixels = new byte[images.Count * size];
-        for (var i = 0; i < images.Count; i++)
-        {
-            if (images[i].Height != InputHeight || images[i].Width != InputWidth)
-                throw new UserInputException($"{images[i].Name}: prepared as {images[i].Height}x{images[i].Width}, the model takes {InputHeight}x{InputWidth}");
-            images[i].Pixels.CopyTo(pixels.AsSpan(i * size, size));
-        }
-        return new LabelledImages("images", InputHeight, InputWidth, pixels, new int[images.Count], ["image"]);
-    }
+    private LabelledImages AsSet(IReadOnlyList<PreparedImage> images) => PreparedImage.Stack(images, InputHeight, InputWidth);
 
     private static SavedModel ReadBundled()
     {
