@@ -12,6 +12,8 @@ public enum Mining
     BatchHard,
     SemiHard,
     BatchAll,
+    /// <summary>Batch-hard triplets with the soft margin softplus(d_ap - d_an) (Hermans et al. 2017); triplet loss only.</summary>
+    BatchHardSoft,
 }
 
 public static class MiningExtensions
@@ -22,16 +24,18 @@ public static class MiningExtensions
         (LossKind.Triplet, Mining.BatchHard) => MinedLossKind.BatchHard,
         (LossKind.Triplet, Mining.SemiHard) => MinedLossKind.SemiHard,
         (LossKind.Triplet, Mining.BatchAll) => MinedLossKind.BatchAll,
+        (LossKind.Triplet, Mining.BatchHardSoft) => MinedLossKind.BatchHardSoft,
         (LossKind.Contrastive, Mining.BatchHard) => MinedLossKind.ContrastiveHardest,
         _ => null,
     };
 
-    /// <summary>The option's spelling: none, batch-hard, semi-hard, batch-all.</summary>
+    /// <summary>The option's spelling: none, batch-hard, semi-hard, batch-all, batch-hard-soft.</summary>
     public static string Name(this Mining mining) => mining switch
     {
         Mining.BatchHard => "batch-hard",
         Mining.SemiHard => "semi-hard",
         Mining.BatchAll => "batch-all",
+        Mining.BatchHardSoft => "batch-hard-soft",
         _ => "none",
     };
 }

@@ -129,6 +129,8 @@ public sealed class Trainer : IDisposable
                     FillMinedBatch(balanced, fitImages.Images, start, n, indices, labels);
                 else
                     FillBatch(pairs, triplets, start, n, indices, labels);
+                if (network.Head is MinedHead warming)
+                    warming.WarmingUp = step <= config.MiningWarmup;
                 TrainingStep.Run(network, fitImages, indices, labels, n, step, epoch, config.LearningRateAt(step, totalSteps));
                 var (lossSum, correct) = StepMetrics(n, labels, epoch, step);
                 var (mined, active) = network.Head is MinedHead minedHead ? minedHead.ReadActive(n) : (0, 0);

@@ -43,6 +43,13 @@ public sealed record TrainingConfig
     public Mining Mining { get; init; } = Mining.None;
     public int ClassesPerBatch { get; init; } = 8;
     public int ImagesPerClass { get; init; } = 16;
+    /// <summary>
+    /// Batch-hard triplet mining (hinge or soft margin) trains its first this many steps on batch-all instead. From random
+    /// weights an anchor's farthest positive is farther than its nearest negative, so the batch-hard loss falls fastest by
+    /// shrinking every distance, and the embeddings collapse to the distance floor, where no gradient flows (FaceNet's
+    /// "collapsed model"); batch-all's average over all active triplets spreads the classes first (docs/math.md).
+    /// </summary>
+    public int MiningWarmup { get; init; } = 100;
     public int Seed { get; init; } = 42;
     public string Device { get; init; } = "auto";
 
@@ -87,11 +94,12 @@ public sealed record TrainingConfig
             InRange("--test-pairs", testPairs, 2, int.MaxValue);
         InRange("--evals-per-epoch", EvaluationsPerEpoch, 1, MaxEvaluationsPerEpoch);
         InRange("--seed", Seed, 0, int.MaxValue);
-        Require(Enum.IsDefined(Mining), $"unknown mining '{Mining}': use none, batch-hard, semi-hard or batch-all.");
+        Require(Enum.IsDefined(Mining), $"unknown mining '{Mining}': use none, batch-hard, semi-hard, batch-all or batch-hard-soft.");
         Require(Mining == Mining.None || Mining.With(Loss) is not null,
-            $"--mining {Mining.Name()} does not go with --loss {Loss.ToString().ToLowerInvariant()}: triplet takes batch-hard, semi-hard or batch-all, contrastive batch-hard, bce none.");
+            $"--mining {Mining.Name()} does not go with --loss {Loss.ToString().ToLowerInvariant()}: triplet takes batch-hard, semi-hard, batch-all or batch-hard-soft, contrastive batch-hard, bce none.");
         InRange("--classes-per-batch", ClassesPerBatch, 2, MaxBatchSize / 2);
         InRange("--images-per-class", ImagesPerClass, 2, MaxBatchSize / 2);
+        InRange("--mining-warmup", MiningWarmup, 0, int.MaxValue);
         Require(ExamplesPerStep <= MaxBatchSize, $"--classes-per-batch x --images-per-class must be at most {MaxBatchSize}; got {ClassesPerBatch * ImagesPerClass}.");
         var images = IndexLimits.ImagesPerPass(Loss, Math.Max(ExamplesPerStep, Trainer.EvaluationBatch));
         var largest = IndexLimits.Largest(Network().Tower, images);

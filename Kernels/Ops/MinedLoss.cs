@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Devices;
 
@@ -18,6 +19,12 @@ public enum MinedLossKind
 
     /// <summary>Triplet loss over every (anchor, positive, negative), averaged over the active ones (Hermans et al.'s BA+).</summary>
     BatchAll,
+
+    /// <summary>
+    /// Batch-hard with Hermans et al.'s soft margin: softplus(d_ap - d_an) = log(1 + exp(d_ap - d_an)) on the same triplet,
+    /// no margin; active where the triplet is out of order (d_ap ≥ d_an).
+    /// </summary>
+    BatchHardSoft,
 
     /// <summary>Contrastive loss on two pairs per anchor: its farthest positive and its nearest negative.</summary>
     ContrastiveHardest,
@@ -131,7 +138,7 @@ public static class MinedLossKernels
             var loss = 0f;
             var count = 0f;
             var activeCount = 0f;
-            if (s.Kind == MinedLossKind.BatchHard || s.Kind == MinedLossKind.ContrastiveHardest)
+            if (s.Kind == MinedLossKind.BatchHard || s.Kind == MinedLossKind.BatchHardSoft || s.Kind == MinedLossKind.ContrastiveHardest)
             {
                 var p = FarthestPositive(squared, labels, i, s.Batch);
                 var n = NearestNegative(squared, labels, i, s.Batch, -1f);
@@ -148,6 +155,17 @@ public static class MinedLossKernels
                             weights[row + p] = 1f;
                             weights[row + n] = -1f;
                         }
+                    }
+                    else if (s.Kind == MinedLossKind.BatchHardSoft)
+                    {
+                        // softplus(x) = max(x, 0) + log(1 + e^-|x|); its slope sigmoid(x) from the same e in (0, 1].
+                        var x = dp - dn;
+                        var e = XMath.Exp(-XMath.Abs(x));
+                        var slope = x >= 0f ? 1f / (1f + e) : e / (1f + e);
+                        (loss, count) = (Clamp.AtLeast(x, 0f) + XMath.Log(1f + e), 1f);
+                        activeCount = x >= 0f ? 1f : 0f;
+                        weights[row + p] = slope;
+                        weights[row + n] = -slope;
                     }
                     else
                     {

@@ -27,7 +27,12 @@ public sealed class MinedHead : Head
 
     public override int ImagesPerExample => 1;
 
-    private MinedLossShape Shape(int images) => new(images, EmbeddingSize, margin, kind);
+    /// <summary>While true, batch-hard triplets are replaced by batch-all (the trainer's warm-up: batch-hard from random weights collapses).</summary>
+    public bool WarmingUp { get; set; }
+
+    private MinedLossKind ActiveKind => WarmingUp && kind is MinedLossKind.BatchHard or MinedLossKind.BatchHardSoft ? MinedLossKind.BatchAll : kind;
+
+    private MinedLossShape Shape(int images) => new(images, EmbeddingSize, margin, ActiveKind);
 
     public override void Forward(ArrayView<float> embeddings, int examples) =>
         loss.Forward(Losses(examples), embeddings, Labels(examples), Shape(examples));

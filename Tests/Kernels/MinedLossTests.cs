@@ -35,6 +35,8 @@ public class MinedLossReferenceTests
         MinedLossReference.Example First(MinedLossKind kind) => MinedLossReference.Forward(e, labels, new MinedLossShape(5, 1, 2f, kind)).Chosen[0];
 
         Assert.That(First(MinedLossKind.BatchHard), Is.EqualTo(new MinedLossReference.Example(0, 2, 3, 3, true)), "farthest positive, nearest negative: 3 - 2 + 2");
+        Assert.That(First(MinedLossKind.BatchHardSoft), Is.EqualTo(new MinedLossReference.Example(0, 2, 3, Math.Log(1 + Math.E), true)),
+            "the same triplet, softplus(3 - 2), no margin");
         Assert.That(First(MinedLossKind.ContrastiveHardest), Is.EqualTo(new MinedLossReference.Example(0, 2, 3, 9, false)), "3² + max(2 - 2, 0)²");
         var semiHard = MinedLossReference.Forward(e, labels, new MinedLossShape(5, 1, 2f, MinedLossKind.SemiHard)).Chosen.Where(x => x.Anchor == 0).ToList();
         Assert.That(semiHard, Is.EqualTo(new[] { new MinedLossReference.Example(0, 1, 3, 1, true), new MinedLossReference.Example(0, 2, 4, 0, false) }));
@@ -66,8 +68,13 @@ public class MinedLossReferenceTests
         var (e, labels) = Batch(numbers, classes: 3, perClass: 4, features: 5);
         var s = new MinedLossShape(batch: 12, features: 5, MarginThatSplits(e, labels, 12, 5, kind), kind);
         var forward = MinedLossReference.Forward(e, labels, s);
-        Assert.That(forward.Active.Sum(), Is.GreaterThan(0), "some examples have a loss");
-        Assert.That(forward.Active.Sum(), Is.LessThan(forward.Chosen.Count), "and some have none");
+        if (kind == MinedLossKind.BatchHardSoft)
+            Assert.That(forward.Chosen.Select(x => x.Loss), Is.All.GreaterThan(0), "softplus has no flat part: every triplet has a loss");
+        else
+        {
+            Assert.That(forward.Active.Sum(), Is.GreaterThan(0), "some examples have a loss");
+            Assert.That(forward.Active.Sum(), Is.LessThan(forward.Chosen.Count), "and some have none");
+        }
         var dE = MinedLossReference.Backward(e, labels, s);
         GradientCheck.Probe("dEmbeddings", e, dE, () => MinedLossReference.BatchLoss(e, labels, s), numbers.Random, probes: 60);
     }

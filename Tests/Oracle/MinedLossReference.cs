@@ -51,6 +51,11 @@ public static class MinedLossReference
                 case MinedLossKind.BatchHard:
                     chosen.Add(Triplet(a, ArgBest(pos, j => D(a, j), true), ArgBest(neg, j => D(a, j), false)));
                     break;
+                case MinedLossKind.BatchHardSoft:
+                    var (hardP, hardN) = (ArgBest(pos, j => D(a, j), true), ArgBest(neg, j => D(a, j), false));
+                    var x = D(a, hardP) - D(a, hardN);
+                    chosen.Add(new Example(a, hardP, hardN, Math.Log(1 + Math.Exp(x)), x >= 0));
+                    break;
                 case MinedLossKind.ContrastiveHardest:
                     var (p, n) = (ArgBest(pos, j => D(a, j), true), ArgBest(neg, j => D(a, j), false));
                     var gap = Math.Max(s.Margin - D(a, n), 0);
@@ -106,6 +111,13 @@ public static class MinedLossReference
                 var dn = Distance(forward.Squared[x.Anchor * s.Batch + x.Negative]);
                 AddDistanceGradient(x.Anchor, x.Positive, forward.Scale * 2 * Distance(forward.Squared[x.Anchor * s.Batch + x.Positive]));
                 AddDistanceGradient(x.Anchor, x.Negative, -forward.Scale * 2 * Math.Max(s.Margin - dn, 0));
+            }
+            else if (s.Kind == MinedLossKind.BatchHardSoft)
+            {
+                // d softplus(x)/dx = sigmoid(x), active or not.
+                var slope = 1 / (1 + Math.Exp(Distance(forward.Squared[x.Anchor * s.Batch + x.Negative]) - Distance(forward.Squared[x.Anchor * s.Batch + x.Positive])));
+                AddDistanceGradient(x.Anchor, x.Positive, forward.Scale * slope);
+                AddDistanceGradient(x.Anchor, x.Negative, -forward.Scale * slope);
             }
             else if (x.Active)
             {
