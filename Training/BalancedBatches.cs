@@ -5,8 +5,8 @@ namespace IlgpuSiamese.Training;
 
 /// <summary>
 /// Batches of P classes x K images for mining, seeded by (seed, epoch): each batch draws P distinct classes, and each
-/// class deals its images from its own shuffled deck, reshuffled when spent, so an epoch sees every image about once.
-/// Within a batch the classes interleave (image b is of the batch's class b mod P).
+/// class deals its images from its own shuffled deck, reshuffled when spent, so an epoch sees every image about once,
+/// and a batch holds no image twice while its class has K images or more. Within a batch the classes interleave (image b is of the batch's class b mod P).
 /// </summary>
 public static class BalancedBatches
 {
@@ -30,25 +30,42 @@ public static class BalancedBatches
             {
                 var pick = random.Next(p, classes.Length);
                 (classes[p], classes[pick]) = (classes[pick], classes[p]);
+                var dealt = decks[classes[p]].Deal(imagesPerClass);
                 for (var k = 0; k < imagesPerClass; k++)
-                    order[b * batchSize + k * classesPerBatch + p] = decks[classes[p]].Next();
+                    order[b * batchSize + k * classesPerBatch + p] = dealt[k];
             }
         }
         return order;
     }
 
+    /// <summary>
+    /// A class's images, dealt in shuffled passes: every image once per pass, so counts differ by at most one. A hand that
+    /// spans two passes takes the new pass's images it does not already hold first, so a batch repeats no image while
+    /// the class has enough.
+    /// </summary>
     private sealed class Deck(int[] cards, Random random)
     {
         private int dealt = cards.Length;
 
-        public int Next()
+        public int[] Deal(int count)
         {
-            if (dealt == cards.Length)
+            var hand = new int[count];
+            for (var k = 0; k < count; k++)
             {
-                random.Shuffle(cards);
-                dealt = 0;
+                if (dealt == cards.Length)
+                    NewPass(hand.AsSpan(0, k));
+                hand[k] = cards[dealt++];
             }
-            return cards[dealt++];
+            return hand;
+        }
+
+        private void NewPass(ReadOnlySpan<int> held)
+        {
+            random.Shuffle(cards);
+            var heldSet = held.ToArray();
+            var reordered = cards.Where(c => !heldSet.Contains(c)).Concat(cards.Where(c => heldSet.Contains(c))).ToArray();
+            reordered.CopyTo(cards, 0);
+            dealt = 0;
         }
     }
 }
