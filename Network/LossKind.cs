@@ -17,5 +17,5 @@ public static class LossKindExtensions
     public static int ImagesPerExample(this LossKind loss) => loss == LossKind.Triplet ? 3 : 2;
 }
 
-/// <summary>Everything that fixes a network's shape and loss; saved in the model file.</summary>
-public sealed record NetworkConfig(TowerSpec Tower, LossKind Loss, float Margin);
+/// <summary>Everything that fixes a network's shape and loss; saved in the model file (files from before mining read as none).</summary>
+public sealed record NetworkConfig(TowerSpec Tower, LossKind Loss, float Margin, Mining Mining = Mining.None);

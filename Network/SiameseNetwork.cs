@@ -31,7 +31,8 @@ public sealed class SiameseNetwork : IDisposable
         Tower = new Tower(device, config.Tower, Parameters, seed);
         Head = Head.Create(device, config, Parameters, maxExamples, Tower.EmbeddingSize);
         Parameters.Allocate(device, seed);
-        Activations = Tower.CreateActivations(maxExamples * Head.ImagesPerExample);
+        // Scoring pairs takes two images per example whatever a training example holds.
+        Activations = Tower.CreateActivations(maxExamples * Math.Max(Head.ImagesPerExample, 2));
     }
 
     public int EmbeddingSize => Tower.EmbeddingSize;

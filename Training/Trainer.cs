@@ -53,7 +53,7 @@ public sealed class Trainer : IDisposable
         if (data.Train.Height != networkConfig.Tower.Input.Height || data.Train.Width != networkConfig.Tower.Input.Width)
             throw new UserInputException($"{data.Train.Name}: images are {data.Train.Height}x{data.Train.Width}, the tower takes {networkConfig.Tower.Input.Height}x{networkConfig.Tower.Input.Width}.");
         var (fit, validation) = ValidationSplit.Of(data.Train);
-        var maxBatch = Math.Max(config.BatchSize, EvaluationBatch);
+        var maxBatch = Math.Max(config.ExamplesPerStep, EvaluationBatch);
         network = new SiameseNetwork(device, networkConfig, maxBatch, config.Seed);
         var maxImages = network.Activations.MaxImages;
         fitImages = new DeviceImages(device, fit, maxImages, ImageAugmentation.For(config));
@@ -61,15 +61,18 @@ public sealed class Trainer : IDisposable
         testImages = new DeviceImages(device, data.Test, maxImages);
         validationPairs = PairBuilder.Build(validation, config.Seed + 1);
         testPairs = TestPairs(data.Test, config.Seed, config.TestPairs);
-        batchesPerEpoch = (PairsPerEpoch(config, fit.Count) + config.BatchSize - 1) / config.BatchSize;
+        batchesPerEpoch = (PairsPerEpoch(config, fit.Count) + config.ExamplesPerStep - 1) / config.ExamplesPerStep;
         decision = network.Head.InitialDecision;
         if (resume is not null)
             Restore(resume, networkConfig);
     }
 
-    /// <summary>The pairs (or triplets) an epoch trains on, from <paramref name="fitImages"/> training images.</summary>
+    /// <summary>The pairs (or triplets, or mined images) an epoch trains on, from <paramref name="fitImages"/> training images.</summary>
     public static int PairsPerEpoch(TrainingConfig config, int fitImages)
     {
+        // Mined: whole balanced batches, about one pass over the images.
+        if (config.Mining != Mining.None)
+            return Math.Max(1, Math.Min(fitImages, config.TrainPairs ?? int.MaxValue) / config.ExamplesPerStep) * config.ExamplesPerStep;
         // PairBuilder gives each image pairsPerImage positives and as many negatives; triplets, one each.
         var natural = TrainsOnTriplets(config) ? fitImages : fitImages * config.PairsPerImage * 2;
         return Math.Min(natural, config.TrainPairs ?? int.MaxValue);
@@ -108,13 +111,13 @@ public sealed class Trainer : IDisposable
     public TrainingOutcome Run(CancellationToken cancel)
     {
         var totalSteps = batchesPerEpoch * config.Epochs;
-        var batch = config.BatchSize;
+        var batch = config.ExamplesPerStep;
         int[][] indices = Enumerable.Range(0, network.Head.ImagesPerExample).Select(_ => new int[batch]).ToArray();
         var labels = new float[batch];
         var evaluateEvery = Math.Max(1, batchesPerEpoch / config.EvaluationsPerEpoch);
         for (var epoch = progress.EpochsDone; epoch < config.Epochs; epoch++)
         {
-            var (pairs, triplets) = EpochData(epoch);
+            var (pairs, triplets, balanced) = EpochData(epoch);
             var clock = Stopwatch.StartNew();
             var pairsSinceClock = 0;
             for (var b = progress.BatchesDoneInEpoch; b < batchesPerEpoch; b++)
@@ -122,13 +125,20 @@ public sealed class Trainer : IDisposable
                 var start = b * batch;
                 var n = Math.Min(batch, PairsPerEpoch(config, fitImages.Images.Count) - start);
                 var step = progress.Step + 1;
-                FillBatch(pairs, triplets, start, n, indices, labels);
+                if (balanced is not null)
+                    FillMinedBatch(balanced, fitImages.Images, start, n, indices, labels);
+                else
+                    FillBatch(pairs, triplets, start, n, indices, labels);
+                if (network.Head is MinedHead warming)
+                    warming.WarmingUp = step <= config.MiningWarmup;
                 TrainingStep.Run(network, fitImages, indices, labels, n, step, epoch, config.LearningRateAt(step, totalSteps));
                 var (lossSum, correct) = StepMetrics(n, labels, epoch, step);
+                var (mined, active) = network.Head is MinedHead minedHead ? minedHead.ReadActive(n) : (0, 0);
                 progress = progress with
                 {
                     BatchesDoneInEpoch = b + 1, Step = step, EpochLossSum = progress.EpochLossSum + lossSum,
                     EpochCorrect = progress.EpochCorrect + correct, EpochPairs = progress.EpochPairs + n,
+                    EpochMined = progress.EpochMined + mined, EpochActive = progress.EpochActive + active,
                 };
                 pairsSinceClock += n;
                 observer.StepDone(epoch, b + 1, batchesPerEpoch, pairsSinceClock / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
@@ -159,12 +169,22 @@ public sealed class Trainer : IDisposable
         return TrainingOutcome.Completed;
     }
 
-    private (PairSet? Pairs, TripletSet? Triplets) EpochData(int epoch)
+    private (PairSet? Pairs, TripletSet? Triplets, int[]? Balanced) EpochData(int epoch)
     {
         var drawEpoch = config.RedrawPairs ? epoch : 0;
+        if (config.Mining != Mining.None)
+            return (null, null, BalancedBatches.Build(fitImages.Images, config.ClassesPerBatch, config.ImagesPerClass, batchesPerEpoch, config.Seed, drawEpoch));
         return TrainsOnTriplets(config)
-            ? (null, TripletBuilder.Build(fitImages.Images, config.Seed, drawEpoch))
-            : (PairBuilder.Build(fitImages.Images, config.Seed, config.PairsPerImage, drawEpoch), null);
+            ? (null, TripletBuilder.Build(fitImages.Images, config.Seed, drawEpoch), null)
+            : (PairBuilder.Build(fitImages.Images, config.Seed, config.PairsPerImage, drawEpoch), null, null);
+    }
+
+    /// <summary>Copies images [start, start+n) of the balanced batches into the index array, and their classes into the labels.</summary>
+    public static void FillMinedBatch(int[] balanced, LabelledImages images, int start, int n, int[][] indices, float[] labels)
+    {
+        balanced.AsSpan(start, n).CopyTo(indices[0]);
+        for (var i = 0; i < n; i++)
+            labels[i] = images.Labels[balanced[start + i]];
     }
 
     /// <summary>Copies batch [start, start+n) of the pairs (or triplets) into the index arrays (and labels); the benchmark engine fills its batches the same way.</summary>
@@ -217,7 +237,8 @@ public sealed class Trainer : IDisposable
             test.MeanLoss,
             PairMetrics.Accuracy(scores, test.Labels, decision.Threshold),
             PairMetrics.Auc(scores, test.Labels),
-            decision.Threshold, Math.Round(trainingSeconds, 3), Math.Round(pairsPerSecond, 1));
+            decision.Threshold, Math.Round(trainingSeconds, 3), Math.Round(pairsPerSecond, 1),
+            progress.EpochMined > 0 ? Math.Round(progress.EpochActive / progress.EpochMined, 4) : null);
         history.Add(record);
         observer.Evaluated(record);
         if (record.ValAuc < 0.55 && test.Distances.Average(d => (double)d) < CollapsedDistance)

@@ -39,11 +39,25 @@ public sealed record TrainingConfig
     /// image and epoch from <see cref="Seed"/>. Off in files saved before it existed.
     /// </summary>
     public bool Augment { get; init; }
+    /// <summary>None: random pairs or triplets. Otherwise balanced batches of <see cref="ClassesPerBatch"/> x <see cref="ImagesPerClass"/> images, mined on the device.</summary>
+    public Mining Mining { get; init; } = Mining.None;
+    public int ClassesPerBatch { get; init; } = 8;
+    public int ImagesPerClass { get; init; } = 16;
+    /// <summary>
+    /// Batch-hard triplet mining (hinge or soft margin) trains its first this many steps on batch-all instead. From random
+    /// weights an anchor's farthest positive is farther than its nearest negative, so the batch-hard loss falls fastest by
+    /// shrinking every distance, and the embeddings collapse to the distance floor, where no gradient flows (FaceNet's
+    /// "collapsed model"); batch-all's average over all active triplets spreads the classes first (docs/math.md).
+    /// </summary>
+    public int MiningWarmup { get; init; } = 100;
     public int Seed { get; init; } = 42;
     public string Device { get; init; } = "auto";
 
     public NetworkConfig Network() =>
-        new(TowerSpec.FromPreset(Preset, Embedding, Filters, Dropout), Loss, Margin);
+        new(TowerSpec.FromPreset(Preset, Embedding, Filters, Dropout), Loss, Margin, Mining);
+
+    /// <summary>Examples in one step: pairs or triplets, or with mining the images of a balanced batch.</summary>
+    public int ExamplesPerStep => Mining == Mining.None ? BatchSize : ClassesPerBatch * ImagesPerClass;
 
     /// <summary>The learning rate at a step, counting from 1, out of <paramref name="totalSteps"/>.</summary>
     public double LearningRateAt(int step, int totalSteps) => Schedule switch
@@ -80,7 +94,14 @@ public sealed record TrainingConfig
             InRange("--test-pairs", testPairs, 2, int.MaxValue);
         InRange("--evals-per-epoch", EvaluationsPerEpoch, 1, MaxEvaluationsPerEpoch);
         InRange("--seed", Seed, 0, int.MaxValue);
-        var images = IndexLimits.ImagesPerPass(Loss, Math.Max(BatchSize, Trainer.EvaluationBatch));
+        Require(Enum.IsDefined(Mining), $"unknown mining '{Mining}': use none, batch-hard, semi-hard, batch-all or batch-hard-soft.");
+        Require(Mining == Mining.None || Mining.With(Loss) is not null,
+            $"--mining {Mining.Name()} does not go with --loss {Loss.ToString().ToLowerInvariant()}: triplet takes batch-hard, semi-hard, batch-all or batch-hard-soft, contrastive batch-hard, bce none.");
+        InRange("--classes-per-batch", ClassesPerBatch, 2, MaxBatchSize / 2);
+        InRange("--images-per-class", ImagesPerClass, 2, MaxBatchSize / 2);
+        InRange("--mining-warmup", MiningWarmup, 0, int.MaxValue);
+        Require(ExamplesPerStep <= MaxBatchSize, $"--classes-per-batch x --images-per-class must be at most {MaxBatchSize}; got {ClassesPerBatch * ImagesPerClass}.");
+        var images = IndexLimits.ImagesPerPass(Loss, Math.Max(ExamplesPerStep, Trainer.EvaluationBatch));
         var largest = IndexLimits.Largest(Network().Tower, images);
         Require(largest.FitsInt32, $"{largest.What} would hold {largest.Length:N0} numbers, more than a kernel can index ({int.MaxValue:N0}): lower --filters, --embedding or --batch-size.");
     }

@@ -54,6 +54,19 @@ public static class TrainCommand
             Description = "Augment the training images on the device: rotation (±15°), scale (0.9-1.1), shift (±2 px), thicker or thinner " +
                           "strokes, blur and noise, drawn anew per image and epoch from --seed. Default false; recorded in the model and config.json.",
         };
+        var mining = new Option<string?>("--mining")
+        {
+            Description = "none (random pairs or triplets), or mine balanced batches on the device: batch-hard (each image's farthest positive " +
+                          "and nearest negative; triplet or contrastive), semi-hard (triplet), batch-all (triplet) or batch-hard-soft (triplet, Hermans et al.'s soft margin " +
+                          "softplus(d_ap - d_an), no --margin). Default none.",
+        }.AcceptOnlyFromAmong(Enum.GetValues<Mining>().Select(m => m.Name()).ToArray());
+        var classesPerBatch = new Option<int?>("--classes-per-batch") { Description = "With --mining: classes in a batch (P). Default 8." };
+        var imagesPerClass = new Option<int?>("--images-per-class") { Description = "With --mining: images of each class in a batch (K). Default 16: 128 images a step." };
+        var miningWarmup = new Option<int?>("--mining-warmup")
+        {
+            Description = "With --mining batch-hard or batch-hard-soft and --loss triplet: train the first this many steps on batch-all, which " +
+                          "spreads the classes before the hardest triplets are mined (from random weights batch-hard collapses the embeddings). Default 100; 0: none.",
+        };
         var evals = new Option<int?>("--evals-per-epoch") { Description = "Evaluations on the test pairs per epoch. Default 1." };
         var seed = new Option<int?>("--seed") { Description = "Seed of weights, pairs, dropout and augmentation. Default 42." };
         var device = CommonOptions.Device();
@@ -66,7 +79,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the siamese network; saves the model, its history (CSV and PNG) and its config.")
         {
             dataset, dataDir, prepare, preset, loss, epochs, batch, lr, schedule, margin, embedding, filters, dropout, trainPairs, testPairs,
-            pairsPerImage, redraw, augment, evals, seed, device, output, resume, overwrite, allowOtherData, config, strict,
+            pairsPerImage, redraw, augment, mining, classesPerBatch, imagesPerClass, miningWarmup, evals, seed, device, output, resume, overwrite, allowOtherData, config, strict,
         };
         command.SetAction(parse =>
         {
@@ -90,6 +103,10 @@ public static class TrainCommand
                 PairsPerImage = parse.GetValue(pairsPerImage) ?? baseConfig.PairsPerImage,
                 RedrawPairs = parse.GetValue(redraw) ?? baseConfig.RedrawPairs,
                 Augment = parse.GetValue(augment) ?? baseConfig.Augment,
+                Mining = parse.GetValue(mining) is { } m ? Enum.GetValues<Mining>().Single(k => k.Name() == m) : baseConfig.Mining,
+                ClassesPerBatch = parse.GetValue(classesPerBatch) ?? baseConfig.ClassesPerBatch,
+                ImagesPerClass = parse.GetValue(imagesPerClass) ?? baseConfig.ImagesPerClass,
+                MiningWarmup = parse.GetValue(miningWarmup) ?? baseConfig.MiningWarmup,
                 EvaluationsPerEpoch = parse.GetValue(evals) ?? baseConfig.EvaluationsPerEpoch,
                 Seed = parse.GetValue(seed) ?? baseConfig.Seed,
                 Device = parse.GetResult(device) is null ? baseConfig.Device : parse.GetValue(device)!,

@@ -5,7 +5,8 @@ using ScottPlot;
 namespace IlgpuSiamese.Cli.Figures;
 
 /// <summary>
-/// The original's "Training Loss and Accuracy" figure: four curves against the epoch, and, for the keras preset
+/// The original's "Training Loss and Accuracy" figure: four curves against the epoch (a fifth with mining: the fraction
+/// of mined examples that still had a loss), and, for the keras preset
 /// with BCE (the original's recipe), the original run's published test-pair accuracies as markers beside ours.
 /// </summary>
 public static class HistoryPlot
@@ -31,6 +32,8 @@ public static class HistoryPlot
         Line(r => r.ValLoss, "val_loss", Colors.Blue, LinePattern.Solid);
         Line(r => r.TrainAccuracy, "train_acc", Colors.Red, LinePattern.Dashed);
         Line(r => r.ValAccuracy, "val_acc", Colors.Blue, LinePattern.Dashed);
+        if (history.Any(r => r.ActiveFraction is not null))
+            Line(r => r.ActiveFraction ?? double.NaN, "active examples (mined)", Colors.Green, LinePattern.Dotted);
         if (reference is { Count: > 0 })
         {
             var points = plot.Add.Markers(reference.Select(p => p.Epoch).ToArray(), reference.Select(p => p.Accuracy).ToArray());

@@ -33,7 +33,9 @@ public abstract class Head : IDisposable
 
     /// <summary>The head for <paramref name="config"/>, its parameters (if any) registered in <paramref name="parameters"/>.</summary>
     public static Head Create(ComputeDevice device, NetworkConfig config, ParameterBlock parameters, int maxExamples, int embeddingSize) =>
-        config.Loss switch
+        config.Mining.With(config.Loss) is { } mined
+            ? new MinedHead(device, maxExamples, embeddingSize, config.Margin, mined)
+            : config.Loss switch
         {
             LossKind.Bce => new BceHead(device, parameters, maxExamples, embeddingSize),
             LossKind.Contrastive => new ContrastiveHead(device, maxExamples, embeddingSize, config.Margin),
@@ -41,7 +43,7 @@ public abstract class Head : IDisposable
             var other => throw new NotSupportedException($"loss {other} is not supported"),
         };
 
-    /// <summary>Images per training example: 2 for a pair, 3 for a triplet (anchor, positive, negative).</summary>
+    /// <summary>Images per training example: 2 for a pair, 3 for a triplet (anchor, positive, negative), 1 for a mined batch's image.</summary>
     public abstract int ImagesPerExample { get; }
 
     /// <summary>1 for same class, 0 otherwise; only pair heads read them.</summary>
@@ -99,6 +101,27 @@ public abstract class Head : IDisposable
 
     protected void ForwardDistances(ArrayView<float> embeddings, int pairs) =>
         Euclidean.Forward(Distances(pairs), Block(embeddings, 0, pairs), Block(embeddings, 1, pairs), new EuclideanDistanceShape(pairs, EmbeddingSize));
+
+    /// <summary>
+    /// Pairs of a head that has no pair loss of its own (triplet, mined): their distances, and as loss the contrastive
+    /// loss at <paramref name="margin"/>.
+    /// </summary>
+    protected void ReadPairsWithContrastiveLoss(PairOutputs outputs, int start, int pairs, float margin)
+    {
+        Distances(pairs).CopyToCPU(outputs.Distances.AsSpan(start, pairs));
+        for (var i = start; i < start + pairs; i++)
+        {
+            double d = outputs.Distances[i], y = outputs.Labels[i], gap = Math.Max(margin - d, 0);
+            outputs.Losses[i] = (float)(y * d * d + (1 - y) * gap * gap);
+        }
+    }
+
+    /// <summary>Disposed with the head.</summary>
+    protected T Own<T>(T disposable) where T : IDisposable
+    {
+        owned.Add(disposable);
+        return disposable;
+    }
 
     protected ArrayView<float> Floats(int length)
     {

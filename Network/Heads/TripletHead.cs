@@ -29,15 +29,7 @@ public sealed class TripletHead(ComputeDevice device, int maxExamples, int embed
     public override void ForwardPairs(ArrayView<float> embeddings, int pairs) => ForwardDistances(embeddings, pairs);
 
     /// <summary>A triplet-trained model has no pair loss of its own; report the contrastive loss at its margin.</summary>
-    public override void ReadPairs(PairOutputs outputs, int start, int pairs)
-    {
-        Distances(pairs).CopyToCPU(outputs.Distances.AsSpan(start, pairs));
-        for (var i = start; i < start + pairs; i++)
-        {
-            double d = outputs.Distances[i], y = outputs.Labels[i], gap = Math.Max(margin - d, 0);
-            outputs.Losses[i] = (float)(y * d * d + (1 - y) * gap * gap);
-        }
-    }
+    public override void ReadPairs(PairOutputs outputs, int start, int pairs) => ReadPairsWithContrastiveLoss(outputs, start, pairs, margin);
 
     /// <summary>Right when the anchor is nearer its positive than its negative: a loss below the margin.</summary>
     public override long CountCorrect(StepResults step, float[] hostLabels, Decision decision)

@@ -6,7 +6,7 @@ using IlgpuSiamese.Network.Layers;
 namespace IlgpuSiamese.Tests.Network;
 
 /// <summary>
-/// The whole pair (or triplet) loss in float64, composed from the per-operation references, over a
+/// The whole pair, triplet or mined loss in float64, composed from the per-operation references, over a
 /// flat parameter vector laid out as <see cref="ParameterBlock"/> lays it out: each layer's weight
 /// then bias, in order, then the BCE head's weight and bias.
 /// </summary>
@@ -18,9 +18,12 @@ public static class ReferenceNetwork
     /// </summary>
     public static double MeanLoss(NetworkConfig config, double[] theta, double[] images, double[] labels, int batch, int seed, int step, bool training)
     {
-        var blocks = config.Loss == LossKind.Triplet ? 3 : 2;
+        var mined = config.Mining.With(config.Loss);
+        var blocks = mined is not null ? 1 : config.Loss == LossKind.Triplet ? 3 : 2;
         var all = Tower(config.Tower, theta, images, blocks * batch, seed, step, training, out var offset);
         var features = all.Length / (blocks * batch);
+        if (mined is { } kind)
+            return MinedLossReference.Forward(all, labels, new MinedLossShape(batch, features, config.Margin, kind)).Loss.Average();
         var embeddings = Enumerable.Range(0, blocks).Select(b => all.AsSpan(b * batch * features, batch * features).ToArray()).ToArray();
         if (config.Loss == LossKind.Triplet)
             return TripletLossReference.Forward(embeddings[0], embeddings[1], embeddings[2], new TripletShape(batch, features, config.Margin)).Average();

@@ -53,6 +53,44 @@ public class TrainerTests(string deviceId) : BackendFixture(deviceId)
         Assert.That(File.Exists(Path.Combine(folder["a"], Trainer.ModelFileName)), "a model is saved");
     }
 
+    /// <summary>
+    /// Mined training on balanced batches of 4 classes x 4 images: it learns, repeats bit for bit, and records the fraction
+    /// of mined examples that had a loss (above 0 from random weights, then falling) in the history and its CSV column; unmined runs leave it empty.
+    /// </summary>
+    [TestCase(LossKind.Triplet, Mining.BatchHard)]
+    [TestCase(LossKind.Contrastive, Mining.BatchHard)]
+    public void MinedTrainingLearnsRepeatsAndRecordsTheActiveFraction(LossKind loss, Mining mining)
+    {
+        using var folder = new TempFolder();
+        var config = Tiny with { Loss = loss, Mining = mining, ClassesPerBatch = 4, ImagesPerClass = 4, Margin = 0.5f, Epochs = 3, MiningWarmup = 5 };
+        var first = Train(config, folder["a"]);
+        var second = Train(config, folder["b"]);
+        Assert.That(first.History.Select(Figures), Is.EqualTo(second.History.Select(Figures)), "same seed, same device: same history");
+        Assert.That(first.Weights, Is.EqualTo(second.Weights).AsCollection, "and the same weights");
+        Assert.That(first.History[^1].ValAccuracy, Is.GreaterThan(0.8), "the synthetic classes are learnable");
+        var fit = ValidationSplit.Of(SyntheticDigits.Create().Train).Fit.Count;
+        Assert.That(first.History[0].Step, Is.EqualTo(fit / 16), "an epoch is about one pass over the images in whole batches of 16");
+        var fractions = first.History.Select(r => r.ActiveFraction).ToList();
+        Assert.That(fractions, Is.All.Not.Null.And.InRange(0.0, 1.0), "a fraction of the mined examples");
+        Assert.That(fractions[0], Is.GreaterThan(0), "from random weights, some mined examples have a loss");
+        Assert.That(fractions[^1], Is.LessThan(fractions[0]), "and fewer once the classes separate");
+        HistoryCsv.Write(folder["history.csv"], first.History);
+        var csv = File.ReadAllLines(folder["history.csv"]);
+        Assert.That(csv[0], Does.EndWith(",active_fraction"));
+        Assert.That(csv[1..].Select(line => double.Parse(line.Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture)),
+            Is.EqualTo(first.History.Select(r => r.ActiveFraction!.Value)).AsCollection, "the CSV's last column is the active fraction");
+    }
+
+    [Test]
+    public void UnminedTrainingLeavesTheActiveFractionEmpty()
+    {
+        using var folder = new TempFolder();
+        var history = Train(Tiny with { Epochs = 1 }, folder["a"]).History;
+        Assert.That(history.Select(r => r.ActiveFraction), Is.All.Null);
+        HistoryCsv.Write(folder["history.csv"], history);
+        Assert.That(File.ReadAllLines(folder["history.csv"])[1], Does.EndWith(","), "an empty last column");
+    }
+
     [Test]
     public void ResumeAfterAnInterruptionContinuesExactly()
     {

@@ -5,7 +5,9 @@ using IlgpuSiamese.Training.Data;
 namespace IlgpuSiamese.Training.Models;
 
 /// <summary>Where training stands, so that --resume continues exactly: the next batch and the partial epoch's sums.</summary>
-public sealed record TrainingProgress(int EpochsDone, int BatchesDoneInEpoch, int Step, double EpochLossSum, long EpochCorrect, long EpochPairs);
+/// <summary>Where a run stands; with mining, the epoch's mined examples and how many of them had a loss (0 in older files).</summary>
+public sealed record TrainingProgress(int EpochsDone, int BatchesDoneInEpoch, int Step, double EpochLossSum, long EpochCorrect, long EpochPairs,
+    double EpochMined = 0, double EpochActive = 0);
 
 /// <summary>
 /// Everything in a model file besides the numbers: the architecture, the decision rule, how it was
