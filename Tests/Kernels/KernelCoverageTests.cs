@@ -58,6 +58,12 @@ public class KernelCoverageTests
         ["SigmoidBceKernels.SigmoidBceForward"] = nameof(SigmoidBceKernelTests),
         ["SigmoidBceKernels.SigmoidBceBackwardInput"] = nameof(SigmoidBceKernelTests),
         ["SigmoidBceKernels.SigmoidBceBackwardParameters"] = nameof(SigmoidBceKernelTests),
+        ["TsneKernels.TsneSquaredDistances"] = nameof(TsneKernelTests),
+        ["TsneKernels.TsneConditionals"] = nameof(TsneKernelTests),
+        ["TsneKernels.TsneJoint"] = nameof(TsneKernelTests),
+        ["TsneKernels.TsneGradientTerms"] = nameof(TsneKernelTests),
+        ["TsneKernels.TsneNormalizer"] = nameof(TsneKernelTests),
+        ["TsneKernels.TsneUpdate"] = nameof(TsneKernelTests),
         ["TripletLossKernels.TripletLossForward"] = nameof(TripletLossKernelTests),
         ["TripletLossKernels.TripletLossBackwardInput"] = nameof(TripletLossKernelTests),
     };

@@ -1,0 +1,215 @@
+using ILGPU;
+using ILGPU.Algorithms;
+
+namespace IlgpuSiamese.Kernels.Ops;
+
+/// <summary>N points of F dimensions; the N×N matrices (distances, then conditionals, then P) are row-major.</summary>
+public readonly struct TsneShape(int count, int dimensions)
+{
+    public readonly int Count = count;
+    public readonly int Dimensions = dimensions;
+
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
+    public int MatrixLength => Count * Count;
+}
+
+/// <summary>One iteration's constants: exaggeration α, momentum and learning rate η (<see cref="TsneSchedule"/>).</summary>
+public readonly struct TsneStep(int count, float exaggeration, float momentum, float learningRate)
+{
+    public readonly int Count = count;
+    public readonly float Exaggeration = exaggeration;
+    public readonly float Momentum = momentum;
+    public readonly float LearningRate = learningRate;
+}
+
+/// <summary>
+/// Exact t-SNE (van der Maaten and Hinton 2008), every O(N²) pass one item per point, in index order, no atomics:
+/// <list type="number">
+/// <item>TsneSquaredDistances: D[i,j] = Σ_k (x_i[k] − x_j[k])², symmetric bit for bit.</item>
+/// <item>TsneConditionals: item i searches β_i so that p_{j|i} ∝ exp(−β_i D[i,j]) has entropy log(perplexity), then
+///   writes p_{j|i} over column i (D[j,i]), which no other item reads: item i reads D[j·N + i] as j runs, so
+///   neighbouring items read neighbouring addresses.</item>
+/// <item>TsneJoint: P_ij = max((p_{j|i} + p_{i|j}) / 2N, 10⁻¹²) in place, each pair (i &lt; j) written by one item; P_ii = 0.</item>
+/// <item>TsneGradientTerms, per iteration, item i over j: A_i = Σ_j P_ij w_ij (y_i − y_j), B_i = Σ_j w_ij² (y_i − y_j),
+///   S_i = Σ_{j≠i} w_ij with w_ij = 1/(1 + |y_i − y_j|²).</item>
+/// <item>TsneNormalizer: one item, Z = Σ_i S_i in index order.</item>
+/// <item>TsneUpdate, item per coordinate: g = 4(α A − B/Z), then gains, momentum and the step.</item>
+/// </list>
+/// Y and every per-point vector are planes: all x, then all y, so the j loops read contiguous floats.
+/// </summary>
+// Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
+public static class TsneKernels
+{
+    /// <summary>The entropy tolerance and the most steps of the β search (scikit-learn's).</summary>
+    public const float EntropyTolerance = 1e-5f;
+
+    public const int MaxSearchSteps = 100;
+
+    /// <summary>The floor of P (van der Maaten's tsne.py), so that no log(P/Q) meets a zero.</summary>
+    public const float AffinityFloor = 1e-12f;
+
+    public const float GainIncrease = 0.2f;
+    public const float GainDecay = 0.8f;
+    public const float MinGain = 0.01f;
+
+    // x: (N, F)  squared: (N, N)
+    public static void TsneSquaredDistances(ArrayView<float> squared, ArrayView<float> points, TsneShape s)
+    {
+        for (var index = GridStride.Start; index < s.MatrixLength; index += GridStride.Step)
+        {
+            var (i, j) = (index / s.Count, index % s.Count);
+            var sum = 0f;
+            for (var k = 0; k < s.Dimensions; k++)
+            {
+                var difference = points[i * s.Dimensions + k] - points[j * s.Dimensions + k];
+                sum += difference * difference;
+            }
+            squared[index] = sum;
+        }
+    }
+
+    /// <summary>
+    /// Σ_{j≠i} e_j and Σ_{j≠i} d_j e_j with d_j = D[j,i] − nearest and e_j = exp(−β d_j): the shift by the nearest
+    /// distance leaves p_{j|i} unchanged and keeps the largest e_j at 1, so the sum never underflows.
+    /// </summary>
+    private static (float Sum, float Weighted) Exponentials(ArrayView<float> matrix, int i, int count, float nearest, float beta)
+    {
+        var (sum, weighted) = (0f, 0f);
+        for (var j = 0; j < count; j++)
+        {
+            var d = matrix[j * count + i] - nearest;
+            var e = j == i ? 0f : XMath.Exp(-beta * d);
+            sum += e;
+            weighted += d * e;
+        }
+        return (sum, weighted);
+    }
+
+    // squared: (N, N) in, column i of item i overwritten with p_{j|i}; beta: (N)
+    public static void TsneConditionals(ArrayView<float> matrix, ArrayView<float> betas, float perplexity, TsneShape s)
+    {
+        var target = XMath.Log(perplexity);
+        for (var i = GridStride.Start; i < s.Count; i += GridStride.Step)
+        {
+            var nearest = float.MaxValue;
+            for (var j = 0; j < s.Count; j++)
+            {
+                if (j != i)
+                    nearest = XMath.Min(nearest, matrix[j * s.Count + i]);
+            }
+            // β is bracketed by [low, high]; high < 0 means no upper bound yet, and β doubles until one is found.
+            var (beta, low, high) = (1f, 0f, -1f);
+            var (sum, weighted) = Exponentials(matrix, i, s.Count, nearest, beta);
+            for (var step = 1; step < MaxSearchSteps; step++)
+            {
+                // H = log Σ e_j + β Σ d_j e_j / Σ e_j, the entropy of p_{·|i} in nats.
+                var excess = XMath.Log(sum) + beta * weighted / sum - target;
+                if (XMath.Abs(excess) < EntropyTolerance)
+                    break;
+                if (excess > 0f)
+                    low = beta;
+                else
+                    high = beta;
+                var next = high < 0f ? 2f * beta : 0.5f * (low + high);
+                // The bracket has shrunk to neighbouring floats: no β of float32 comes closer.
+                if (next == beta)
+                    break;
+                beta = next;
+                (sum, weighted) = Exponentials(matrix, i, s.Count, nearest, beta);
+            }
+            betas[i] = beta;
+            for (var j = 0; j < s.Count; j++)
+            {
+                var index = j * s.Count + i;
+                matrix[index] = j == i ? 0f : XMath.Exp(-beta * (matrix[index] - nearest)) / sum;
+            }
+        }
+    }
+
+    // conditionals: (N, N), C[j,i] = p_{j|i}, in; P: (N, N) out, in place
+    public static void TsneJoint(ArrayView<float> matrix, TsneShape s)
+    {
+        var scale = 0.5f / s.Count;
+        for (var index = GridStride.Start; index < s.MatrixLength; index += GridStride.Step)
+        {
+            var (i, j) = (index / s.Count, index % s.Count);
+            if (i == j)
+                matrix[index] = 0f;
+            else if (i < j)
+            {
+                var mirror = j * s.Count + i;
+                var p = XMath.Max((matrix[index] + matrix[mirror]) * scale, AffinityFloor);
+                matrix[index] = p;
+                matrix[mirror] = p;
+            }
+        }
+    }
+
+    // P: (N, N)  y: (2, N)  terms: (5, N) = A_x, A_y, B_x, B_y, S
+    public static void TsneGradientTerms(ArrayView<float> terms, ArrayView<float> affinities, ArrayView<float> y, TsneShape s)
+    {
+        var n = s.Count;
+        var rounds = (n + GridStride.Step - 1) / GridStride.Step;
+        for (var round = 0; round < rounds; round++)
+        {
+            var item = round * GridStride.Step + GridStride.Start;
+            var i = XMath.Min(item, n - 1);
+            var (yx, yy) = (y[i], y[n + i]);
+            var (ax, ay, bx, by, total) = (0f, 0f, 0f, 0f, 0f);
+            for (var j = 0; j < n; j++)
+            {
+                var dx = yx - y[j];
+                var dy = yy - y[n + j];
+                var w = j == i ? 0f : 1f / (1f + dx * dx + dy * dy);
+                var pw = affinities[j * n + i] * w;
+                var ww = w * w;
+                ax += pw * dx;
+                ay += pw * dy;
+                bx += ww * dx;
+                by += ww * dy;
+                total += w;
+            }
+            if (item < n)
+            {
+                terms[i] = ax;
+                terms[n + i] = ay;
+                terms[2 * n + i] = bx;
+                terms[3 * n + i] = by;
+                terms[4 * n + i] = total;
+            }
+        }
+    }
+
+    // terms: (5, N)  z: (1)
+    public static void TsneNormalizer(ArrayView<float> z, ArrayView<float> terms, TsneShape s)
+    {
+        for (var item = GridStride.Start; item < 1; item += GridStride.Step)
+        {
+            var total = 0f;
+            for (var i = 0; i < s.Count; i++)
+                total += terms[4 * s.Count + i];
+            z[0] = total;
+        }
+    }
+
+    // terms: (5, N)  z: (1)  gradient, update, gains, y: (2, N)
+    public static void TsneUpdate(ArrayView<float> y, ArrayView<float> update, ArrayView<float> gains, ArrayView<float> gradient,
+        ArrayView<float> terms, ArrayView<float> z, TsneStep step)
+    {
+        var length = 2 * step.Count;
+        for (var c = GridStride.Start; c < length; c += GridStride.Step)
+        {
+            var g = 4f * (step.Exaggeration * terms[c] - terms[length + c] / z[0]);
+            var u = update[c];
+            // Delta-bar-delta as scikit-learn: grow where the gradient opposes the last update, shrink elsewhere.
+            var gain = u * g < 0f ? gains[c] + GainIncrease : gains[c] * GainDecay;
+            gain = XMath.Max(gain, MinGain);
+            u = step.Momentum * u - step.LearningRate * gain * g;
+            gradient[c] = g;
+            gains[c] = gain;
+            update[c] = u;
+            y[c] += u;
+        }
+    }
+}
+// Stryker restore all
