@@ -30,6 +30,28 @@ public static class TsneSchedule
 }
 
 /// <summary>
+/// How the O(N²) passes run on a device:
+/// <list type="table">
+/// <item><term><see cref="Points"/></term><description>GPUs and ILGPU's CPU accelerator: an item per point, neighbouring
+///   items reading neighbouring addresses of P's column.</description></item>
+/// <item><term><see cref="Blocks16"/></term><description>CPU OpenCL (PoCL): an item per block of 16 consecutive points in
+///   16-lane straight-line code that the compiler vectorises, the last N mod 16 points an item each. One work item runs
+///   its j loop alone there, so across-item vectorisation does not happen.</description></item>
+/// </list>
+/// </summary>
+public enum TsnePath
+{
+    Points,
+    Blocks16,
+}
+
+public static class TsnePlan
+{
+    public static TsnePath For(DeviceInfo device) =>
+        device.Kind == DeviceKind.OpenCL && device.Type == "CPU" ? TsnePath.Blocks16 : TsnePath.Points;
+}
+
+/// <summary>
 /// One t-SNE map on a device: P (N×N, built in place over the squared distances), the perplexity search's β (N), and
 /// the optimiser's planes (2×N: all x, then all y) for Y, its last update, its gains and its gradient, with the
 /// gradient's terms A, B, S (5×N) and Z (1). <see cref="TsneKernels"/> says what each kernel computes.
@@ -40,9 +62,10 @@ public sealed class TsneMap : IDisposable
     private readonly TsneShape shape;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> affinities, betas, positions, update, gains, gradient, terms, normalizer;
 
-    public TsneMap(ComputeDevice device, int count)
+    public TsneMap(ComputeDevice device, int count, TsnePath? path = null)
     {
         this.device = device;
+        Path = path ?? TsnePlan.For(device.Info);
         shape = new TsneShape(count, 0);
         affinities = device.Allocate((long)count * count);
         betas = device.Allocate(count);
@@ -55,6 +78,8 @@ public sealed class TsneMap : IDisposable
     }
 
     public int Count => shape.Count;
+
+    public TsnePath Path { get; }
 
     /// <summary>P (N×N), symmetric, after <see cref="Affinities"/>.</summary>
     public ArrayView<float> P => affinities.View;
@@ -91,7 +116,12 @@ public sealed class TsneMap : IDisposable
     /// <summary>Iteration <paramref name="iteration"/> (from 0) of gradient descent, with the constants of <see cref="TsneSchedule"/>.</summary>
     public void Step(int iteration)
     {
-        device.Run(TsneKernels.TsneGradientTerms, device.Launch(Count), Terms, P, Positions, shape);
+        var blocked = Path == TsnePath.Blocks16 ? Count / TsneTerms16.Length : 0;
+        if (blocked > 0)
+            device.Run(TsneKernels.TsneGradientTermsBlocks, device.Launch(blocked), Terms, P, Positions, shape);
+        var first = blocked * TsneTerms16.Length;
+        if (first < Count)
+            device.Run(TsneKernels.TsneGradientTerms, device.Launch(Count - first), Terms, P, Positions, first, shape);
         device.Run(TsneKernels.TsneNormalizer, device.Launch(1), Normalizer, Terms, shape);
         device.Run(TsneKernels.TsneUpdate, device.Launch(2 * Count), Positions, Update, Gains, Gradient, Terms, Normalizer,
             TsneSchedule.For(iteration, Count));

@@ -145,38 +145,31 @@ public static class TsneKernels
         }
     }
 
-    // P: (N, N)  y: (2, N)  terms: (5, N) = A_x, A_y, B_x, B_y, S
-    public static void TsneGradientTerms(ArrayView<float> terms, ArrayView<float> affinities, ArrayView<float> y, TsneShape s)
+    // P: (N, N)  y: (2, N)  terms: (5, N) = A_x, A_y, B_x, B_y, S; points first … N − 1
+    public static void TsneGradientTerms(ArrayView<float> terms, ArrayView<float> affinities, ArrayView<float> y, int first, TsneShape s)
     {
         var n = s.Count;
-        var rounds = (n + GridStride.Step - 1) / GridStride.Step;
-        for (var round = 0; round < rounds; round++)
+        for (var i = first + GridStride.Start; i < n; i += GridStride.Step)
         {
-            var item = round * GridStride.Step + GridStride.Start;
-            var i = XMath.Min(item, n - 1);
-            var (yx, yy) = (y[i], y[n + i]);
-            var (ax, ay, bx, by, total) = (0f, 0f, 0f, 0f, 0f);
+            var t = default(TsneTerms);
             for (var j = 0; j < n; j++)
-            {
-                var dx = yx - y[j];
-                var dy = yy - y[n + j];
-                var w = j == i ? 0f : 1f / (1f + dx * dx + dy * dy);
-                var pw = affinities[j * n + i] * w;
-                var ww = w * w;
-                ax += pw * dx;
-                ay += pw * dy;
-                bx += ww * dx;
-                by += ww * dy;
-                total += w;
-            }
-            if (item < n)
-            {
-                terms[i] = ax;
-                terms[n + i] = ay;
-                terms[2 * n + i] = bx;
-                terms[3 * n + i] = by;
-                terms[4 * n + i] = total;
-            }
+                t = TsneTerms.Add(t, y[i], y[n + i], y[j], y[n + j], affinities[j * n + i], j == i);
+            TsneTerms.Store(terms, n, i, t);
+        }
+    }
+
+    // The same terms for points 0 … 16·⌊N/16⌋ − 1, an item per block of 16 consecutive points (CPU OpenCL: 16-lane vectors).
+    public static void TsneGradientTermsBlocks(ArrayView<float> terms, ArrayView<float> affinities, ArrayView<float> y, TsneShape s)
+    {
+        var n = s.Count;
+        for (var block = GridStride.Start; block < n / TsneTerms16.Length; block += GridStride.Step)
+        {
+            var first = block * TsneTerms16.Length;
+            var (x16, y16) = (Row16.Load(y, first), Row16.Load(y, n + first));
+            var t = default(TsneTerms16);
+            for (var j = 0; j < n; j++)
+                t = TsneTerms16.Add(t, x16, y16, y[j], y[n + j], affinities, j * n + first, j - first);
+            TsneTerms16.Store(terms, n, first, t);
         }
     }
 
