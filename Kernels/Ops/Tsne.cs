@@ -81,6 +81,9 @@ public sealed class TsneMap : IDisposable
 
     public TsnePath Path { get; }
 
+    /// <summary>How many blocks of 16 points the blocked kernels take; the per-point kernels take the rest.</summary>
+    private int Blocked => Path == TsnePath.Blocks16 ? Count / TsneTerms16.Length : 0;
+
     /// <summary>P (N×N), symmetric, after <see cref="Affinities"/>.</summary>
     public ArrayView<float> P => affinities.View;
 
@@ -101,7 +104,11 @@ public sealed class TsneMap : IDisposable
     {
         var s = new TsneShape(Count, dimensions);
         device.Run(TsneKernels.TsneSquaredDistances, device.Launch(s.MatrixLength), P, points, s);
-        device.Run(TsneKernels.TsneConditionals, device.Launch(Count), P, Betas, perplexity, s);
+        var first = Blocked * TsneSearch16.Length;
+        if (Blocked > 0)
+            device.Run(TsneKernels.TsneConditionalsBlocks, device.Launch(Blocked), P, Betas, perplexity, s);
+        if (first < Count)
+            device.Run(TsneKernels.TsneConditionals, device.Launch(Count - first), P, Betas, perplexity, first, s);
         device.Run(TsneKernels.TsneJoint, device.Launch(s.MatrixLength), P, s);
     }
 
@@ -116,10 +123,9 @@ public sealed class TsneMap : IDisposable
     /// <summary>Iteration <paramref name="iteration"/> (from 0) of gradient descent, with the constants of <see cref="TsneSchedule"/>.</summary>
     public void Step(int iteration)
     {
-        var blocked = Path == TsnePath.Blocks16 ? Count / TsneTerms16.Length : 0;
-        if (blocked > 0)
-            device.Run(TsneKernels.TsneGradientTermsBlocks, device.Launch(blocked), Terms, P, Positions, shape);
-        var first = blocked * TsneTerms16.Length;
+        var first = Blocked * TsneTerms16.Length;
+        if (Blocked > 0)
+            device.Run(TsneKernels.TsneGradientTermsBlocks, device.Launch(Blocked), Terms, P, Positions, shape);
         if (first < Count)
             device.Run(TsneKernels.TsneGradientTerms, device.Launch(Count - first), Terms, P, Positions, first, shape);
         device.Run(TsneKernels.TsneNormalizer, device.Launch(1), Normalizer, Terms, shape);

@@ -40,11 +40,6 @@ public readonly struct TsneStep(int count, float exaggeration, float momentum, f
 // Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class TsneKernels
 {
-    /// <summary>The entropy tolerance and the most steps of the β search (scikit-learn's).</summary>
-    public const float EntropyTolerance = 1e-5f;
-
-    public const int MaxSearchSteps = 100;
-
     /// <summary>The floor of P (van der Maaten's tsne.py), so that no log(P/Q) meets a zero.</summary>
     public const float AffinityFloor = 1e-12f;
 
@@ -68,61 +63,65 @@ public static class TsneKernels
         }
     }
 
-    /// <summary>
-    /// Σ_{j≠i} e_j and Σ_{j≠i} d_j e_j with d_j = D[j,i] − nearest and e_j = exp(−β d_j): the shift by the nearest
-    /// distance leaves p_{j|i} unchanged and keeps the largest e_j at 1, so the sum never underflows.
-    /// </summary>
-    private static (float Sum, float Weighted) Exponentials(ArrayView<float> matrix, int i, int count, float nearest, float beta)
+    // squared: (N, N) in, column i of item i overwritten with p_{j|i}; beta: (N); points first … N − 1
+    public static void TsneConditionals(ArrayView<float> matrix, ArrayView<float> betas, float perplexity, int first, TsneShape s)
     {
-        var (sum, weighted) = (0f, 0f);
-        for (var j = 0; j < count; j++)
-        {
-            var d = matrix[j * count + i] - nearest;
-            var e = j == i ? 0f : XMath.Exp(-beta * d);
-            sum += e;
-            weighted += d * e;
-        }
-        return (sum, weighted);
-    }
-
-    // squared: (N, N) in, column i of item i overwritten with p_{j|i}; beta: (N)
-    public static void TsneConditionals(ArrayView<float> matrix, ArrayView<float> betas, float perplexity, TsneShape s)
-    {
-        var target = XMath.Log(perplexity);
-        for (var i = GridStride.Start; i < s.Count; i += GridStride.Step)
+        var (n, target) = (s.Count, XMath.Log(perplexity));
+        for (var i = first + GridStride.Start; i < n; i += GridStride.Step)
         {
             var nearest = float.MaxValue;
-            for (var j = 0; j < s.Count; j++)
+            for (var j = 0; j < n; j++)
+                nearest = j == i ? nearest : XMath.Min(nearest, matrix[j * n + i]);
+            var search = TsneSearch.Start;
+            var (sum, weighted) = (0f, 0f);
+            for (var step = 0; step < TsneSearch.MaxSteps; step++)
             {
-                if (j != i)
-                    nearest = XMath.Min(nearest, matrix[j * s.Count + i]);
+                if (step > 0)
+                {
+                    search = TsneSearch.Next(search, sum, weighted, target);
+                    if (search.Searching == 0f)
+                        break;
+                }
+                (sum, weighted) = (0f, 0f);
+                for (var j = 0; j < n; j++)
+                {
+                    var d = matrix[j * n + i] - nearest;
+                    var e = TsneSearch.Exponential(search.Beta, d, j == i);
+                    sum += e;
+                    weighted += d * e;
+                }
             }
-            // β is bracketed by [low, high]; high < 0 means no upper bound yet, and β doubles until one is found.
-            var (beta, low, high) = (1f, 0f, -1f);
-            var (sum, weighted) = Exponentials(matrix, i, s.Count, nearest, beta);
-            for (var step = 1; step < MaxSearchSteps; step++)
+            betas[i] = search.Beta;
+            for (var j = 0; j < n; j++)
+                matrix[j * n + i] = TsneSearch.Exponential(search.Beta, matrix[j * n + i] - nearest, j == i) / sum;
+        }
+    }
+
+    // The same for points 0 … 16·⌊N/16⌋ − 1, an item per block of 16 consecutive points (CPU OpenCL: 16-lane vectors).
+    public static void TsneConditionalsBlocks(ArrayView<float> matrix, ArrayView<float> betas, float perplexity, TsneShape s)
+    {
+        var (n, target) = (s.Count, XMath.Log(perplexity));
+        for (var block = GridStride.Start; block < n / TsneSearch16.Length; block += GridStride.Step)
+        {
+            var first = block * TsneSearch16.Length;
+            var search = TsneSearch16.Start;
+            for (var j = 0; j < n; j++)
+                search = TsneSearch16.Closer(search, matrix, j * n + first, j - first);
+            for (var step = 0; step < TsneSearch.MaxSteps; step++)
             {
-                // H = log Σ e_j + β Σ d_j e_j / Σ e_j, the entropy of p_{·|i} in nats.
-                var excess = XMath.Log(sum) + beta * weighted / sum - target;
-                if (XMath.Abs(excess) < EntropyTolerance)
-                    break;
-                if (excess > 0f)
-                    low = beta;
-                else
-                    high = beta;
-                var next = high < 0f ? 2f * beta : 0.5f * (low + high);
-                // The bracket has shrunk to neighbouring floats: no β of float32 comes closer.
-                if (next == beta)
-                    break;
-                beta = next;
-                (sum, weighted) = Exponentials(matrix, i, s.Count, nearest, beta);
+                if (step > 0)
+                {
+                    search = TsneSearch16.Next(search, target, out var searching);
+                    if (!searching)
+                        break;
+                }
+                (search.Sum, search.Weighted) = (default, default);
+                for (var j = 0; j < n; j++)
+                    search = TsneSearch16.Add(search, matrix, j * n + first, j - first);
             }
-            betas[i] = beta;
-            for (var j = 0; j < s.Count; j++)
-            {
-                var index = j * s.Count + i;
-                matrix[index] = j == i ? 0f : XMath.Exp(-beta * (matrix[index] - nearest)) / sum;
-            }
+            Row16.Store(betas, first, search.Beta);
+            for (var j = 0; j < n; j++)
+                TsneSearch16.Write(search, matrix, j * n + first, j - first);
         }
     }
 
