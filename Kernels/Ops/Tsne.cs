@@ -60,7 +60,7 @@ public sealed class TsneMap : IDisposable
 {
     private readonly ComputeDevice device;
     private readonly TsneShape shape;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> affinities, betas, positions, update, gains, gradient, terms, normalizer;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> affinities, betas, positions, update, gains, gradient, terms, normalizer, divergence;
 
     public TsneMap(ComputeDevice device, int count, TsnePath? path = null)
     {
@@ -75,6 +75,7 @@ public sealed class TsneMap : IDisposable
         gradient = device.Allocate(2 * count);
         terms = device.Allocate(5 * count);
         normalizer = device.Allocate(1);
+        divergence = device.Allocate(2 * count);
     }
 
     public int Count => shape.Count;
@@ -123,23 +124,44 @@ public sealed class TsneMap : IDisposable
     /// <summary>Iteration <paramref name="iteration"/> (from 0) of gradient descent, with the constants of <see cref="TsneSchedule"/>.</summary>
     public void Step(int iteration)
     {
+        GradientTerms();
+        device.Run(TsneKernels.TsneUpdate, device.Launch(2 * Count), Positions, Update, Gains, Gradient, Terms, Normalizer,
+            TsneSchedule.For(iteration, Count));
+    }
+
+    /// <summary>
+    /// KL(P‖Q) of the map as it is: Σ_{i≠j} P_ij log(P_ij / q_ij) = Σ_i Σ_j P_ij log(P_ij / w_ij) + (Σ P) log Z, the per-point
+    /// sums in float32 on the device, their total in double here. Refreshes <see cref="Normalizer"/>.
+    /// </summary>
+    public double KullbackLeibler()
+    {
+        GradientTerms();
+        device.Run(TsneKernels.TsneDivergenceTerms, device.Launch(Count), Divergence, P, Positions, shape);
+        device.Synchronize();
+        var (perPoint, z) = (new float[2 * Count], new float[1]);
+        Divergence.CopyToCPU(perPoint);
+        Normalizer.CopyToCPU(z);
+        return perPoint.Take(Count).Sum(v => (double)v) + perPoint.Skip(Count).Sum(v => (double)v) * Math.Log(z[0]);
+    }
+
+    private void GradientTerms()
+    {
         var first = Blocked * TsneTerms16.Length;
         if (Blocked > 0)
             device.Run(TsneKernels.TsneGradientTermsBlocks, device.Launch(Blocked), Terms, P, Positions, shape);
         if (first < Count)
             device.Run(TsneKernels.TsneGradientTerms, device.Launch(Count - first), Terms, P, Positions, first, shape);
         device.Run(TsneKernels.TsneNormalizer, device.Launch(1), Normalizer, Terms, shape);
-        device.Run(TsneKernels.TsneUpdate, device.Launch(2 * Count), Positions, Update, Gains, Gradient, Terms, Normalizer,
-            TsneSchedule.For(iteration, Count));
     }
 
     private ArrayView<float> Terms => terms.View;
     private ArrayView<float> Update => update.View;
     private ArrayView<float> Gains => gains.View;
+    private ArrayView<float> Divergence => divergence.View;
 
     public void Dispose()
     {
-        foreach (var buffer in new[] { affinities, betas, positions, update, gains, gradient, terms, normalizer })
+        foreach (var buffer in new[] { affinities, betas, positions, update, gains, gradient, terms, normalizer, divergence })
             buffer.Dispose();
     }
 }
@@ -162,7 +184,22 @@ public static class Tsne
     /// finite, a perplexity outside [1, count − 1) (the entropy log(perplexity) must stay below log(count − 1), that of
     /// count − 1 equal neighbours), or a negative number of iterations.
     /// </exception>
-    public static float[] Project(ComputeDevice device, float[] points, int count, int dimensions, TsneSettings settings, Action<int>? progress = null)
+    public static float[] Project(ComputeDevice device, float[] points, int count, int dimensions, TsneSettings settings, Action<int>? progress = null) =>
+        Project(device, points, count, dimensions, settings, divergence: false, progress).Map;
+
+    /// <summary>
+    /// <see cref="Project(ComputeDevice, float[], int, int, TsneSettings, Action{int}?)"/>, and the map's KL(P‖Q) at the end
+    /// (one more O(N²) pass).
+    /// </summary>
+    public static (float[] Map, double KullbackLeibler) ProjectWithDivergence(ComputeDevice device, float[] points, int count, int dimensions,
+        TsneSettings settings, Action<int>? progress = null)
+    {
+        var (map, divergence) = Project(device, points, count, dimensions, settings, divergence: true, progress);
+        return (map, divergence!.Value);
+    }
+
+    private static (float[] Map, double? Divergence) Project(ComputeDevice device, float[] points, int count, int dimensions, TsneSettings settings,
+        bool divergence, Action<int>? progress)
     {
         Validate(points, count, dimensions, settings);
         using var input = device.Allocate(points.Length);
@@ -182,7 +219,7 @@ public static class Tsne
         device.Synchronize();
         var planes = new float[2 * count];
         map.Positions.CopyToCPU(planes);
-        return Interleave(planes, count);
+        return (Interleave(planes, count), divergence ? map.KullbackLeibler() : null);
     }
 
     /// <summary>

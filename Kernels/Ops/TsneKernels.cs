@@ -34,6 +34,7 @@ public readonly struct TsneStep(int count, float exaggeration, float momentum, f
 ///   S_i = Σ_{j≠i} w_ij with w_ij = 1/(1 + |y_i − y_j|²).</item>
 /// <item>TsneNormalizer: one item, Z = Σ_i S_i in index order.</item>
 /// <item>TsneUpdate, item per coordinate: g = 4(α A − B/Z), then gains, momentum and the step.</item>
+/// <item>TsneDivergenceTerms, on request: per point Σ_j P_ij log(P_ij / w_ij) and Σ_j P_ij, for KL(P‖Q).</item>
 /// </list>
 /// Y and every per-point vector are planes: all x, then all y, so the j loops read contiguous floats.
 /// </summary>
@@ -181,6 +182,26 @@ public static class TsneKernels
             for (var i = 0; i < s.Count; i++)
                 total += terms[4 * s.Count + i];
             z[0] = total;
+        }
+    }
+
+    // P: (N, N)  y: (2, N)  divergence: (2, N) = Σ_j P_ij log(P_ij / w_ij), Σ_j P_ij
+    public static void TsneDivergenceTerms(ArrayView<float> divergence, ArrayView<float> affinities, ArrayView<float> y, TsneShape s)
+    {
+        var n = s.Count;
+        for (var i = GridStride.Start; i < n; i += GridStride.Step)
+        {
+            var (sum, mass) = (0f, 0f);
+            for (var j = 0; j < n; j++)
+            {
+                var (dx, dy) = (y[i] - y[j], y[n + i] - y[n + j]);
+                var p = affinities[j * n + i];
+                // log(P / w) = log P + log(1 + |y_i − y_j|²); P_ii = 0 adds nothing.
+                sum += j == i ? 0f : p * (XMath.Log(p) + XMath.Log(1f + dx * dx + dy * dy));
+                mass += p;
+            }
+            divergence[i] = sum;
+            divergence[n + i] = mass;
         }
     }
 

@@ -62,6 +62,7 @@ public class KernelCoverageTests
         ["TsneKernels.TsneConditionals"] = nameof(TsneKernelTests),
         ["TsneKernels.TsneConditionalsBlocks"] = nameof(TsneKernelTests),
         ["TsneKernels.TsneJoint"] = nameof(TsneKernelTests),
+        ["TsneKernels.TsneDivergenceTerms"] = nameof(TsneKernelTests),
         ["TsneKernels.TsneGradientTerms"] = nameof(TsneKernelTests),
         ["TsneKernels.TsneGradientTermsBlocks"] = nameof(TsneKernelTests),
         ["TsneKernels.TsneNormalizer"] = nameof(TsneKernelTests),

@@ -118,6 +118,20 @@ public class TsneKernelTests(string deviceId) : BackendFixture(deviceId)
     }
 
     [Test]
+    public void DivergenceMatchesReference()
+    {
+        var numbers = new Numbers();
+        var p = TsneReference.Joint(TsneReferenceTests.Points(numbers), Count, TsneReferenceTests.Dimensions, TsneReferenceTests.Perplexity).P;
+        var y = numbers.UniformFloat(2 * Count, -3, 3);
+        using var map = new TsneMap(Device, Count);
+        map.P.CopyFromCPU(Planes(p));
+        map.Start(Planes(y));
+        var reference = TsneReference.Objective(p, y, Count, exaggeration: 1);
+        Assert.That(reference, Is.GreaterThan(0.1), "a random map is far from P");
+        Assert.That(map.KullbackLeibler(), Is.EqualTo(reference).Within(1e-4 * reference));
+    }
+
+    [Test]
     public void OneSeedGivesIdenticalMapsAndAnotherSeedAnotherMap()
     {
         var points = Planes(TsneReferenceTests.Points(new Numbers()));
@@ -150,6 +164,15 @@ public class TsneKernelTests(string deviceId) : BackendFixture(deviceId)
             var nearest = Enumerable.Range(0, blobs).MinBy(b => Distance(i, b));
             Assert.That(nearest, Is.EqualTo(blobOf(i)), $"point {i} of blob {blobOf(i)}");
         }
+    }
+
+    [Test]
+    public void ProjectFreesItsBuffers()
+    {
+        var (inUse, allocated) = (Device.BytesInUse, Device.BytesAllocated);
+        Tsne.Project(Device, Planes(TsneReferenceTests.Points(new Numbers())), Count, TsneReferenceTests.Dimensions, new TsneSettings(8, 3));
+        Assert.That(Device.BytesAllocated - allocated, Is.GreaterThan(Count * Count * sizeof(float)), "P was allocated");
+        Assert.That(Device.BytesInUse, Is.EqualTo(inUse), "and freed");
     }
 
     [Test]
