@@ -23,6 +23,28 @@ public readonly struct TsneStep(int count, float exaggeration, float momentum, f
 }
 
 /// <summary>
+/// The optimiser's constants, as scikit-learn's exact t-SNE: early exaggeration 12 with momentum 0.5 for the first 250
+/// iterations, then 1 and 0.8; learning rate max(N / 12 / 4, 50) ('auto'). No early stop: every iteration runs.
+/// </summary>
+public static class TsneSchedule
+{
+    public const int ExaggerationIterations = 250;
+    public const float Exaggeration = 12f;
+    public const float EarlyMomentum = 0.5f;
+    public const float LateMomentum = 0.8f;
+    public const float MinLearningRate = 50f;
+
+    /// <summary>The start of the map: N(0, (10⁻⁴)²) per coordinate.</summary>
+    public const double InitialSpread = 1e-4;
+
+    public static float LearningRate(int count) => Math.Max(count / Exaggeration / 4f, MinLearningRate);
+
+    public static TsneStep For(int iteration, int count) => iteration < ExaggerationIterations
+        ? new TsneStep(count, Exaggeration, EarlyMomentum, LearningRate(count))
+        : new TsneStep(count, 1f, LateMomentum, LearningRate(count));
+}
+
+/// <summary>
 /// Exact t-SNE (van der Maaten and Hinton 2008), every O(N²) pass one item per point, in index order, no atomics:
 /// <list type="number">
 /// <item>TsneSquaredDistances: D[i,j] = Σ_k (x_i[k] − x_j[k])², symmetric bit for bit.</item>
@@ -196,8 +218,8 @@ public static class TsneKernels
             {
                 var (dx, dy) = (y[i] - y[j], y[n + i] - y[n + j]);
                 var p = affinities[j * n + i];
-                // log(P / w) = log P + log(1 + |y_i − y_j|²); P_ii = 0 adds nothing.
-                sum += j == i ? 0f : p * (XMath.Log(p) + XMath.Log(1f + dx * dx + dy * dy));
+                // P / w = P (1 + |y_i − y_j|²), at least the floor of P; P_ii = 0 adds nothing.
+                sum += j == i ? 0f : p * XMath.Log(p * (1f + dx * dx + dy * dy));
                 mass += p;
             }
             divergence[i] = sum;
