@@ -75,8 +75,9 @@ public static class TsneReference
         Enumerable.Range(0, count).Sum(i => Enumerable.Range(0, count).Where(j => j != i).Sum(j => Weight(y, count, i, j)));
 
     /// <summary>
-    /// C(Y) = α Σ_{i≠j} P_ij log(P_ij / w_ij) + log Z, which is KL(P‖Q) at α = 1 (Σ P = 1, q_ij = w_ij / Z) and whose
-    /// gradient is the exaggerated one of the optimiser.
+    /// C(Y) = α Σ_{i≠j} P_ij log(1 + |y_i − y_j|²) + log Z = −α Σ P_ij log w_ij + log Z, the part of α·KL(P‖Q) that depends
+    /// on Y when Σ P = 1 (q_ij = w_ij / Z), and whose gradient is the exaggerated one of the optimiser. Without the constant
+    /// Σ P log P it stays small, so its finite differences keep their rounding far below the probes' tolerance.
     /// </summary>
     public static double Objective(double[] p, double[] y, int count, double exaggeration)
     {
@@ -84,9 +85,13 @@ public static class TsneReference
         for (var i = 0; i < count; i++)
         for (var j = 0; j < count; j++)
             if (i != j)
-                sum += p[i * count + j] * Math.Log(p[i * count + j] / Weight(y, count, i, j));
+                sum -= p[i * count + j] * Math.Log(Weight(y, count, i, j));
         return exaggeration * sum + Math.Log(Normalizer(y, count));
     }
+
+    /// <summary>KL(P‖Q) = Σ_{i≠j} P_ij log(P_ij / q_ij) = Σ P log P + C(Y) at α = 1.</summary>
+    public static double KullbackLeibler(double[] p, double[] y, int count) =>
+        p.Where(v => v > 0).Sum(v => v * Math.Log(v)) + Objective(p, y, count, exaggeration: 1);
 
     /// <summary>∂C/∂y_i = 4 Σ_j (α P_ij − q_ij) w_ij (y_i − y_j), as two planes.</summary>
     public static double[] Gradient(double[] p, double[] y, int count, double exaggeration)
