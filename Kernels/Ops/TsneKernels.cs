@@ -59,6 +59,8 @@ public static class TsneSchedule
 /// <item>TsneDivergenceTerms, on request: per point Σ_j P_ij log(P_ij / w_ij) and Σ_j P_ij, for KL(P‖Q).</item>
 /// </list>
 /// Y and every per-point vector are planes: all x, then all y, so the j loops read contiguous floats.
+/// TsneConditionalsBlocks and TsneGradientTermsBlocks compute the same per point, an item per block of 16 consecutive
+/// points (<see cref="TsnePath.Blocks16"/>); their per-point kernels then take the last N mod 16, from <c>first</c>.
 /// </summary>
 // Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class TsneKernels

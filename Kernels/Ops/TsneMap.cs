@@ -57,7 +57,11 @@ public sealed class TsneMap : IDisposable
 
     public TsnePath Path { get; }
 
-    /// <summary>How many blocks of 16 points the blocked kernels take; the per-point kernels take the rest.</summary>
+    /// <summary>
+    /// How many blocks of 16 points the blocked kernels take; the per-point kernels take the rest. The blocks go out as
+    /// tiles (<see cref="ComputeDevice.LaunchTiles"/>): PoCL runs a work-group on one core, and small groups share
+    /// 625 blocks (N = 10,000) evenly between the cores, where groups of 256 would leave one core a group behind.
+    /// </summary>
     private int Blocked => Path == TsnePath.Blocks16 ? Count / TsneTerms16.Length : 0;
 
     /// <summary>P (N×N), symmetric, after <see cref="Affinities"/>.</summary>
@@ -82,7 +86,7 @@ public sealed class TsneMap : IDisposable
         device.Run(TsneKernels.TsneSquaredDistances, device.Launch(s.MatrixLength), P, points, s);
         var first = Blocked * TsneSearch16.Length;
         if (Blocked > 0)
-            device.Run(TsneKernels.TsneConditionalsBlocks, device.Launch(Blocked), P, Betas, perplexity, s);
+            device.Run(TsneKernels.TsneConditionalsBlocks, device.LaunchTiles(Blocked), P, Betas, perplexity, s);
         if (first < Count)
             device.Run(TsneKernels.TsneConditionals, device.Launch(Count - first), P, Betas, perplexity, first, s);
         device.Run(TsneKernels.TsneJoint, device.Launch(s.MatrixLength), P, s);
@@ -91,6 +95,8 @@ public sealed class TsneMap : IDisposable
     /// <summary>Starts the optimiser at <paramref name="planes"/> (two planes) with no update and gains of 1.</summary>
     public void Start(float[] planes)
     {
+        if (planes.Length != 2 * Count)
+            throw new ArgumentException($"a map of {Count} points has {2 * Count} coordinates, got {planes.Length}", nameof(planes));
         Positions.CopyFromCPU(planes);
         Update.CopyFromCPU(new float[2 * Count]);
         Gains.CopyFromCPU(Enumerable.Repeat(1f, 2 * Count).ToArray());
@@ -123,7 +129,7 @@ public sealed class TsneMap : IDisposable
     {
         var first = Blocked * TsneTerms16.Length;
         if (Blocked > 0)
-            device.Run(TsneKernels.TsneGradientTermsBlocks, device.Launch(Blocked), Terms, P, Positions, shape);
+            device.Run(TsneKernels.TsneGradientTermsBlocks, device.LaunchTiles(Blocked), Terms, P, Positions, shape);
         if (first < Count)
             device.Run(TsneKernels.TsneGradientTerms, device.Launch(Count - first), Terms, P, Positions, first, shape);
         device.Run(TsneKernels.TsneNormalizer, device.Launch(1), Normalizer, Terms, shape);
