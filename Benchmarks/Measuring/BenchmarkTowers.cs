@@ -38,4 +38,13 @@ public static class BenchmarkTowers
     };
 
     public static NetworkConfig Network(string tower) => Training(tower, 64).Network();
+
+    /// <summary>The tower trained as <c>train --loss triplet --mining batch-hard</c> trains it, on P x K images a step.</summary>
+    public static NetworkConfig Mined(string tower, int classesPerBatch, int imagesPerClass) => (Training(tower, 64) with
+    {
+        Loss = LossKind.Triplet,
+        Mining = IlgpuSiamese.Network.Mining.BatchHard,
+        ClassesPerBatch = classesPerBatch,
+        ImagesPerClass = imagesPerClass,
+    }).Network();
 }

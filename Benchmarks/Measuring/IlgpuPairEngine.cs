@@ -18,6 +18,9 @@ public sealed record HostAllocations(int Steps, double ThisThreadBytesPerStep, d
 /// <see cref="Train"/> runs <see cref="TrainingStep.Pairs"/>, the trainer's own step, and reads the per-pair
 /// losses back; <see cref="Infer"/> runs <see cref="PairEvaluator"/>, the evaluation's own loop. With
 /// <c>augment</c> the training images are augmented as under <c>train --augment</c> (a new epoch's draws at each pass over the pairs).
+/// With <c>mined</c> it trains as <c>train --loss triplet --mining batch-hard</c> does: balanced batches of 8 classes x 16
+/// images, as many images through the tower as 64 pairs, so a step's rate counts as 64 pairs and its ratio to the plain
+/// engine's is what mining costs a step.
 /// </summary>
 public sealed class IlgpuPairEngine : IPairEngine
 {
@@ -30,13 +33,21 @@ public sealed class IlgpuPairEngine : IPairEngine
     private readonly bool ownsDevice;
     private readonly long bytesAfterSetup;
     private readonly bool augments;
+    private readonly int[]? balanced;
+    private readonly LabelledImages trainSet;
     private int trainCursor, inferenceCursor, step, epoch;
 
     public ComputeDevice Device { get; }
-    public string Id => $"ilgpu {Device.Info.Id}{(augments ? AugmentSuffix : "")}";
+    public string Id => $"ilgpu {Device.Info.Id}{(augments ? AugmentSuffix : "")}{(balanced is null ? "" : MinedSuffix)}";
 
     /// <summary>Ends the <see cref="Id"/> of an engine that trains on augmented images.</summary>
     public const string AugmentSuffix = " +augment";
+
+    /// <summary>Ends the <see cref="Id"/> of an engine that trains with batch-hard triplet mining.</summary>
+    public const string MinedSuffix = " +batch-hard";
+
+    /// <summary>The mined engine's balanced batches: 8 classes x 16 images, the trainer's defaults.</summary>
+    private const int MinedClasses = 8, MinedImagesPerClass = 16;
     public string Description => $"{Device.Name} ({Device.Info.Parallelism} {Device.Info.ParallelismUnit})";
     public string Tower { get; }
     public int TrainBatch { get; }
@@ -60,7 +71,7 @@ public sealed class IlgpuPairEngine : IPairEngine
     public double LastMeanLoss { get; private set; } = double.NaN;
 
     public IlgpuPairEngine(ComputeDevice device, string tower, BenchmarkData data, int trainBatch = 64, int inferenceBatch = 256,
-        int seed = 42, bool ownsDevice = false, bool augment = false)
+        int seed = 42, bool ownsDevice = false, bool augment = false, bool mined = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(trainBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(inferenceBatch, 1);
@@ -74,7 +85,8 @@ public sealed class IlgpuPairEngine : IPairEngine
         augments = augment;
         var maxBatch = Math.Max(trainBatch, inferenceBatch);
         var before = device.BytesInUse;
-        network = new SiameseNetwork(device, BenchmarkTowers.Network(tower), maxBatch, seed);
+        network = new SiameseNetwork(device, mined ? BenchmarkTowers.Mined(tower, MinedClasses, MinedImagesPerClass) : BenchmarkTowers.Network(tower),
+            Math.Max(maxBatch, mined ? MinedClasses * MinedImagesPerClass : 0), seed);
         NetworkBytes = device.BytesInUse - before;
         before = device.BytesInUse;
         trainImages = new DeviceImages(device, data.Train, network.Activations.MaxImages,
@@ -83,10 +95,18 @@ public sealed class IlgpuPairEngine : IPairEngine
         ImageBytes = device.BytesInUse - before;
         bytesAfterSetup = device.BytesInUse;
         trainPairs = data.TrainPairs;
+        trainSet = data.Train;
+        if (mined)
+        {
+            if (MinedClasses * MinedImagesPerClass != 2 * trainBatch)
+                throw new ArgumentException($"a mined step holds {MinedClasses * MinedImagesPerClass} images, as many as {MinedClasses * MinedImagesPerClass / 2} pairs, not {trainBatch}", nameof(trainBatch));
+            balanced = BalancedBatches.Build(data.Train, MinedClasses, MinedImagesPerClass, Math.Max(1, trainPairs.Count / trainBatch), seed, epoch: 0);
+        }
         inferenceBatches = InferenceBatches(data.TestPairs, inferenceBatch);
-        indices = [new int[trainBatch], new int[trainBatch]];
-        labels = new float[trainBatch];
-        losses = new float[trainBatch];
+        var examples = mined ? MinedClasses * MinedImagesPerClass : trainBatch;
+        indices = Enumerable.Range(0, network.Head.ImagesPerExample).Select(_ => new int[examples]).ToArray();
+        labels = new float[examples];
+        losses = new float[examples];
     }
 
     /// <summary>The test pairs cut into whole batches (repeated when there are fewer than one batch).</summary>
@@ -105,6 +125,11 @@ public sealed class IlgpuPairEngine : IPairEngine
     {
         for (var s = 0; s < steps; s++)
         {
+            if (balanced is not null)
+            {
+                TrainMined();
+                continue;
+            }
             if (trainCursor + TrainBatch > trainPairs.Count)
             {
                 trainCursor = 0;
@@ -118,6 +143,19 @@ public sealed class IlgpuPairEngine : IPairEngine
         }
         if (steps > 0)
             LastMeanLoss = MeanLoss();
+    }
+
+    /// <summary>One step on the next balanced batch, with the trainer's own calls; the images of a step are its examples.</summary>
+    private void TrainMined()
+    {
+        var images = labels.Length;
+        if (trainCursor + images > balanced!.Length)
+            trainCursor = 0;
+        Trainer.FillMinedBatch(balanced, trainSet, trainCursor, images, indices, labels);
+        trainCursor += images;
+        step++;
+        TrainingStep.Run(network, trainImages, indices, labels, images, step, epoch, BenchmarkTowers.LearningRate);
+        network.Head.ReadStep(images).Losses.CopyTo(losses);
     }
 
     private double MeanLoss()

@@ -63,13 +63,18 @@ public static class BenchCommand
             Description = "Also time training with train --augment: a second engine per accelerator (\"+augment\", its own device) in the same " +
                           "rotation, so the ratio table shows what augmenting on the device costs.",
         };
+        var mining = new Option<bool>("--mining")
+        {
+            Description = "Also time training with train --loss triplet --mining batch-hard (balanced batches of 8 classes x 16 images, the images of 64 pairs): " +
+                          "another engine per accelerator (\"+batch-hard\", its own device) in the same rotation, so the ratio table shows what mining costs a step.",
+        };
         var json = CommonOptions.Json();
         var dataDir = CommonOptions.DataDir();
         var seed = CommonOptions.Seed();
         var command = new Command("bench",
             "Time training and inference (pairs/s, medians) per tower and accelerator, side by side; device memory against batch size.")
         {
-            device, tower, repetitions, seconds, warmup, layers, inference, batch, augment, json, dataDir, seed,
+            device, tower, repetitions, seconds, warmup, layers, inference, batch, augment, mining, json, dataDir, seed,
         };
         command.Subcommands.Add(BenchServe.Create());
         command.SetAction(parse =>
@@ -78,18 +83,22 @@ public static class BenchCommand
             var towers = BenchmarkTowers.Parse(parse.GetValue(tower)!);
             if (parse.GetValue(layers))
             {
-                if (parse.GetValue(augment))
-                    throw new UsageException("--augment times whole training steps side by side; --layers profiles one plain step: give one of them.");
+                if (parse.GetValue(augment) || parse.GetValue(mining))
+                    throw new UsageException("--augment and --mining time whole training steps side by side; --layers profiles one plain step: give one of them.");
                 var profileInference = parse.GetValue(inference);
                 return BenchLayers.Run(parse.GetValue(device)!, towers, parse.GetValue(batch) ?? (profileInference ? 256 : 64), profileInference,
                     parse.GetValue(repetitions), parse.GetValue(warmup), parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(seed));
             }
-            return Run(parse.GetValue(device)!, towers, options, parse.GetValue(augment), parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(seed));
+            return Run(parse.GetValue(device)!, towers, options, new Variants(parse.GetValue(augment), parse.GetValue(mining)), parse.GetValue(json),
+                parse.GetValue(dataDir), parse.GetValue(seed));
         });
         return command;
     }
 
-    private static int Run(string deviceOption, IReadOnlyList<string> towers, ThroughputOptions options, bool augment, bool asJson, string? dataDir, int seed)
+    /// <summary>The engines timed beside the plain one on each accelerator.</summary>
+    private sealed record Variants(bool Augment, bool Mining);
+
+    private static int Run(string deviceOption, IReadOnlyList<string> towers, ThroughputOptions options, Variants variants, bool asJson, string? dataDir, int seed)
     {
         var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         var log = new Reporter(message => stderr.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
@@ -111,13 +120,15 @@ public static class BenchCommand
                 if (infos.Count == 0)
                     infos.AddRange(devices.Select(d => d.Info));
                 engines.AddRange(devices.Select(d => new IlgpuPairEngine(d, name, data, seed: seed)));
-                // Each augmenting engine on a device of its own, so that every engine's kernel scratch is its own.
-                if (augment)
+                // Each variant's engine on a device of its own, so that every engine's kernel scratch is its own.
+                foreach (var (wanted, augment, mined) in new[] { (variants.Augment, true, false), (variants.Mining, false, true) })
                 {
+                    if (!wanted)
+                        continue;
                     foreach (var id in ids)
                     {
                         devices.Add(ComputeDevice.Open(id));
-                        engines.Add(new IlgpuPairEngine(devices[^1], name, data, seed: seed, augment: true));
+                        engines.Add(new IlgpuPairEngine(devices[^1], name, data, seed: seed, augment: augment, mined: mined));
                     }
                 }
                 var measured = ThroughputRun.Measure(engines, options, log);
@@ -207,13 +218,13 @@ public static class BenchCommand
         // Redirected output is 80 columns to Spectre, which would fold every row; a file or a pipe can take a wide table.
         if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 110)
             AnsiConsole.Profile.Width = 110;
-        AnsiConsole.MarkupLine($"Data: {Markup.Escape(data.Source)}. Batches: training 64 pairs, inference 256 pairs. " +
+        AnsiConsole.MarkupLine($"Data: {Markup.Escape(data.Source)}. Batches: training 64 pairs (+batch-hard: 8 classes x 16 images, counted as 64 pairs), inference 256 pairs. " +
                                $"Medians of {options.Repetitions} samples of ~{options.SecondsPerSample:0.##} s each, [[min-max]].");
         var table = new Table().AddColumns("tower", "device", "training pairs/s", "inference pairs/s", "host bytes/step", "device memory");
         foreach (var r in rows)
         {
-            var augmented = r.Result.Engine.EndsWith(IlgpuPairEngine.AugmentSuffix, StringComparison.Ordinal) ? IlgpuPairEngine.AugmentSuffix : "";
-            table.AddRow(r.Result.Tower, Markup.Escape($"{r.Device.Id}{augmented} {r.Result.Description}"), Cell(r.Result.Training), Cell(r.Result.Inference),
+            var variant = new[] { IlgpuPairEngine.AugmentSuffix, IlgpuPairEngine.MinedSuffix }.FirstOrDefault(v => r.Result.Engine.EndsWith(v, StringComparison.Ordinal)) ?? "";
+            table.AddRow(r.Result.Tower, Markup.Escape($"{r.Device.Id}{variant} {r.Result.Description}"), Cell(r.Result.Training), Cell(r.Result.Inference),
                 $"{r.Host.ThisThreadBytesPerStep:N0} ({r.Host.AllThreadsBytesPerStep:N0} all threads)",
                 $"{Mib(r.NetworkBytes + r.ImageBytes + r.WorkspaceBytes)}: {Mib(r.NetworkBytes)} network, {Mib(r.WorkspaceBytes)} kernel scratch, {Mib(r.ImageBytes)} images");
         }
