@@ -174,6 +174,9 @@ public sealed class SiameseModel : IDisposable
         "no CUDA or OpenCL device was found, so the model runs on ILGPU's CPU accelerator; PoCL, OpenCL on the CPU, is about 20x faster " +
         "(Debian/Ubuntu: apt-get install pocl-opencl-icd ocl-icd-libopencl1)";
 
+    /// <summary>Other work on this model's device (the CLI's t-SNE map), in its turn with the model's own.</summary>
+    internal T OnDevice<T>(Func<ComputeDevice, T> work) => OnDevice(() => work(device));
+
     private T OnDevice<T>(Func<T> work)
     {
         lock (deviceTurn)
