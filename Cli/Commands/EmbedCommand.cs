@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Spectre.Console;
@@ -66,10 +67,12 @@ public static class EmbedCommand
             {
                 var how = parse.GetValue(projection) ?? EmbeddingMap.DefaultFor(size);
                 var settings = new TsneSettings(parse.GetValue(perplexity), Seed: parse.GetValue(seed));
+                var clock = Stopwatch.StartNew();
                 var drawn = Map(siamese, embeddings, size, how, settings);
+                var took = clock.Elapsed.TotalSeconds;
                 var title = $"{images.Source}: {images.Names.Count:N0} embeddings by {Path.GetFileName(siamese.Name)}, {Describe(how, settings)}";
                 EmbeddingMapFigure.Save(mapPath, drawn, images.Labels, images.ClassNames, title);
-                AnsiConsole.MarkupLine($"wrote {Markup.Escape(mapPath)}");
+                AnsiConsole.MarkupLine($"wrote {Markup.Escape(mapPath)}: {how.ToString().ToLowerInvariant()} of {images.Names.Count:N0} embeddings in {took:0.0} s");
             }
             return ExitCodes.Ok;
         });

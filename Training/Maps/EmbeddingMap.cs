@@ -34,8 +34,8 @@ public sealed record EmbeddingMap(float[] Points, MapProjection Projection, stri
                 return new EmbeddingMap(embeddings, projection, "embedding value 1", "embedding value 2");
             case MapProjection.Pca:
                 var (points, shares) = PrincipalComponents.Project(embeddings, count, size);
-                return new EmbeddingMap(points, projection, $"principal component 1 ({shares[0]:P0} of the variance)",
-                    $"principal component 2 ({shares[1]:P0} of the variance)");
+                return new EmbeddingMap(points, projection, $"principal component 1 ({shares[0] * 100:0}% of the variance)",
+                    $"principal component 2 ({shares[1] * 100:0}% of the variance)");
             case MapProjection.Tsne when tsne.Perplexity >= count - 1:
                 throw new UsageException($"t-SNE with --perplexity {tsne.Perplexity:0.#} needs more than {Math.Floor(tsne.Perplexity) + 1} images; there are {count}: lower --perplexity or use --projection pca");
             case MapProjection.Tsne when count > Tsne.MaxCount:
