@@ -6,6 +6,9 @@ namespace IlgpuSiamese.Cli.Serve;
 /// Dynamic batching: requests queue their inputs (already prepared on their own threads); a single consumer takes
 /// the first waiting job, waits at most <see cref="ServeSettings.BatchWait"/> for more to fill up to
 /// <see cref="ServeSettings.MaxBatch"/> inputs, runs them on the device in one call, and hands each job its outputs.
+/// It waits only while another request is on its way (<see cref="Arrive"/>: read and prepared, not yet queued): when
+/// none is, no job can join, and waiting would only idle the device (with 8 clients and a batch of up to 64, every
+/// batch waited its 2 ms out: 990 pairs/s, against 2,400 when the batch ran at once).
 /// The queue holds at most <see cref="ServeSettings.QueueLimit"/> jobs: a full queue refuses, it never grows.
 /// A job larger than a batch runs alone. Disposing it runs what is queued, then stops the consumer.
 /// </summary>
@@ -18,6 +21,7 @@ public sealed class DeviceBatcher<TInput, TOutput> : IDisposable
     private readonly Channel<Job> queue;
     private readonly Thread consumer;
     private long batches, inputs, largest;
+    private int arriving;
 
     /// <param name="run">The device call: one output per input, in order.</param>
     public DeviceBatcher(Func<IReadOnlyList<TInput>, TOutput[]> run, ServeSettings settings, string name)
@@ -33,6 +37,22 @@ public sealed class DeviceBatcher<TInput, TOutput> : IDisposable
     public int Queued => queue.Reader.Count;
 
     public BatchCounters Counters => new(Interlocked.Read(ref batches), Interlocked.Read(ref inputs), Interlocked.Read(ref largest));
+
+    /// <summary>Requests on their way to this batcher (<see cref="Arrive"/>).</summary>
+    public int Arriving => Volatile.Read(ref arriving);
+
+    /// <summary>Marks a request on its way to this batcher, from its first byte until its job is queued (or it fails): dispose it then.</summary>
+    public Arrival Arrive()
+    {
+        Interlocked.Increment(ref arriving);
+        return new Arrival(this);
+    }
+
+    /// <summary>A request on its way (<see cref="Arrive"/>).</summary>
+    public readonly struct Arrival(DeviceBatcher<TInput, TOutput> batcher) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref batcher.arriving);
+    }
 
     /// <summary>The outputs of <paramref name="jobInputs"/>, run in some batch; null when the queue is full.</summary>
     /// <remarks>Cancelling <paramref name="cancel"/> gives up waiting; a job given up before its batch is skipped.</remarks>
@@ -76,7 +96,7 @@ public sealed class DeviceBatcher<TInput, TOutput> : IDisposable
                 continue;
             }
             var left = deadline - DateTime.UtcNow;
-            if (batch.Count == 0 || left <= TimeSpan.Zero || !WaitForMore(reader, left))
+            if (batch.Count == 0 || left <= TimeSpan.Zero || Arriving == 0 || !WaitForMore(reader, left))
                 break;
         }
         return batch;

@@ -18,11 +18,17 @@ public static class ServeEndpoints
         var (model, settings, batchers) = Services(http);
         var cache = http.RequestServices.GetRequiredService<PreparedCache>();
         var clock = Stopwatch.StartNew();
-        var form = await Uploads.ReadForm(http.Request, settings, http.RequestAborted);
-        const string expected = "POST two images as the file parts 'first' and 'second'";
-        var (firstFile, secondFile) = (Uploads.Files(form, "first", expected)[0], Uploads.Files(form, "second", expected)[0]);
-        var (first, second) = (Uploads.Prepare(model, cache, firstFile), Uploads.Prepare(model, cache, secondFile));
-        var comparison = (await Queued(batchers.Pairs, [(first, second)], settings, http.RequestAborted))[0];
+        PreparedImage first, second;
+        Task<Comparison[]> queued;
+        using (batchers.Pairs.Arrive())
+        {
+            var form = await Uploads.ReadForm(http.Request, settings, http.RequestAborted);
+            const string expected = "POST two images as the file parts 'first' and 'second'";
+            var (firstFile, secondFile) = (Uploads.Files(form, "first", expected)[0], Uploads.Files(form, "second", expected)[0]);
+            (first, second) = (Uploads.Prepare(model, cache, firstFile), Uploads.Prepare(model, cache, secondFile));
+            queued = Queue(batchers.Pairs, [(first, second)], settings, http.RequestAborted);
+        }
+        var comparison = (await queued)[0];
         await http.Response.WriteAsJsonAsync(new
         {
             similarity = comparison.Similarity,
@@ -42,10 +48,15 @@ public static class ServeEndpoints
         var (model, settings, batchers) = Services(http);
         var cache = http.RequestServices.GetRequiredService<PreparedCache>();
         var clock = Stopwatch.StartNew();
-        var form = await Uploads.ReadForm(http.Request, settings, http.RequestAborted);
-        var files = Uploads.Files(form, "images", "POST one or more images as file parts named 'images'");
-        var images = files.Select(f => Uploads.Prepare(model, cache, f)).ToList();
-        var embeddings = await Queued(batchers.Images, images, settings, http.RequestAborted);
+        IReadOnlyList<IFormFile> files;
+        Task<float[][]> queued;
+        using (batchers.Images.Arrive())
+        {
+            var form = await Uploads.ReadForm(http.Request, settings, http.RequestAborted);
+            files = Uploads.Files(form, "images", "POST one or more images as file parts named 'images'");
+            queued = Queue(batchers.Images, files.Select(f => Uploads.Prepare(model, cache, f)).ToList(), settings, http.RequestAborted);
+        }
+        var embeddings = await queued;
         await http.Response.WriteAsJsonAsync(new
         {
             model = ModelName(model),
@@ -67,6 +78,7 @@ public static class ServeEndpoints
         foreach (var (key, value) in ModelInfo(model))
             health[key] = value;
         health["queueDepth"] = batchers.Pairs.Queued + batchers.Images.Queued;
+        health["arriving"] = batchers.Pairs.Arriving + batchers.Images.Arriving;
         health["queueLimit"] = settings.QueueLimit;
         health["maxBatch"] = settings.MaxBatch;
         health["batchWaitMs"] = settings.BatchWait.TotalMilliseconds;
@@ -96,10 +108,10 @@ public static class ServeEndpoints
         ["preparation"] = model.Preparation.ToString().ToLowerInvariant(),
     };
 
-    /// <summary>The job's outputs from the batcher: 503 with Retry-After when its queue is full.</summary>
-    private static async Task<TOutput[]> Queued<TInput, TOutput>(DeviceBatcher<TInput, TOutput> batcher, IReadOnlyList<TInput> inputs, ServeSettings settings, CancellationToken cancel) =>
-        await (batcher.TryRun(inputs, cancel)
-               ?? throw new HttpError(StatusCodes.Status503ServiceUnavailable, $"the server is busy: {settings.QueueLimit} requests are waiting for the device (--queue-limit); retry shortly", retryAfterSeconds: 1));
+    /// <summary>The job queued on the batcher, its outputs to come: 503 with Retry-After when its queue is full.</summary>
+    private static Task<TOutput[]> Queue<TInput, TOutput>(DeviceBatcher<TInput, TOutput> batcher, IReadOnlyList<TInput> inputs, ServeSettings settings, CancellationToken cancel) =>
+        batcher.TryRun(inputs, cancel)
+               ?? throw new HttpError(StatusCodes.Status503ServiceUnavailable, $"the server is busy: {settings.QueueLimit} requests are waiting for the device (--queue-limit); retry shortly", retryAfterSeconds: 1);
 
     /// <summary>The model's file name: a client learns which model answers, not where the server keeps its files.</summary>
     private static string ModelName(SiameseModel model) => Path.GetFileName(model.Name);

@@ -69,27 +69,6 @@ public class ServeBatchingTests
     }
 
     [Test]
-    public async Task TheFirstRequestWaitsForOthersToFillItsBatchThenGoesAlone()
-    {
-        gate.Open();
-        using var host = Host(ServeSettings.Default with { MaxBatch = 2, BatchWait = TimeSpan.FromSeconds(20) });
-        using var client = host.CreateClient();
-        var first = Compare(client, Pairs[0]);
-        // By then the consumer has taken the first off the queue and waits for company (were it slower, the two
-        // would still share a batch: this cannot fail by timing, only miss a wait that is not kept).
-        await Task.Delay(500);
-        var second = Compare(client, Pairs[1]);
-        await Multipart.Json(await first);
-        await Multipart.Json(await second);
-        Assert.That(gate.BatchSizes, Is.EqualTo(new[] { 2 }), "the second request joined the first, which waited for it");
-
-        using var hasty = Host(ServeSettings.Default with { MaxBatch = 2, BatchWait = TimeSpan.FromMilliseconds(50) });
-        using var hastyClient = hasty.CreateClient();
-        await Multipart.Json(await Compare(hastyClient, Pairs[2]));
-        Assert.That(gate.BatchSizes, Is.EqualTo(new[] { 2, 1 }), "alone, it went after the wait");
-    }
-
-    [Test]
     public async Task ABatchTakesAtMostMaxBatchPairs()
     {
         using var host = Host(ServeSettings.Default with { MaxBatch = 4 });
