@@ -82,6 +82,18 @@ public static class MinedLossKernels
 
     private static float Distance(ArrayView<float> squared, int i, int j, int batch) => EuclideanDistanceKernels.FromSquared(squared[i * batch + j]);
 
+    // One triplet (i, p, n) of anchor i's row: counted; where its hinge is positive, in the loss, the active count and the weights.
+    private static void AddTriplet(ArrayView<float> weights, int row, int p, int n, float hinge, ref float loss, ref float count, ref float activeCount)
+    {
+        count += 1f;
+        if (!(hinge > 0f))
+            return;
+        loss += hinge;
+        activeCount += 1f;
+        weights[row + p] += 1f;
+        weights[row + n] -= 1f;
+    }
+
     private static bool IsPositive(ArrayView<float> labels, int anchor, int j) => j != anchor && labels[j] == labels[anchor];
 
     /// <summary>The anchor's farthest positive, or -1.</summary>
@@ -192,15 +204,7 @@ public static class MinedLossKernels
                             n = FarthestNegative(squared, labels, i, s.Batch);
                         if (n < 0)
                             continue;
-                        var hinge = dp - Distance(squared, i, n, s.Batch) + s.Margin;
-                        count += 1f;
-                        if (hinge > 0f)
-                        {
-                            loss += hinge;
-                            activeCount += 1f;
-                            weights[row + p] += 1f;
-                            weights[row + n] -= 1f;
-                        }
+                        AddTriplet(weights, row, p, n, dp - Distance(squared, i, n, s.Batch) + s.Margin, ref loss, ref count, ref activeCount);
                     }
                     else
                     {
@@ -208,15 +212,7 @@ public static class MinedLossKernels
                         {
                             if (labels[n] == labels[i])
                                 continue;
-                            var hinge = dp - Distance(squared, i, n, s.Batch) + s.Margin;
-                            count += 1f;
-                            if (hinge > 0f)
-                            {
-                                loss += hinge;
-                                activeCount += 1f;
-                                weights[row + p] += 1f;
-                                weights[row + n] -= 1f;
-                            }
+                            AddTriplet(weights, row, p, n, dp - Distance(squared, i, n, s.Batch) + s.Margin, ref loss, ref count, ref activeCount);
                         }
                     }
                 }
