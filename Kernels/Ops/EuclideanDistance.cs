@@ -41,6 +41,17 @@ public static class EuclideanDistanceKernels
         return sum;
     }
 
+    // rows: (N, F)  squared: (N, N)  squared[i·N + j] = Σ_k (rows[i,k] − rows[j,k])² by the loop above: symmetric bit for
+    // bit. The mined losses' batch matrix and t-SNE's input distances.
+    public static void PairwiseSquaredDistances(ArrayView<float> squared, ArrayView<float> rows, int count, int features)
+    {
+        for (var index = GridStride.Start; index < count * count; index += GridStride.Step)
+        {
+            var (i, j) = (index / count, index % count);
+            squared[index] = SquaredDistance(rows.SubView(i * features, features), rows.SubView(j * features, features), 0, features);
+        }
+    }
+
     /// <summary>d = sqrt(max(Σ, floor)) from the squared distance.</summary>
     public static float FromSquared(float squaredDistance) => XMath.Sqrt(Clamp.AtLeast(squaredDistance, SquaredDistanceFloor));
 

@@ -49,7 +49,7 @@ public readonly struct MinedLossShape(int batch, int features, float margin, Min
 /// Online mining: a batch of B labelled embeddings (P classes x K images) is its own source of examples. With
 /// S[i,j] the squared distance and D[i,j] = sqrt(max(S[i,j], floor)) as in <see cref="EuclideanDistance"/>:
 /// <list type="number">
-/// <item>MinedDistances: S, one item per (i, j).</item>
+/// <item>EuclideanDistanceKernels.PairwiseSquaredDistances: S, one item per (i, j).</item>
 /// <item>MinedSelect: one item per anchor i picks its examples (see <see cref="MinedLossKind"/>) and writes row i of
 ///   the weights W[i,j] = ∂(Σ of anchor i's losses)/∂D[i,j], its summed loss, its example count and its active count.
 ///   Ties go to the lowest index: the loops run in index order and only a strictly better candidate replaces one.</item>
@@ -64,22 +64,6 @@ public readonly struct MinedLossShape(int batch, int features, float margin, Min
 // Stryker disable all : device code, compiled by ILGPU, which cannot compile mutant switching (docs/mutation-testing.md)
 public static class MinedLossKernels
 {
-    // e: (B, F)  squared: (B, B)
-    public static void MinedDistances(ArrayView<float> squared, ArrayView<float> embeddings, MinedLossShape s)
-    {
-        for (var index = GridStride.Start; index < s.MatrixLength; index += GridStride.Step)
-        {
-            var (i, j) = (index / s.Batch, index % s.Batch);
-            var sum = 0f;
-            for (var k = 0; k < s.Features; k++)
-            {
-                var difference = embeddings[i * s.Features + k] - embeddings[j * s.Features + k];
-                sum += difference * difference;
-            }
-            squared[index] = sum;
-        }
-    }
-
     private static float Distance(ArrayView<float> squared, int i, int j, int batch) => EuclideanDistanceKernels.FromSquared(squared[i * batch + j]);
 
     // One triplet (i, p, n) of anchor i's row: counted; where its hinge is positive, in the loss, the active count and the weights.
@@ -295,7 +279,7 @@ public sealed class MinedLoss : IDisposable
     // e: (B, F)  labels: (B)  loss: (B)
     public void Forward(ArrayView<float> loss, ArrayView<float> embeddings, ArrayView<float> labels, MinedLossShape s)
     {
-        device.Run(MinedLossKernels.MinedDistances, device.Launch(s.MatrixLength), SquaredDistances(s), embeddings, s);
+        device.Run(EuclideanDistanceKernels.PairwiseSquaredDistances, device.Launch(s.MatrixLength), SquaredDistances(s), embeddings, s.Batch, s.Features);
         device.Run(MinedLossKernels.MinedSelect, device.Launch(s.Batch), Weights(s), AnchorLoss(s), Examples(s), Active(s),
             SquaredDistances(s), labels, s);
         device.Run(MinedLossKernels.MinedNormalize, device.Launch(1), Scale, loss, AnchorLoss(s), Examples(s), Active(s), s);

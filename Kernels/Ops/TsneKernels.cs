@@ -3,11 +3,10 @@ using ILGPU.Algorithms;
 
 namespace IlgpuSiamese.Kernels.Ops;
 
-/// <summary>N points of F dimensions; the N×N matrices (distances, then conditionals, then P) are row-major.</summary>
-public readonly struct TsneShape(int count, int dimensions)
+/// <summary>N points; the N×N matrices (distances, then conditionals, then P) are row-major.</summary>
+public readonly struct TsneShape(int count)
 {
     public readonly int Count = count;
-    public readonly int Dimensions = dimensions;
 
     // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int MatrixLength => Count * Count;
@@ -47,7 +46,7 @@ public static class TsneSchedule
 /// <summary>
 /// Exact t-SNE (van der Maaten and Hinton 2008), every O(N²) pass one item per point, in index order, no atomics:
 /// <list type="number">
-/// <item>TsneSquaredDistances: D[i,j] = Σ_k (x_i[k] − x_j[k])², symmetric bit for bit.</item>
+/// <item>EuclideanDistanceKernels.PairwiseSquaredDistances: D[i,j] = Σ_k (x_i[k] − x_j[k])², symmetric bit for bit.</item>
 /// <item>TsneConditionals: item i searches β_i so that p_{j|i} ∝ exp(−β_i D[i,j]) has entropy log(perplexity), then
 ///   writes p_{j|i} over column i (D[j,i]), which no other item reads: item i reads D[j·N + i] as j runs, so
 ///   neighbouring items read neighbouring addresses.</item>
@@ -71,22 +70,6 @@ public static class TsneKernels
     public const float GainIncrease = 0.2f;
     public const float GainDecay = 0.8f;
     public const float MinGain = 0.01f;
-
-    // x: (N, F)  squared: (N, N)
-    public static void TsneSquaredDistances(ArrayView<float> squared, ArrayView<float> points, TsneShape s)
-    {
-        for (var index = GridStride.Start; index < s.MatrixLength; index += GridStride.Step)
-        {
-            var (i, j) = (index / s.Count, index % s.Count);
-            var sum = 0f;
-            for (var k = 0; k < s.Dimensions; k++)
-            {
-                var difference = points[i * s.Dimensions + k] - points[j * s.Dimensions + k];
-                sum += difference * difference;
-            }
-            squared[index] = sum;
-        }
-    }
 
     // squared: (N, N) in, column i of item i overwritten with p_{j|i}; beta: (N); points first … N − 1
     public static void TsneConditionals(ArrayView<float> matrix, ArrayView<float> betas, float perplexity, int first, TsneShape s)

@@ -41,7 +41,7 @@ public sealed class TsneMap : IDisposable
     {
         this.device = device;
         Path = path ?? TsnePlan.For(device.Info);
-        shape = new TsneShape(count, 0);
+        shape = new TsneShape(count);
         affinities = device.Allocate((long)count * count);
         betas = device.Allocate(count);
         positions = device.Allocate(2 * count);
@@ -82,14 +82,13 @@ public sealed class TsneMap : IDisposable
     // points: (N, F)
     public void Affinities(ArrayView<float> points, int dimensions, float perplexity)
     {
-        var s = new TsneShape(Count, dimensions);
-        device.Run(TsneKernels.TsneSquaredDistances, device.Launch(s.MatrixLength), P, points, s);
+        device.Run(EuclideanDistanceKernels.PairwiseSquaredDistances, device.Launch(shape.MatrixLength), P, points, Count, dimensions);
         var first = Blocked * TsneSearch16.Length;
         if (Blocked > 0)
-            device.Run(TsneKernels.TsneConditionalsBlocks, device.LaunchTiles(Blocked), P, Betas, perplexity, s);
+            device.Run(TsneKernels.TsneConditionalsBlocks, device.LaunchTiles(Blocked), P, Betas, perplexity, shape);
         if (first < Count)
-            device.Run(TsneKernels.TsneConditionals, device.Launch(Count - first), P, Betas, perplexity, first, s);
-        device.Run(TsneKernels.TsneJoint, device.Launch(s.MatrixLength), P, s);
+            device.Run(TsneKernels.TsneConditionals, device.Launch(Count - first), P, Betas, perplexity, first, shape);
+        device.Run(TsneKernels.TsneJoint, device.Launch(shape.MatrixLength), P, shape);
     }
 
     /// <summary>Starts the optimiser at <paramref name="planes"/> (two planes) with no update and gains of 1.</summary>
