@@ -45,20 +45,25 @@ public static class SearchCommand
             var queryPath = parse.GetRequiredValue(query);
             var galleryFiles = folder is null ? null : GalleryFiles(folder);
             var figure = parse.GetValue(output) is { } o ? OutputPaths.File(o, "--out") : null;
-
             var modelPath = ModelOption.Resolve(parse.GetValue(model));
+            // Read on the second core while the device opens and ILGPU generates the query's kernels on the first.
+            var savedModel = Task.Run(() => ModelFile.Load(modelPath));
+            var cachedGallery = csv is null ? null : Task.Run(() => EmbeddingCsv.Read(csv));
             using var computeDevice = ComputeDevice.Open(parse.GetValue(device)!);
-            using var loaded = new LoadedModel(modelPath, computeDevice);
+            using var loaded = new LoadedModel(modelPath, savedModel.GetAwaiter().GetResult(), computeDevice);
             var preparation = parse.GetValue(prepare) ?? loaded.Header.InputPreparation;
             LabelledImages Read(string name, IReadOnlyList<string> files) =>
                 GrayImages.Read(name, files, loaded.Input.Height, loaded.Input.Width, preparation, parse.GetValue(invert));
 
             var queryEmbedding = loaded.Embeddings(Read("query", [queryPath]));
-            var gallery = galleryFiles is null
-                ? EmbeddingCsv.Read(csv!, loaded.Network.EmbeddingSize, modelPath)
-                : new EmbeddingCsv(galleryFiles, loaded.Embeddings(Read(folder!, galleryFiles)));
+            var gallery = cachedGallery is null
+                ? new EmbeddingCsv(galleryFiles!, loaded.Embeddings(Read(folder!, galleryFiles!)))
+                : cachedGallery.GetAwaiter().GetResult();
             if (csv is not null)
+            {
+                gallery.RequireSize(csv, loaded.Network.EmbeddingSize, modelPath);
                 RequireSameModel(gallery, csv, modelPath, file => loaded.Embeddings(Read("check", [file])));
+            }
             var hits = GallerySearch.Rank(loaded, queryEmbedding, gallery.Embeddings, parse.GetValue(top));
             var found = hits.Select(h => new Found(gallery.Files[h.Index], h.Similarity, h.Distance)).ToList();
 

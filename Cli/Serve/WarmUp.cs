@@ -1,6 +1,8 @@
+using IlgpuSiamese.Kernels.Ops;
+
 namespace IlgpuSiamese.Cli.Serve;
 
-/// <summary>One compare and one embed before the server listens, so that no request waits for the device's kernels to compile.</summary>
+/// <summary>Compares and embeds before the server listens, so that no request waits for the device's kernels to compile.</summary>
 public static class WarmUp
 {
     /// <summary>Compiles the device's kernels (seconds on OpenCL) before the first request, not during it.</summary>
@@ -11,7 +13,11 @@ public static class WarmUp
         for (var y = 8; y < 20; y++)
             square.AsSpan(y * side + 8, 12).Fill(255);
         var image = model.Prepare(SiameseImage.FromPixels(square, side, side, "warm-up square"));
+        // Up to Conv2dPlan.MaxImagesByRow images a CPU device takes another convolution kernel than for more: warm both.
+        var more = Conv2dPlan.MaxImagesByRow + 1;
         model.Compare([(image, image)]);
+        model.Compare(Enumerable.Repeat((image, image), more).ToList());
         model.Embed([image]);
+        model.Embed(Enumerable.Repeat(image, more).ToList());
     }
 }

@@ -10,6 +10,9 @@ public enum ConvInferencePath
 
     /// <summary>Each 8×16 tile of y sums its taps' shifted runs of x (<see cref="Conv2dKernels.Conv2dShiftedRuns"/>); no column matrix.</summary>
     ShiftedRuns,
+
+    /// <summary>The same sums, and bits, a row of 16 positions at a time (<see cref="Conv2dKernels.Conv2dShiftedRunsByRow"/>): quick to generate.</summary>
+    ShiftedRunsByRow,
 }
 
 /// <summary>How the backward forms dW and dB.</summary>
@@ -49,6 +52,13 @@ public sealed record Conv2dPlan
     /// </summary>
     public const int MaxTapsSummedFromPool = 16;
 
+    /// <summary>
+    /// Up to this many images (a compare's pair, a search query), a CPU infers by <see cref="ConvInferencePath.ShiftedRunsByRow"/>:
+    /// ILGPU 1.5.3 generates the 8×16 tiles' kernel in 1.6 s, which a command that embeds one or two images never wins back
+    /// (docs/optimisation-log.md #42).
+    /// </summary>
+    public const int MaxImagesByRow = 2;
+
     public Conv2dShape Shape { get; }
 
     /// <summary>Whether a 2×2 max-pool follows, whose gradient, output and argmax the backward starts from.</summary>
@@ -87,7 +97,7 @@ public sealed record Conv2dPlan
     {
         var forwardRuns = ShiftedRunsShape.Forward(s).Fits;
         var inputGradientRuns = ShiftedRunsShape.InputGradient(s).Fits;
-        if (inference == ConvInferencePath.ShiftedRuns && !forwardRuns)
+        if (inference is ConvInferencePath.ShiftedRuns or ConvInferencePath.ShiftedRunsByRow && !forwardRuns)
             throw new ArgumentException($"shifted runs need at least {ShiftedRunsShape.TileRows} output channels and {ShiftedRunsShape.TileColumns} " +
                                         $"positions; {s.OutChannels} channels, {s.Positions} positions", nameof(inference));
         if (inputGradient == ConvInputGradientPath.ShiftedRuns && !inputGradientRuns)
@@ -96,7 +106,8 @@ public sealed record Conv2dPlan
         if (weightGradient == ConvWeightGradientPath.PooledSums && !pooled)
             throw new ArgumentException("pooled sums start from a following max-pool's tensors; this convolution has none", nameof(weightGradient));
         return new(device, s, pooled,
-            inference ?? (!device.IsGpu && forwardRuns ? ConvInferencePath.ShiftedRuns : ConvInferencePath.Im2ColGemm),
+            inference ?? (device.IsGpu || !forwardRuns ? ConvInferencePath.Im2ColGemm
+                : s.Batch <= MaxImagesByRow ? ConvInferencePath.ShiftedRunsByRow : ConvInferencePath.ShiftedRuns),
             weightGradient ?? (pooled && s.Taps <= MaxTapsSummedFromPool ? ConvWeightGradientPath.PooledSums : ConvWeightGradientPath.DztGemm),
             inputGradient ?? (!device.IsGpu && inputGradientRuns ? ConvInputGradientPath.ShiftedRuns : ConvInputGradientPath.GemmCol2Im));
     }
@@ -104,7 +115,12 @@ public sealed record Conv2dPlan
     /// <summary>The training forward's path as bench --layers and selftest print it.</summary>
     public string ForwardName => $"im2col+GEMM ({Forward.Name})";
 
-    public string InferenceName => Inference == ConvInferencePath.ShiftedRuns ? "shifted runs" : ForwardName;
+    public string InferenceName => Inference switch
+    {
+        ConvInferencePath.ShiftedRuns => "shifted runs",
+        ConvInferencePath.ShiftedRunsByRow => "shifted runs by row",
+        _ => ForwardName,
+    };
 
     /// <summary>The backward's paths; dX's only where the backward forms it (<paramref name="inputGradient"/>: not for a tower's first layer).</summary>
     public string BackwardName(bool inputGradient)

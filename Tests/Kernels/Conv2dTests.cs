@@ -149,6 +149,33 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
         Assert.That(Run(relu: true), Is.EqualTo(linear.Select(v => Math.Max(0f, v)).ToArray()).AsCollection, "with ReLU max(0, ·)");
     }
 
+    /// <summary>
+    /// The by-row kernel sums what the 8×16 tiles sum in the same order, so a pair compared alone and in a batch gets the same
+    /// similarity: rows not a multiple of 8, runs that cross into the next image, even and odd kernels.
+    /// </summary>
+    [TestCase(1, 1, 8, 28, 28, 3)]
+    [TestCase(2, 9, 12, 5, 7, 2)]
+    [TestCase(3, 3, 17, 4, 4, 5)]
+    public void InferenceByRowGivesTheTilesBits(int batch, int inChannels, int outChannels, int height, int width, int kernel)
+    {
+        var numbers = new Numbers();
+        var s = new Conv2dShape(batch, inChannels, height, width, outChannels, kernel, relu: true);
+        using var arrays = new DeviceBuffers(Device);
+        var conv = Conv2d.On(Device);
+        var x = arrays.Upload(numbers.UniformFloat(s.InputLength));
+        var w = arrays.Upload(numbers.UniformFloat(s.WeightLength));
+        var b = arrays.Upload(numbers.UniformFloat(s.OutChannels));
+        float[] Infer(ConvInferencePath path)
+        {
+            var y = arrays.Poisoned(s.OutputLength);
+            conv.Infer(y, x, w, b, arrays.Poisoned(s.ColumnsLength), Conv2dPlan.For(Device.Info, s, inference: path));
+            return arrays.Read(y);
+        }
+        var byRow = Infer(ConvInferencePath.ShiftedRunsByRow);
+        Assert.That(byRow, Has.None.NaN);
+        Assert.That(byRow, Is.EqualTo(Infer(ConvInferencePath.ShiftedRuns)).AsCollection);
+    }
+
     [Test]
     public void TwoLaunchesGiveIdenticalBits()
     {
@@ -221,7 +248,7 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
     public void TheDevicePicksItsPaths(int inChannels, int outChannels, int kernel, bool pooled,
         ConvInferencePath inference, ConvWeightGradientPath weightGradient, ConvInputGradientPath inputGradient)
     {
-        var plan = Conv2d.On(Device).Plan(new Conv2dShape(batch: 2, inChannels, height: 6, width: 6, outChannels, kernel, relu: true), pooled);
+        var plan = Conv2d.On(Device).Plan(new Conv2dShape(batch: 3, inChannels, height: 6, width: 6, outChannels, kernel, relu: true), pooled);
         var gpu = Device.Info.IsGpu;
         Assert.That(plan.Inference, Is.EqualTo(gpu ? ConvInferencePath.Im2ColGemm : inference));
         Assert.That(plan.WeightGradient, Is.EqualTo(weightGradient));
@@ -229,6 +256,16 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
         Assert.That(plan.Forward.Path, Is.EqualTo(gpu ? GemmPath.SharedTiles : outChannels < GemmShape.TileRows ? GemmPath.Rows : GemmPath.RegisterTiles));
         Assert.That(plan.WeightGradientProduct is null, Is.EqualTo(weightGradient == ConvWeightGradientPath.PooledSums));
         Assert.That(plan.InputGradientProduct is null, Is.EqualTo(plan.InputGradient == ConvInputGradientPath.ShiftedRuns));
+    }
+
+    /// <summary>A compare's pair or a search query: a CPU infers by row up to 2 images, where the tiles' code generation would not pay.</summary>
+    [TestCase(1, ConvInferencePath.ShiftedRunsByRow)]
+    [TestCase(2, ConvInferencePath.ShiftedRunsByRow)]
+    [TestCase(3, ConvInferencePath.ShiftedRuns)]
+    public void AFewImagesAreInferredByRow(int batch, ConvInferencePath onCpu)
+    {
+        var plan = Conv2d.On(Device).Plan(new Conv2dShape(batch, inChannels: 1, height: 28, width: 28, outChannels: 32, kernel: 3, relu: true));
+        Assert.That(plan.Inference, Is.EqualTo(Device.Info.IsGpu ? ConvInferencePath.Im2ColGemm : onCpu));
     }
 
     /// <summary>The layers ask for their plan at every pass: it is made once per shape, then found without allocating.</summary>
@@ -255,6 +292,8 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
         Assert.That(() => Conv2dPlan.For(Device.Info, fewChannels, inputGradient: ConvInputGradientPath.ShiftedRuns),
             Throws.ArgumentException.With.Message.Contains("at least 8 input channels"));
         Assert.That(() => Conv2dPlan.For(Device.Info, fewChannels, inference: ConvInferencePath.ShiftedRuns),
+            Throws.ArgumentException.With.Message.Contains("at least 8 output channels"));
+        Assert.That(() => Conv2dPlan.For(Device.Info, fewChannels, inference: ConvInferencePath.ShiftedRunsByRow),
             Throws.ArgumentException.With.Message.Contains("at least 8 output channels"));
         var fewPositions = new Conv2dShape(batch: 1, inChannels: 8, height: 3, width: 5, outChannels: 8, kernel: 3, relu: true);
         Assert.That(() => Conv2dPlan.For(Device.Info, fewPositions, inference: ConvInferencePath.ShiftedRuns),

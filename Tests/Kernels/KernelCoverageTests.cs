@@ -22,6 +22,7 @@ public class KernelCoverageTests
         ["ContrastiveLossKernels.ContrastiveLossBackwardInput"] = nameof(ContrastiveLossKernelTests),
         ["Conv2dKernels.Conv2dIm2Col"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dShiftedRuns"] = nameof(Conv2dKernelTests),
+        ["Conv2dKernels.Conv2dShiftedRunsByRow"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dShiftedRunsEdges"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dChannelMajor"] = nameof(Conv2dKernelTests),
         ["Conv2dKernels.Conv2dPreActivationGradientTransposed"] = nameof(Conv2dKernelTests),

@@ -8,16 +8,18 @@ namespace IlgpuSiamese.Training.Search;
 /// <summary>Embeddings read back from the CSV that <c>siamese embed</c> writes: a header "path,e0..e{F-1}", then one row per image.</summary>
 public sealed record EmbeddingCsv(List<string> Files, float[] Embeddings)
 {
-    /// <summary>Reads <paramref name="path"/>; refuses, naming it, a CSV whose rows do not hold <paramref name="size"/> values each.</summary>
-    public static EmbeddingCsv Read(string path, int size, string model)
+    /// <summary>Values per embedding, as the header names them.</summary>
+    public int Size => Embeddings.Length / Files.Count;
+
+    /// <summary>Reads <paramref name="path"/>; refuses, naming it, a CSV whose rows do not each hold as many values as its header names.</summary>
+    public static EmbeddingCsv Read(string path)
     {
         if (!File.Exists(path))
             throw new UserInputException($"{path}: no such file");
         var lines = StorageException.Guard(path, "read it", () => File.ReadAllLines(path)).Where(l => l.Length > 0).ToList();
         if (lines.Count == 0 || Csv.Split(lines[0]) is not ["path", ..] header)
             throw new UserInputException($"{path}: not an embeddings CSV written by siamese embed (its header must start with \"path\")");
-        if (header.Count - 1 != size)
-            throw new UserInputException($"{path}: holds embeddings of {header.Count - 1} values, the model {model} makes {size}: embed the folder again with this model");
+        var size = header.Count - 1;
         if (lines.Count == 1)
             throw new UserInputException($"{path}: holds no embeddings");
         var files = new List<string>(lines.Count - 1);
@@ -36,5 +38,12 @@ public sealed record EmbeddingCsv(List<string> Files, float[] Embeddings)
             }
         }
         return new EmbeddingCsv(files, embeddings);
+    }
+
+    /// <summary>Refuses, naming both files, embeddings of another size than <paramref name="model"/> makes.</summary>
+    public void RequireSize(string path, int size, string model)
+    {
+        if (Size != size)
+            throw new UserInputException($"{path}: holds embeddings of {Size} values, the model {model} makes {size}: embed the folder again with this model");
     }
 }
