@@ -32,6 +32,15 @@ public class StorageFaultTests : FaultScenario
         return folder;
     }
 
+    /// <summary>/proc is there, but a file created in it is "not found": said as such, not as a missing file.</summary>
+    [Test]
+    public void AFolderThatTakesNoNewFilesIsSaidSo()
+    {
+        const string figure = "/proc/ilgpu-siamese-pair.png";
+        AssertRefused(CliRunner.Run("compare", Digit, OtherDigit, "--model", Model, "--device", "cpu", "--out", figure), "/proc",
+            "its file system takes no new files");
+    }
+
     [Test]
     public void TrainingOntoAFullDiskSaysNoCheckpointIsSavedAndWritesNoHistory()
     {

@@ -53,6 +53,11 @@ public static class OutputPaths
         {
             new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
         }
+        catch (FileNotFoundException e) when (Directory.Exists(Path.GetDirectoryName(probe)))
+        {
+            // The folder is there, yet a file created in it is "not found": a file system such as /proc or /sys.
+            throw new StorageException(shownPath, $"write {option} there", "its file system takes no new files", e);
+        }
         catch (Exception e) when (StorageException.IsStorageFailure(e))
         {
             throw new StorageException(shownPath, $"write {option} there", StorageCause.Of(e, probe), e);
