@@ -72,7 +72,7 @@ public static partial class KernelChecks
         return comparisons;
     }
 
-    /// <summary>KL(P‖Q) of the reference's P and random positions in [-3, 3], far from P, within 10⁻⁴ of itself.</summary>
+    /// <summary>KL(P‖Q) of the reference's P and random positions in [-3, 3] (a map far from P), to a relative 10⁻⁴.</summary>
     public static Comparison TsneDivergence(ComputeDevice device, Random random, TsneCase c)
     {
         var (p, y) = RandomTsneMap(random, c);
