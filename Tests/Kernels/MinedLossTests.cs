@@ -1,4 +1,3 @@
-using ILGPU.Runtime;
 using IlgpuSiamese.Oracle.Checks;
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Oracle;
@@ -9,18 +8,6 @@ namespace IlgpuSiamese.Tests.Kernels;
 public class MinedLossReferenceTests
 {
     internal static readonly MinedLossKind[] Kinds = Enum.GetValues<MinedLossKind>();
-
-    /// <summary>
-    /// P classes x K images, the classes interleaved as a shuffled batch would hold them: each image its class's random
-    /// centre (3 apart on average) plus noise of its own, so that some examples are already solved and some are not.
-    /// </summary>
-    internal static (double[] Embeddings, double[] Labels) Batch(Numbers numbers, int classes, int perClass, int features)
-    {
-        var centres = numbers.UniformFloat(classes * features, -2, 2);
-        var noise = numbers.UniformFloat(classes * perClass * features);
-        var embeddings = noise.Select((x, index) => (double)(float)(x + centres[index / features % classes * features + index % features])).ToArray();
-        return (embeddings, Enumerable.Range(0, classes * perClass).Select(i => (double)(i % classes)).ToArray());
-    }
 
     /// <summary>
     /// One feature, two classes: anchor 0 at 0 has positives at 1 and 3 and negatives at 2 and 10, so its farthest positive
@@ -45,28 +32,12 @@ public class MinedLossReferenceTests
         Assert.That(all.Scale, Is.EqualTo(1.0 / all.Chosen.Count(x => x.Active)), "batch-all averages over the active triplets");
     }
 
-    /// <summary>
-    /// A margin halfway between the middle two of the chosen examples' distinct d_an - d_ap (for contrastive, d_an), so
-    /// that about half of them have a loss and half do not. The choice itself does not depend on the margin.
-    /// </summary>
-    internal static float MarginThatSplits(double[] e, double[] labels, int batch, int features, MinedLossKind kind)
-    {
-        var probe = MinedLossReference.Forward(e, labels, new MinedLossShape(batch, features, 0f, kind));
-        double D(int i, int j) => Math.Sqrt(Math.Max(probe.Squared[i * batch + j], EuclideanDistanceReference.SquaredDistanceFloor));
-        var values = probe.Chosen.Select(x => D(x.Anchor, x.Negative) - (kind == MinedLossKind.ContrastiveHardest ? 0 : D(x.Anchor, x.Positive)))
-            .Order().ToList();
-        // Distinct values only: anchors a and n that choose each other give the same distance twice, and a margin equal
-        // to it would leave the kernel's float32 and the reference's float64 on opposite sides of the hinge.
-        var distinct = values.Where((v, i) => i == 0 || v - values[i - 1] > 1e-4).ToList();
-        return (float)((distinct[distinct.Count / 2 - 1] + distinct[distinct.Count / 2]) / 2);
-    }
-
     [Test]
     public void BackwardMatchesFiniteDifferencesThroughTheSelection([ValueSource(nameof(Kinds))] MinedLossKind kind)
     {
         var numbers = new Numbers();
-        var (e, labels) = Batch(numbers, classes: 3, perClass: 4, features: 5);
-        var s = new MinedLossShape(batch: 12, features: 5, MarginThatSplits(e, labels, 12, 5, kind), kind);
+        var (e, labels) = KernelChecks.MinedBatch(numbers.Random, classes: 3, perClass: 4, features: 5);
+        var s = new MinedLossShape(batch: 12, features: 5, KernelChecks.MarginThatSplits(e, labels, 12, 5, kind), kind);
         var forward = MinedLossReference.Forward(e, labels, s);
         if (kind == MinedLossKind.BatchHardSoft)
             Assert.That(forward.Chosen.Select(x => x.Loss), Is.All.GreaterThan(0), "softplus has no flat part: every triplet has a loss");
@@ -85,33 +56,27 @@ public class MinedLossKernelTests(string deviceId) : BackendFixture(deviceId)
 {
     private static readonly MinedLossKind[] Kinds = MinedLossReferenceTests.Kinds;
 
-    private (float[] Loss, float[] DEmbeddings, float[] Squared, float[] Examples, float[] Active) Run(double[] e, double[] labels, MinedLossShape s)
+    private (float[] Loss, float[] DEmbeddings, float[] Active) Run(double[] e, double[] labels, MinedLossShape s)
     {
         using var arrays = new DeviceBuffers(Device);
         using var mined = new MinedLoss(Device, s.Batch);
-        foreach (var internalBuffer in new[] { mined.SquaredDistances(s), mined.Weights(s), mined.Examples(s), mined.Active(s) })
-            internalBuffer.CopyFromCPU(Enumerable.Repeat(float.NaN, (int)internalBuffer.Length).ToArray());
+        foreach (var kept in new[] { mined.SquaredDistances(s), mined.Weights(s), mined.Examples(s), mined.Active(s) })
+            DeviceBuffers.Poison(kept);
         var eDevice = arrays.Upload(e);
         var loss = arrays.Poisoned(s.Batch);
         var dE = arrays.Poisoned(s.InputLength);
         mined.Forward(loss, eDevice, arrays.Upload(labels), s);
         mined.Backward(dE, eDevice, s);
-        return (arrays.Read(loss), arrays.Read(dE), arrays.Read(mined.SquaredDistances(s)), arrays.Read(mined.Examples(s)), arrays.Read(mined.Active(s)));
+        return (arrays.Read(loss), arrays.Read(dE), arrays.Read(mined.Active(s)));
     }
 
+    /// <summary>The check <c>siamese selftest</c> runs (there a batch of 4 x 3 images of 13 features), here on 4 x 6 of 7.</summary>
     [Test]
     public void KernelsMatchReference([ValueSource(nameof(Kinds))] MinedLossKind kind)
     {
         var numbers = new Numbers();
-        var (e, labels) = MinedLossReferenceTests.Batch(numbers, classes: 4, perClass: 6, features: 7);
-        var s = new MinedLossShape(batch: 24, features: 7, MinedLossReferenceTests.MarginThatSplits(e, labels, 24, 7, kind), kind);
-        var reference = MinedLossReference.Forward(e, labels, s);
-        var (loss, dE, squared, examples, active) = Run(e, labels, s);
-        Close.Assert("squared distances", squared, reference.Squared);
-        Close.Assert("examples per anchor", examples, reference.Examples);
-        Close.Assert("active per anchor", active, reference.Active);
-        Close.Assert("loss", loss, reference.Loss);
-        Close.Assert("dEmbeddings", dE, MinedLossReference.Backward(e, labels, s));
+        foreach (var comparison in KernelChecks.MinedLoss(Device, numbers.Random, classes: 4, perClass: 6, features: 7, kind))
+            Close.That(comparison);
     }
 
     /// <summary>Two negatives at the same place: both the kernel and the reference take the lower index.</summary>
@@ -120,11 +85,11 @@ public class MinedLossKernelTests(string deviceId) : BackendFixture(deviceId)
     {
         var numbers = new Numbers();
         var s = new MinedLossShape(batch: 12, features: 4, margin: 1f, kind);
-        var (e, labels) = MinedLossReferenceTests.Batch(numbers, classes: 3, perClass: 4, s.Features);
+        var (e, labels) = KernelChecks.MinedBatch(numbers.Random, classes: 3, perClass: 4, s.Features);
         // Images 1 and 4 are both of class 1 and negatives of anchor 0; image 7 (class 1) is a copy too, so anchor 0 has three tied candidates.
         for (var k = 0; k < s.Features; k++)
             e[4 * s.Features + k] = e[7 * s.Features + k] = e[1 * s.Features + k];
-        var (loss, dE, _, _, active) = Run(e, labels, s);
+        var (loss, dE, active) = Run(e, labels, s);
         var reference = MinedLossReference.Forward(e, labels, s);
         Close.Assert("active per anchor", active, reference.Active);
         Close.Assert("loss", loss, reference.Loss);
@@ -136,7 +101,7 @@ public class MinedLossKernelTests(string deviceId) : BackendFixture(deviceId)
     {
         var numbers = new Numbers();
         var s = new MinedLossShape(batch: 64, features: 48, margin: 1f, kind);
-        var (e, labels) = MinedLossReferenceTests.Batch(numbers, classes: 8, perClass: 8, s.Features);
+        var (e, labels) = KernelChecks.MinedBatch(numbers.Random, classes: 8, perClass: 8, s.Features);
         var first = Run(e, labels, s);
         var second = Run(e, labels, s);
         Assert.That(first.Loss.Concat(first.DEmbeddings), Is.EqualTo(second.Loss.Concat(second.DEmbeddings)).AsCollection);

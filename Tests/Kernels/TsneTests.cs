@@ -2,6 +2,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Oracle;
+using IlgpuSiamese.Oracle.Checks;
 using IlgpuSiamese.Tests.Support;
 
 namespace IlgpuSiamese.Tests.Kernels;
@@ -12,9 +13,8 @@ public class TsneReferenceTests
     internal const int Dimensions = 7;
     internal const double Perplexity = 8;
 
-    /// <summary>Points rounded to float32, so the device and the reference see the same input.</summary>
     internal static double[] Points(Numbers numbers, int count = Count, int dimensions = Dimensions) =>
-        numbers.UniformFloat(count * dimensions, -2, 2);
+        KernelChecks.TsnePoints(numbers.Random, count, dimensions);
 
     [Test]
     public void AffinitiesReachThePerplexityAndFormAJointDistribution()
@@ -51,8 +51,6 @@ public class TsneKernelTests(string deviceId) : BackendFixture(deviceId)
 {
     private const int Count = TsneReferenceTests.Count;
 
-    private static void Poison(ArrayView<float> view) => view.CopyFromCPU(Enumerable.Repeat(float.NaN, (int)view.Length).ToArray());
-
     private float[] Read(ArrayView<float> view)
     {
         Device.Synchronize();
@@ -63,41 +61,22 @@ public class TsneKernelTests(string deviceId) : BackendFixture(deviceId)
 
     private static float[] Planes(double[] values) => values.Select(v => (float)v).ToArray();
 
+    private static TsneCase Case(TsnePath path) => new(Count, TsneReferenceTests.Dimensions, TsneReferenceTests.Perplexity, path);
+
     [Test]
     public void AffinitiesMatchReference([Values] TsnePath path)
     {
-        var points = TsneReferenceTests.Points(new Numbers());
-        var reference = TsneReference.Joint(points, Count, TsneReferenceTests.Dimensions, TsneReferenceTests.Perplexity);
-        using var input = Device.Allocate(points.Length);
-        input.View.CopyFromCPU(Planes(points));
-        using var map = new TsneMap(Device, Count, path);
-        Poison(map.P);
-        Poison(map.Betas);
-        map.Affinities(input.View, TsneReferenceTests.Dimensions, (float)TsneReferenceTests.Perplexity);
-        Close.Assert("beta", Read(map.Betas), reference.Betas, atol: 0, rtol: 1e-3);
-        Close.Assert("P", Read(map.P), reference.P, atol: 1e-7, rtol: 1e-3);
+        foreach (var comparison in KernelChecks.TsneAffinities(Device, new Numbers().Random, Case(path)))
+            Close.That(comparison);
     }
 
     /// <summary>Iteration 0 runs with exaggeration 12, iteration 300 without. 40 points: two blocks of 16 and 8 more.</summary>
     [Test]
     public void GradientMatchesReference([Values(0, 300)] int iteration, [Values] TsnePath path)
     {
-        var exaggeration = iteration < 250 ? 12.0 : 1.0;
-        Assert.That(TsneSchedule.For(iteration, Count).Exaggeration, Is.EqualTo(exaggeration));
-        var numbers = new Numbers();
-        var p = TsneReference.Joint(TsneReferenceTests.Points(numbers), Count, TsneReferenceTests.Dimensions, TsneReferenceTests.Perplexity).P;
-        var y = numbers.UniformFloat(2 * Count, -3, 3);
-        using var map = new TsneMap(Device, Count, path);
-        map.P.CopyFromCPU(Planes(p));
-        map.Start(Planes(y));
-        Poison(map.Gradient);
-        Poison(map.Normalizer);
-        map.Step(iteration);
-        Close.Assert("Z", Read(map.Normalizer), [TsneReference.Normalizer(y, Count)], atol: 0, rtol: 1e-5);
-        Close.Assert("dY", Read(map.Gradient), TsneReference.Gradient(p, y, Count, exaggeration), atol: 1e-6, rtol: 1e-3);
-        var (stepped, update, gains) = (y.ToArray(), new double[2 * Count], Enumerable.Repeat(1.0, 2 * Count).ToArray());
-        TsneReference.Step(stepped, update, gains, p, Count, iteration);
-        Close.Assert("Y after the step", Read(map.Positions), stepped, atol: 1e-5, rtol: 1e-3);
+        Assert.That(TsneSchedule.For(iteration, Count).Exaggeration, Is.EqualTo(iteration < 250 ? 12.0 : 1.0));
+        foreach (var comparison in KernelChecks.TsneSteps(Device, new Numbers().Random, Case(path), iteration))
+            Close.That(comparison);
     }
 
     /// <summary>
@@ -128,15 +107,9 @@ public class TsneKernelTests(string deviceId) : BackendFixture(deviceId)
     [Test]
     public void DivergenceMatchesReference()
     {
-        var numbers = new Numbers();
-        var p = TsneReference.Joint(TsneReferenceTests.Points(numbers), Count, TsneReferenceTests.Dimensions, TsneReferenceTests.Perplexity).P;
-        var y = numbers.UniformFloat(2 * Count, -3, 3);
-        using var map = new TsneMap(Device, Count);
-        map.P.CopyFromCPU(Planes(p));
-        map.Start(Planes(y));
-        var reference = TsneReference.KullbackLeibler(p, y, Count);
-        Assert.That(reference, Is.GreaterThan(0.1), "a random map is far from P");
-        Assert.That(map.KullbackLeibler(), Is.EqualTo(reference).Within(1e-4 * reference));
+        var comparison = KernelChecks.TsneDivergence(Device, new Numbers().Random, Case(TsnePlan.For(Device.Info)));
+        Assert.That(comparison.WorstReference, Is.GreaterThan(0.1), "a random map is far from P");
+        Close.That(comparison);
     }
 
     [Test]

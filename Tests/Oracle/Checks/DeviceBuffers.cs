@@ -43,6 +43,13 @@ public sealed class DeviceBuffers(ComputeDevice device) : IDisposable
 
     public ArrayView<int> PoisonedInt(int length) => UploadInt(Enumerable.Repeat(int.MinValue, length).ToArray());
 
+    /// <summary>Fills an output that an op owns (its own buffers, not these) with NaN, as <see cref="Poisoned"/> does.</summary>
+    public static void Poison(ArrayView<float> view)
+    {
+        if (view.Length > 0)
+            view.CopyFromCPU(Enumerable.Repeat(float.NaN, (int)view.Length).ToArray());
+    }
+
     public float[] Read(ArrayView<float> view)
     {
         device.Synchronize();

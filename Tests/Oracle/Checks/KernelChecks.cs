@@ -17,9 +17,10 @@ public sealed record KernelCheck(string Op, Func<ComputeDevice, Random, IEnumera
 /// Every op's Forward and Backward on a device against its float64 reference: fresh random float32 inputs,
 /// outputs poisoned with NaN before the launch, parameter gradients checked as accumulated (+=) onto random
 /// values already there. Shared by the NUnit kernel tests and <c>siamese selftest</c>; shapes are the
-/// towers' small and odd ones, so a check takes milliseconds once its kernels are compiled.
+/// towers' small and odd ones (a mined batch of 4 classes x 3 images, a t-SNE map of 37 points), so a check
+/// takes milliseconds once its kernels are compiled.
 /// </summary>
-public static class KernelChecks
+public static partial class KernelChecks
 {
     public static IReadOnlyList<KernelCheck> All { get; } =
     [
@@ -43,6 +44,9 @@ public static class KernelChecks
         new("ContrastiveLoss", (device, random) => ContrastiveLoss(device, random, new ContrastiveShape(batch: 16, margin: 1.25f))),
         new("TripletLoss", (device, random) => TripletLoss(device, random, new TripletShape(batch: 8, features: 13, margin: 0.5f))),
         new("Adam", (device, random) => Adam(device, random, length: 1031)),
+        .. Enum.GetValues<MinedLossKind>().Select(kind => MinedLossCheck(kind, classes: 4, perClass: 3, features: 13)),
+        TsneCheck("Tsne, per point", new TsneCase(Count: 37, Dimensions: 7, Perplexity: 8, TsnePath.Points)),
+        TsneCheck("Tsne, blocks of 16", new TsneCase(Count: 37, Dimensions: 7, Perplexity: 8, TsnePath.Blocks16)),
     ];
 
     private static KernelCheck GemmCheck(string op, GemmShape s) =>
