@@ -31,6 +31,7 @@ public static partial class KernelChecks
         GemmCheck("Gemm", GemmShape.Product(m: 13, n: 37, k: 29).TransposedA()),
         Conv2dCheck("Conv2d", new Conv2dShape(batch: 3, inChannels: 5, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true)),
         Conv2dCheck("Conv2d, 9 input channels", new Conv2dShape(batch: 3, inChannels: 9, height: 7, width: 6, outChannels: 8, kernel: 3, relu: true)),
+        Conv2dCheck("Conv2d, a pair of images", new Conv2dShape(batch: 2, inChannels: 3, height: 7, width: 6, outChannels: 9, kernel: 3, relu: true)),
         Conv2dCheck("Conv2d 2x2 (keras)", new Conv2dShape(batch: 2, inChannels: 1, height: 8, width: 7, outChannels: 6, kernel: 2, relu: true)),
         Conv2dCheck("Conv2d + MaxPool2d backward", new Conv2dShape(batch: 3, inChannels: 1, height: 10, width: 9, outChannels: 5, kernel: 3, relu: true),
             pooled: true),
