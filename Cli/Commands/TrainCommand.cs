@@ -39,7 +39,7 @@ public static class TrainCommand
         var loss = new Option<LossKind?>("--loss") { Description = "bce (distance → dense → sigmoid), contrastive, or triplet. Default contrastive." };
         var epochs = new Option<int?>("--epochs") { Description = "Passes over the training pairs. Default 5. With --resume, extends the saved run." };
         var batch = new Option<int?>("--batch-size") { Description = "Pairs per step. Default 64." };
-        var lr = new Option<double?>("--lr") { Description = "Adam learning rate. Default 1e-3." };
+        var lr = new Option<double?>("--lr") { Description = "Adam learning rate. Default 1e-3; 2e-3 with --mining." };
         var schedule = new Option<string?>("--schedule") { Description = "constant or cosine (decays to 5% of --lr). Default cosine." };
         var margin = new Option<float?>("--margin") { Description = "Margin of the contrastive and triplet losses. Default 1." };
         var embedding = new Option<int?>("--embedding") { Description = "Embedding size. Default 48." };
@@ -60,8 +60,8 @@ public static class TrainCommand
                           "and nearest negative; triplet or contrastive), semi-hard (triplet), batch-all (triplet) or batch-hard-soft (triplet, Hermans et al.'s soft margin " +
                           "softplus(d_ap - d_an), no --margin). Default none.",
         }.AcceptOnlyFromAmong(Enum.GetValues<Mining>().Select(m => m.Name()).ToArray());
-        var classesPerBatch = new Option<int?>("--classes-per-batch") { Description = "With --mining: classes in a batch (P). Default 8." };
-        var imagesPerClass = new Option<int?>("--images-per-class") { Description = "With --mining: images of each class in a batch (K). Default 16: 128 images a step." };
+        var classesPerBatch = new Option<int?>("--classes-per-batch") { Description = "With --mining: classes in a batch (P). Default 10." };
+        var imagesPerClass = new Option<int?>("--images-per-class") { Description = "With --mining: images of each class in a batch (K). Default 8: 80 images a step." };
         var miningWarmup = new Option<int?>("--mining-warmup")
         {
             Description = "With --mining batch-hard or batch-hard-soft and --loss triplet: train the first this many steps on batch-all, which " +
@@ -83,7 +83,9 @@ public static class TrainCommand
         };
         command.SetAction(parse =>
         {
-            var baseConfig = parse.GetValue(config) is { } file ? ReadConfig(file.FullName) : new TrainingConfig();
+            var configFile = parse.GetValue(config);
+            var baseConfig = configFile is null ? new TrainingConfig() : ReadConfig(configFile.FullName);
+            var chosenMining = parse.GetValue(mining) is { } m ? Enum.GetValues<Mining>().Single(k => k.Name() == m) : baseConfig.Mining;
             var chosen = baseConfig with
             {
                 Dataset = parse.GetValue(dataset) ?? baseConfig.Dataset,
@@ -92,7 +94,8 @@ public static class TrainCommand
                 Loss = parse.GetValue(loss) ?? baseConfig.Loss,
                 Epochs = parse.GetValue(epochs) ?? baseConfig.Epochs,
                 BatchSize = parse.GetValue(batch) ?? baseConfig.BatchSize,
-                LearningRate = parse.GetValue(lr) ?? baseConfig.LearningRate,
+                LearningRate = parse.GetValue(lr)
+                               ?? (configFile is null && chosenMining != Mining.None ? TrainingConfig.MinedLearningRate : baseConfig.LearningRate),
                 Schedule = parse.GetValue(schedule) ?? baseConfig.Schedule,
                 Margin = parse.GetValue(margin) ?? baseConfig.Margin,
                 Embedding = parse.GetValue(embedding) ?? baseConfig.Embedding,
@@ -103,7 +106,7 @@ public static class TrainCommand
                 PairsPerImage = parse.GetValue(pairsPerImage) ?? baseConfig.PairsPerImage,
                 RedrawPairs = parse.GetValue(redraw) ?? baseConfig.RedrawPairs,
                 Augment = parse.GetValue(augment) ?? baseConfig.Augment,
-                Mining = parse.GetValue(mining) is { } m ? Enum.GetValues<Mining>().Single(k => k.Name() == m) : baseConfig.Mining,
+                Mining = chosenMining,
                 ClassesPerBatch = parse.GetValue(classesPerBatch) ?? baseConfig.ClassesPerBatch,
                 ImagesPerClass = parse.GetValue(imagesPerClass) ?? baseConfig.ImagesPerClass,
                 MiningWarmup = parse.GetValue(miningWarmup) ?? baseConfig.MiningWarmup,

@@ -68,6 +68,30 @@ public class TrainCommandTests
         Assert.That(Recorded(folder["config"]), Is.True, "--config reads it back");
     }
 
+    /// <summary>A mined run that names no rate takes 2e-3; a rate given, or one in a --config file, is kept.</summary>
+    [Test]
+    public void AMinedRunDefaultsToItsOwnLearningRate()
+    {
+        using var folder = new TempFolder();
+        IdxFiles.WriteDataset(folder["digits"], classes: 3, trainPerClass: 24, testPerClass: 4, side: 28);
+        double RateOf(string run, params string[] more)
+        {
+            var result = CliRunner.Run([
+                "train", "--dataset", folder["digits"], "--data-dir", folder["cache"], "--filters", "4", "--embedding", "8", "--epochs", "1",
+                "--test-pairs", "8", "--device", "cpu", "--out", folder[run], .. more,
+            ]);
+            Assert.That(result.Code, Is.Zero, result.Error);
+            return TrainCommand.ReadConfig(Path.Combine(folder[run], "config.json")).LearningRate;
+        }
+        string[] mined = ["--loss", "triplet", "--mining", "batch-all", "--classes-per-batch", "3", "--images-per-class", "4"];
+
+        Assert.That(RateOf("mined", mined), Is.EqualTo(TrainingConfig.MinedLearningRate));
+        Assert.That(RateOf("given", [.. mined, "--lr", "5e-4"]), Is.EqualTo(5e-4));
+        Assert.That(RateOf("pairs"), Is.EqualTo(new TrainingConfig().LearningRate));
+        Assert.That(RateOf("config", [.. mined, "--config", Path.Combine(folder["pairs"], "config.json")]), Is.EqualTo(new TrainingConfig().LearningRate),
+            "a config file's rate stands");
+    }
+
     [Test]
     public void BadConfigFileIsRefusedByName()
     {

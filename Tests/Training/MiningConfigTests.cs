@@ -17,7 +17,7 @@ public class MiningConfigTests
     {
         var config = new TrainingConfig { Loss = loss, Mining = mining };
         Assert.DoesNotThrow(config.Validate);
-        Assert.That(config.ExamplesPerStep, Is.EqualTo(mining == Mining.None ? config.BatchSize : 8 * 16), "a mined step is P x K images");
+        Assert.That(config.ExamplesPerStep, Is.EqualTo(mining == Mining.None ? config.BatchSize : 10 * 8), "a mined step is P x K images");
     }
 
     [TestCase(LossKind.Bce, Mining.BatchHard, "--mining batch-hard does not go with --loss bce")]
