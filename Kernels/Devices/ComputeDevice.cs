@@ -106,6 +106,9 @@ public sealed class ComputeDevice : IDisposable
     public T Op<T>(Func<ComputeDevice, T> create) where T : class =>
         (T)ops.GetOrAdd(typeof(T), _ => create(this));
 
+    /// <summary>The kernels this device has loaded so far: what a run of checks reached.</summary>
+    public IReadOnlyCollection<System.Reflection.MethodInfo> LoadedKernels => [.. loaded.Keys];
+
     /// <summary>The launcher of one kernel on this device, loaded on its first use: <see cref="KernelRunner"/>.</summary>
     internal TLauncher Loaded<TKernel, TLauncher>(TKernel kernel, Func<Accelerator, TKernel, TLauncher> load)
         where TKernel : Delegate where TLauncher : Delegate =>
