@@ -34,6 +34,10 @@ public static class BenchmarkStatistics
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
+    /// <summary>The nearest-rank percentile of sorted values (NaN for none): the smallest value with at least that fraction at or below it.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double fraction) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Count) - 1, 0, sorted.Count - 1)];
+
     /// <summary>
     /// numerator / denominator for two rates (pairs per second): above 1 the numerator is faster.
     /// Null when the denominator is not a positive finite number, so that no infinity reaches a report.

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using IlgpuSiamese.Measuring;
 
 namespace IlgpuSiamese.Cli.LoadTest;
 
@@ -44,13 +45,9 @@ public static class LoadRun
         })));
         var seconds = clock.Elapsed.TotalSeconds;
         var answered = latencies.Where((_, i) => !failed[i]).Order().ToArray();
-        return new LoadResult(clients, pairs.Count, errors.Count, errors.Take(KeptErrors).ToList(), Percentile(answered, 0.50),
-            Percentile(answered, 0.99), answered.Length / seconds, seconds);
+        return new LoadResult(clients, pairs.Count, errors.Count, errors.Take(KeptErrors).ToList(), BenchmarkStatistics.Percentile(answered, 0.50),
+            BenchmarkStatistics.Percentile(answered, 0.99), answered.Length / seconds, seconds);
     }
-
-    /// <summary>The nearest-rank percentile of sorted values (NaN for none): the smallest value with at least that fraction at or below it.</summary>
-    public static double Percentile(IReadOnlyList<double> sorted, double fraction) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     /// <summary>Null when the server answered 200 with the expected similarity, else what went wrong.</summary>
     private static async Task<string?> Compare(HttpClient http, Uri address, RequestPair pair)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IlgpuSiamese.Cli;
 using IlgpuSiamese.Cli.LoadTest;
+using IlgpuSiamese.Measuring;
 using IlgpuSiamese.Tests.Support;
 
 namespace IlgpuSiamese.Tests.Cli;
@@ -50,10 +51,10 @@ public class BenchServeTests
     public void PercentilesAreNearestRank()
     {
         double[] sorted = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-        Assert.That(LoadRun.Percentile(sorted, 0.50), Is.EqualTo(5));
-        Assert.That(LoadRun.Percentile(sorted, 0.99), Is.EqualTo(10));
-        Assert.That(LoadRun.Percentile(sorted, 0.10), Is.EqualTo(1));
-        Assert.That(LoadRun.Percentile([7.5], 0.99), Is.EqualTo(7.5));
-        Assert.That(LoadRun.Percentile([], 0.5), Is.NaN);
+        Assert.That(BenchmarkStatistics.Percentile(sorted, 0.50), Is.EqualTo(5));
+        Assert.That(BenchmarkStatistics.Percentile(sorted, 0.99), Is.EqualTo(10));
+        Assert.That(BenchmarkStatistics.Percentile(sorted, 0.10), Is.EqualTo(1));
+        Assert.That(BenchmarkStatistics.Percentile([7.5], 0.99), Is.EqualTo(7.5));
+        Assert.That(BenchmarkStatistics.Percentile([], 0.5), Is.NaN);
     }
 }
