@@ -67,6 +67,14 @@ public readonly struct ShiftedRunsShape
     // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
     public int EdgeLength => Kernel * Kernel * EdgeRow;
 
+    /// <summary>How far along the source a tap (kh, kw) reads from the position it sums into: ±((kh−P)·W + kw−P).</summary>
+    // Stryker disable once all : read by kernels, so compiled by ILGPU (docs/mutation-testing.md)
+    public int Shift(int tap)
+    {
+        var kh = tap / Kernel;
+        return Direction * ((kh - PadBefore) * Width + tap - kh * Kernel - PadBefore);
+    }
+
     /// <summary>(channels, N·H·W) with the margins on both sides.</summary>
     public int SourceLength => Sources * Positions + 2 * Margin;
 
@@ -135,8 +143,7 @@ public static partial class Conv2dKernels
             var acc = default(Tile8x16);
             for (var tap = 0; tap < taps; tap++)
             {
-                var kh = tap / t.Kernel;
-                var shift = t.Direction * ((kh - t.PadBefore) * t.Width + tap - kh * t.Kernel - t.PadBefore);
+                var shift = t.Shift(tap);
                 // Sub-views with constant offsets: the compiler then sees one contiguous run (an index sum would be a gather).
                 var inside = Row16.Load(edges.SubView(tap * t.EdgeRow + p0, Row16.Length), 0);
                 // w[row, source, tap] for the tile's 8 rows
@@ -173,8 +180,7 @@ public static partial class Conv2dKernels
             var acc = default(Row16);
             for (var tap = 0; tap < taps; tap++)
             {
-                var kh = tap / t.Kernel;
-                var shift = t.Direction * ((kh - t.PadBefore) * t.Width + tap - kh * t.Kernel - t.PadBefore);
+                var shift = t.Shift(tap);
                 var inside = Row16.Load(edges.SubView(tap * t.EdgeRow + p0, Row16.Length), 0);
                 var b0 = t.Margin + c0 + shift;
                 for (var source = 0; source < t.Sources; source++)

@@ -60,13 +60,7 @@ public class MinedLossKernelTests(string deviceId) : BackendFixture(deviceId)
     {
         using var arrays = new DeviceBuffers(Device);
         using var mined = new MinedLoss(Device, s.Batch);
-        foreach (var kept in new[] { mined.SquaredDistances(s), mined.Weights(s), mined.Examples(s), mined.Active(s) })
-            DeviceBuffers.Poison(kept);
-        var eDevice = arrays.Upload(e);
-        var loss = arrays.Poisoned(s.Batch);
-        var dE = arrays.Poisoned(s.InputLength);
-        mined.Forward(loss, eDevice, arrays.Upload(labels), s);
-        mined.Backward(dE, eDevice, s);
+        var (loss, dE) = KernelChecks.RunMinedLoss(mined, arrays, e, labels, s);
         return (arrays.Read(loss), arrays.Read(dE), arrays.Read(mined.Active(s)));
     }
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ILGPU;
 using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Kernels.Ops;
 
@@ -47,13 +48,7 @@ public static partial class KernelChecks
         var reference = MinedLossReference.Forward(e, labels, s);
         using var buffers = new DeviceBuffers(device);
         using var mined = new global::IlgpuSiamese.Kernels.Ops.MinedLoss(device, s.Batch);
-        foreach (var kept in new[] { mined.SquaredDistances(s), mined.Weights(s), mined.Examples(s), mined.Active(s) })
-            DeviceBuffers.Poison(kept);
-        var eDevice = buffers.Upload(e);
-        var loss = buffers.Poisoned(s.Batch);
-        var dE = buffers.Poisoned(s.InputLength);
-        mined.Forward(loss, eDevice, buffers.Upload(labels), s);
-        mined.Backward(dE, eDevice, s);
+        var (loss, dE) = RunMinedLoss(mined, buffers, e, labels, s);
         return
         [
             Comparison.Of("squared distances", buffers.Read(mined.SquaredDistances(s)), reference.Squared),
@@ -62,6 +57,20 @@ public static partial class KernelChecks
             Comparison.Of("loss", buffers.Read(loss), reference.Loss),
             Comparison.Of("dEmbeddings", buffers.Read(dE), MinedLossReference.Backward(e, labels, s)),
         ];
+    }
+
+    /// <summary>The op's forward, then its backward, with its own buffers and the outputs poisoned first: the loss and dEmbeddings.</summary>
+    public static (ArrayView<float> Loss, ArrayView<float> DEmbeddings) RunMinedLoss(global::IlgpuSiamese.Kernels.Ops.MinedLoss mined,
+        DeviceBuffers buffers, double[] e, double[] labels, MinedLossShape s)
+    {
+        foreach (var kept in new[] { mined.SquaredDistances(s), mined.Weights(s), mined.Examples(s), mined.Active(s) })
+            DeviceBuffers.Poison(kept);
+        var eDevice = buffers.Upload(e);
+        var loss = buffers.Poisoned(s.Batch);
+        var dE = buffers.Poisoned(s.InputLength);
+        mined.Forward(loss, eDevice, buffers.Upload(labels), s);
+        mined.Backward(dE, eDevice, s);
+        return (loss, dE);
     }
 
     /// <summary>A mined loss's check, named by its kind in kebab case: batch-hard, semi-hard, …, contrastive-hardest.</summary>
