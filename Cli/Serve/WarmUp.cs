@@ -13,11 +13,11 @@ public static class WarmUp
         for (var y = 8; y < 20; y++)
             square.AsSpan(y * side + 8, 12).Fill(255);
         var image = model.Prepare(SiameseImage.FromPixels(square, side, side, "warm-up square"));
-        // Up to Conv2dPlan.MaxImagesByRow images a CPU device takes another convolution kernel than for more: warm both.
+        // More images than Conv2dPlan.MaxImagesByRow first: once a CPU device has the tiles' kernel, one pair takes it too.
         var more = Conv2dPlan.MaxImagesByRow + 1;
-        model.Compare([(image, image)]);
         model.Compare(Enumerable.Repeat((image, image), more).ToList());
-        model.Embed([image]);
+        model.Compare([(image, image)]);
         model.Embed(Enumerable.Repeat(image, more).ToList());
+        model.Embed([image]);
     }
 }

@@ -106,6 +106,9 @@ public sealed class ComputeDevice : IDisposable
     public T Op<T>(Func<ComputeDevice, T> create) where T : class =>
         (T)ops.GetOrAdd(typeof(T), _ => create(this));
 
+    /// <summary>Whether <paramref name="kernel"/> is loaded on this device: its code generated already.</summary>
+    public bool HasLoaded(Delegate kernel) => loaded.ContainsKey(kernel.Method);
+
     /// <summary>The kernels this device has loaded so far: what a run of checks reached.</summary>
     public IReadOnlyCollection<System.Reflection.MethodInfo> LoadedKernels => [.. loaded.Keys];
 

@@ -8,7 +8,8 @@ namespace IlgpuSiamese.Kernels.Ops;
 //   pass              device  path                  why
 //   training forward  all     im2col+GEMM           the backward's dW product reads the column matrix, so it is written anyway
 //   inference         CPU     shifted runs          from 8 output channels and 16 positions: no column matrix written and read back
-//                             ... by row            up to 2 images: the same bits from a kernel ILGPU generates in a tenth of the time
+//                             ... by row            up to 2 images, until the tiles are generated: the same bits from a kernel
+//                                                   ILGPU generates in a tenth of the time
 //   inference         GPU     im2col+GEMM           shared-memory GEMM tiles coalesce; a shifted-runs work item streams its own rows
 //   dW, dB            all     pooled sums           a 2×2 max-pool follows and C·K·K <= 16: a quarter of the positions, no dz formed
 //   dW, dB            all     dzT+GEMM              otherwise: past 16 taps a dense GEMM beats a gathered multiply-add per window and tap
@@ -284,10 +285,14 @@ public sealed class Conv2d(ComputeDevice device) : IDisposable
     /// <summary>The device's one instance, so its scratch buffers are allocated once per device.</summary>
     public static Conv2d On(ComputeDevice device) => device.Op(static d => new Conv2d(d));
 
-    /// <summary>This device's plan for <paramref name="s"/> (<paramref name="pooled"/>: a 2×2 max-pool follows), made on its first use and kept.</summary>
+    /// <summary>
+    /// This device's plan for <paramref name="s"/> (<paramref name="pooled"/>: a 2×2 max-pool follows), made on its first use
+    /// and kept; a few images are inferred by row until the tiles' kernel is generated (<see cref="Conv2dPlan.MaxImagesByRow"/>).
+    /// </summary>
     public Conv2dPlan Plan(Conv2dShape s, bool pooled = false) =>
         plans.GetOrAdd(new PlanKey(s.Batch, s.InChannels, s.Height, s.Width, s.OutChannels, s.Kernel, s.Relu, pooled),
-            static (_, made) => Conv2dPlan.For(made.Info, made.Shape, made.Pooled), (device.Info, Shape: s, Pooled: pooled));
+            static (_, made) => Conv2dPlan.For(made.device.Info, made.Shape, made.Pooled,
+                tilesGenerated: made.device.HasLoaded(Conv2dKernels.Conv2dShiftedRuns)), (device, Shape: s, Pooled: pooled));
 
     // x: (N, C, H, W)  w: (O, C, K, K)  b: (O)  y: (N, O, H, W)  col: (C·K·K, N·H·W), written here for the backward
     public void Forward(ArrayView<float> output, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias,

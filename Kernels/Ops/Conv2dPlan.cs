@@ -53,9 +53,10 @@ public sealed record Conv2dPlan
     public const int MaxTapsSummedFromPool = 16;
 
     /// <summary>
-    /// Up to this many images (a compare's pair, a search query), a CPU infers by <see cref="ConvInferencePath.ShiftedRunsByRow"/>:
-    /// ILGPU 1.5.3 generates the 8×16 tiles' kernel in 1.6 s, which a command that embeds one or two images never wins back
-    /// (docs/optimisation-log.md #42).
+    /// Up to this many images (a compare's pair, a search query), a CPU whose 8×16 tiles' kernel is not generated yet infers by
+    /// <see cref="ConvInferencePath.ShiftedRunsByRow"/>: ILGPU 1.5.3 generates the tiles in 1.6 s, which a command that embeds
+    /// one or two images never wins back. Once they are there (a server after its warm-up, a training run) the tiles are
+    /// quicker to run (docs/optimisation-log.md #42); both give the same bits.
     /// </summary>
     public const int MaxImagesByRow = 2;
 
@@ -93,7 +94,7 @@ public sealed record Conv2dPlan
     /// A path given is taken instead of the device's, or refused (<see cref="ArgumentException"/>) where it cannot run the shape.
     /// </summary>
     public static Conv2dPlan For(DeviceInfo device, Conv2dShape s, bool pooled = false, ConvInferencePath? inference = null,
-        ConvWeightGradientPath? weightGradient = null, ConvInputGradientPath? inputGradient = null)
+        ConvWeightGradientPath? weightGradient = null, ConvInputGradientPath? inputGradient = null, bool tilesGenerated = false)
     {
         var forwardRuns = ShiftedRunsShape.Forward(s).Fits;
         var inputGradientRuns = ShiftedRunsShape.InputGradient(s).Fits;
@@ -107,7 +108,7 @@ public sealed record Conv2dPlan
             throw new ArgumentException("pooled sums start from a following max-pool's tensors; this convolution has none", nameof(weightGradient));
         return new(device, s, pooled,
             inference ?? (device.IsGpu || !forwardRuns ? ConvInferencePath.Im2ColGemm
-                : s.Batch <= MaxImagesByRow ? ConvInferencePath.ShiftedRunsByRow : ConvInferencePath.ShiftedRuns),
+                : s.Batch <= MaxImagesByRow && !tilesGenerated ? ConvInferencePath.ShiftedRunsByRow : ConvInferencePath.ShiftedRuns),
             weightGradient ?? (pooled && s.Taps <= MaxTapsSummedFromPool ? ConvWeightGradientPath.PooledSums : ConvWeightGradientPath.DztGemm),
             inputGradient ?? (!device.IsGpu && inputGradientRuns ? ConvInputGradientPath.ShiftedRuns : ConvInputGradientPath.GemmCol2Im));
     }

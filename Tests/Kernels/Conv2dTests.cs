@@ -1,3 +1,4 @@
+using IlgpuSiamese.Kernels.Devices;
 using IlgpuSiamese.Kernels.Ops;
 using IlgpuSiamese.Oracle;
 using IlgpuSiamese.Oracle.Checks;
@@ -258,14 +259,39 @@ public class Conv2dKernelTests(string deviceId) : BackendFixture(deviceId)
         Assert.That(plan.InputGradientProduct is null, Is.EqualTo(plan.InputGradient == ConvInputGradientPath.ShiftedRuns));
     }
 
-    /// <summary>A compare's pair or a search query: a CPU infers by row up to 2 images, where the tiles' code generation would not pay.</summary>
-    [TestCase(1, ConvInferencePath.ShiftedRunsByRow)]
-    [TestCase(2, ConvInferencePath.ShiftedRunsByRow)]
-    [TestCase(3, ConvInferencePath.ShiftedRuns)]
-    public void AFewImagesAreInferredByRow(int batch, ConvInferencePath onCpu)
+    /// <summary>
+    /// A compare's pair or a search query: a CPU infers by row up to 2 images, where generating the tiles' code would not pay,
+    /// unless the tiles are generated already.
+    /// </summary>
+    [TestCase(1, false, ConvInferencePath.ShiftedRunsByRow)]
+    [TestCase(2, false, ConvInferencePath.ShiftedRunsByRow)]
+    [TestCase(3, false, ConvInferencePath.ShiftedRuns)]
+    [TestCase(2, true, ConvInferencePath.ShiftedRuns)]
+    public void AFewImagesAreInferredByRowUntilTheTilesAreGenerated(int batch, bool tilesGenerated, ConvInferencePath onCpu)
     {
-        var plan = Conv2d.On(Device).Plan(new Conv2dShape(batch, inChannels: 1, height: 28, width: 28, outChannels: 32, kernel: 3, relu: true));
+        var plan = Conv2dPlan.For(Device.Info, new Conv2dShape(batch, inChannels: 1, height: 28, width: 28, outChannels: 32, kernel: 3, relu: true),
+            tilesGenerated: tilesGenerated);
         Assert.That(plan.Inference, Is.EqualTo(Device.Info.IsGpu ? ConvInferencePath.Im2ColGemm : onCpu));
+    }
+
+    /// <summary>The device's plan asks whether the tiles are generated: a pair planned after a larger batch ran takes them.</summary>
+    [Test]
+    public void APairPlannedAfterTheTilesRanTakesThem()
+    {
+        if (Device.Info.IsGpu)
+            Assert.Ignore("a GPU infers by im2col and its GEMM");
+        using var fresh = ComputeDevice.Open(DeviceId);
+        var conv = Conv2d.On(fresh);
+        var pair = new Conv2dShape(batch: 2, inChannels: 1, height: 28, width: 28, outChannels: 32, kernel: 3, relu: true);
+        Assert.That(conv.Plan(pair).Inference, Is.EqualTo(ConvInferencePath.ShiftedRunsByRow));
+        var batch = new Conv2dShape(batch: 3, inChannels: 1, height: 28, width: 28, outChannels: 32, kernel: 3, relu: true);
+        using var arrays = new DeviceBuffers(fresh);
+        conv.Infer(arrays.Poisoned(batch.OutputLength), arrays.Poisoned(batch.InputLength), arrays.Poisoned(batch.WeightLength),
+            arrays.Poisoned(batch.OutChannels), arrays.Poisoned(batch.ColumnsLength), conv.Plan(batch));
+        Assert.That(fresh.HasLoaded(Conv2dKernels.Conv2dShiftedRuns), Is.True);
+        Assert.That(conv.Plan(pair).Inference, Is.EqualTo(ConvInferencePath.ShiftedRunsByRow), "a plan is kept once made");
+        var otherPair = new Conv2dShape(batch: 2, inChannels: 1, height: 28, width: 28, outChannels: 16, kernel: 3, relu: true);
+        Assert.That(conv.Plan(otherPair).Inference, Is.EqualTo(ConvInferencePath.ShiftedRuns));
     }
 
     /// <summary>The layers ask for their plan at every pass: it is made once per shape, then found without allocating.</summary>
